@@ -1,0 +1,2 @@
+export { main } from './main.js';
+export { startEmbedded, type EmbeddedOptions, type EmbeddedHandle } from './start.js';

@@ -1,0 +1,43 @@
+import { errorMessage } from '@metron/core';
+import { runStart } from './start.js';
+
+const USAGE = `metron — security analytics platform
+
+Usage: metron <command> [options]
+
+Commands:
+  start      run everything in one process: sources, pipeline, search index, REST API
+             options: --demo  feed built-in demo telemetry
+                      --demo-rate N  demo events per second (default 200)
+  help       show this help
+
+Common options:
+  --config-dir DIR   Metron-format config directory (global.json, parsers/, enrichments/, indexing/)
+                     default: ./config if present, else the built-in demo configs
+  --data-dir DIR     where the log, the search index and users live (default ./data)
+  --port N           REST API port (default 8080)
+  --host H           address to bind (default 127.0.0.1)
+`;
+
+/** Entry point of the `metron` command. Returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await runStart(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return 0;
+      default:
+        process.stderr.write(`metron: unknown command '${command}'\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    process.stderr.write(`metron ${command}: ${errorMessage(err)}\n`);
+    return 1;
+  }
+}

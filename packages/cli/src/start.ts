@@ -1,0 +1,197 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, errorMessage } from '@metron/core';
+import { loadConfigDir } from '@metron/core/node';
+import {
+  DemoFeeder,
+  Pipeline,
+  PipelineMetrics,
+  openLocalLog,
+  createSources,
+  type Source,
+  type SourceConfig,
+} from '@metron/pipeline';
+import { openDuckDbSearchStore } from '@metron/storage';
+import { createServer, openUserStore } from '@metron/server';
+import { parseArgs } from 'node:util';
+import { COMMON_FLAGS, parseFlags, portFlag } from './args.js';
+import { createLogger, type Logger } from './log.js';
+import { pipelineSensorsFrom, parseSourcesConfig } from './config.js';
+
+/** The demo configs shipped with the CLI. */
+export const BUILTIN_CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'config');
+
+export interface EmbeddedOptions {
+  configDir?: string;
+  dataDir: string;
+  port: number;
+  host: string;
+  demo?: boolean;
+  demoRate?: number;
+  adminPassword?: string;
+  fsync?: 'always' | 'interval' | 'never';
+  log?: Logger;
+}
+
+export interface EmbeddedHandle {
+  url: string;
+  pipeline: Pipeline;
+  sources: Source[];
+  stop(): Promise<void>;
+}
+
+/** Picks the config dir: the flag, else ./config when present, else the built-in demo configs. */
+export function resolveConfigDir(flag: string | undefined): string {
+  if (flag) return resolve(flag);
+  const local = resolve('config');
+  if (existsSync(join(local, 'parsers'))) return local;
+  return BUILTIN_CONFIG_DIR;
+}
+
+/** Runs sources, pipeline, index and REST API in one process. */
+export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHandle> {
+  const log = opts.log ?? createLogger();
+  const configDir = resolveConfigDir(opts.configDir);
+  const dataDir = resolve(opts.dataDir);
+  const configs = await loadConfigDir(configDir);
+  const sensors = pipelineSensorsFrom(configs);
+  if (Object.keys(sensors).length === 0) {
+    throw new ConfigError(join(configDir, 'parsers'), '$', 'no sensor parser configs found');
+  }
+  const sourcesFile = join(configDir, 'sources.json');
+  const sourceConfigs: SourceConfig[] = existsSync(sourcesFile)
+    ? parseSourcesConfig(await readFile(sourcesFile, 'utf8'), sourcesFile, Object.keys(sensors))
+    : [];
+
+  await mkdir(dataDir, { recursive: true });
+  log.info(`config ${configDir}; data ${dataDir}`);
+  const bus = await openLocalLog({ dir: join(dataDir, 'log'), fsync: opts.fsync ?? 'always' });
+  const cleanup: Array<() => Promise<void>> = [async () => bus.close()];
+  try {
+    await mkdir(join(dataDir, 'index'), { recursive: true });
+    const store = await openDuckDbSearchStore({ path: join(dataDir, 'index', 'metron.duckdb') });
+    cleanup.unshift(async () => store.close());
+    const metrics = new PipelineMetrics();
+    const pipeline = new Pipeline({ bus, store, sensors, global: configs.global ?? {}, metrics, dataDir, log });
+    await pipeline.start();
+    cleanup.unshift(async () => pipeline.stop());
+    const sampler = setInterval(() => metrics.sample(), 5000);
+    sampler.unref();
+    metrics.sample();
+
+    const users = await openUserStore(join(dataDir, 'users.json'), {
+      ...(opts.adminPassword ? { adminPassword: opts.adminPassword } : {}),
+      onGeneratedPassword: (pw: string) => {
+        // Printed once, on the first start only; never written to the log.
+        process.stdout.write(`\n  First start: user 'admin' created with password: ${pw}\n  (set METRON_ADMIN_PASSWORD before the first start to choose it)\n\n`);
+      },
+    });
+    const app = await createServer(
+      {
+        searchStore: store,
+        ingest: (sensor, records) => pipeline.ingest(sensor, records),
+        knownSensors: () => pipeline.knownSensors(),
+        metrics: () => metrics.snapshot(),
+        prometheus: () => metrics.prometheus(),
+        users,
+      },
+      {},
+    );
+    await app.listen({ port: opts.port, host: opts.host });
+    cleanup.unshift(async () => app.close());
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : opts.port;
+    const url = `http://${opts.host}:${port}`;
+
+    const sources = createSources(sourceConfigs, {
+      sink: (sensor, records) => pipeline.ingest(sensor, records),
+      events: {
+        received: () => {},
+        refused: (sensor, reason, raw) => {
+          pipeline.refuse(sensor, reason, raw).catch((err) => log.error(`could not record a refused ${sensor} record: ${errorMessage(err)}`));
+        },
+      },
+      dataDir,
+    });
+    for (const s of sources) {
+      await s.start();
+      cleanup.unshift(async () => s.stop());
+      const a = s.address?.();
+      log.info(`source ${s.name} listening${a ? ` on ${a.host}:${a.port}` : ''}`);
+    }
+
+    let feeder: DemoFeeder | undefined;
+    if (opts.demo) {
+      const wanted = { bro: 6, snort: 1, syslog: 3 } as const;
+      const available = Object.fromEntries(Object.entries(wanted).filter(([s]) => sensors[s]));
+      feeder = new DemoFeeder({ ingest: (s, r) => pipeline.ingest(s, r), sensors: available, rate: opts.demoRate ?? 200, onError: (m) => log.warn(m) });
+      feeder.start();
+      cleanup.unshift(async () => feeder?.stop());
+      log.info(`demo telemetry: ${opts.demoRate ?? 200} events/s to ${Object.keys(available).join(', ')}`);
+    }
+    log.info(`Metron is up at ${url} (REST under ${url}/api/v1)`);
+
+    let stopped: Promise<void> | undefined;
+    return {
+      url,
+      pipeline,
+      sources,
+      stop: () => {
+        stopped ??= (async () => {
+          clearInterval(sampler);
+          for (const c of cleanup) {
+            try {
+              await c();
+            } catch (err) {
+              log.error(`shutdown: ${errorMessage(err)}`);
+            }
+          }
+        })();
+        return stopped;
+      },
+    };
+  } catch (err) {
+    for (const c of cleanup) await c().catch(() => {});
+    throw err;
+  }
+}
+
+/** `metron start`: runs until SIGTERM/SIGINT, then drains and commits. */
+export async function runStart(args: string[]): Promise<number> {
+  const { values } = parseFlags(() =>
+    parseArgs({
+      args,
+      options: { ...COMMON_FLAGS, demo: { type: 'boolean' }, 'demo-rate': { type: 'string' }, fsync: { type: 'string' } },
+      strict: true,
+    }),
+  );
+  const log = createLogger(values.quiet === true);
+  const fsync = values.fsync as EmbeddedOptions['fsync'] | undefined;
+  if (fsync && !['always', 'interval', 'never'].includes(fsync)) throw new Error(`--fsync must be always, interval or never`);
+  const demoRate = values['demo-rate'] !== undefined ? Number(values['demo-rate']) : undefined;
+  if (demoRate !== undefined && !(demoRate > 0)) throw new Error('--demo-rate must be a positive number');
+  const handle = await startEmbedded({
+    ...(typeof values['config-dir'] === 'string' ? { configDir: values['config-dir'] } : {}),
+    dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : 'data',
+    port: portFlag(values.port, 8080),
+    host: typeof values.host === 'string' ? values.host : '127.0.0.1',
+    demo: values.demo === true,
+    ...(demoRate !== undefined ? { demoRate } : {}),
+    ...(process.env['METRON_ADMIN_PASSWORD'] ? { adminPassword: process.env['METRON_ADMIN_PASSWORD'] } : {}),
+    ...(fsync ? { fsync } : {}),
+    log,
+  });
+  await new Promise<void>((resolveSignal) => {
+    const onSignal = (sig: string) => {
+      log.info(`${sig}: draining and shutting down`);
+      resolveSignal();
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  });
+  await handle.stop();
+  log.info('stopped');
+  return 0;
+}

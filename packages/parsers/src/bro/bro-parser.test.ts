@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { createSensorParser } from '../sensor-parser.js';
+import { BroParser } from './bro-parser.js';
+
+const parser = new BroParser();
+const parse = (text: string) => parser.parse(text);
+const messageOf = (text: string) => {
+  const outcome = parse(text);
+  if (!outcome.ok) throw new Error(outcome.reason);
+  expect(outcome.messages).toHaveLength(1);
+  return outcome.messages[0]!;
+};
+
+describe('Bro parser', () => {
+  it('maps the wrapper, the 5-tuple and ts like Metron', () => {
+    const m = messageOf('{"conn": {"ts":1440447880.931272,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":52178,"id.resp_h":"10.0.0.2","id.resp_p":1812,"proto":"udp","duration":0.5,"tunnel_parents":[]}}');
+    expect(m).toEqual({
+      uid: 'C1',
+      proto: 'udp',
+      duration: 0.5,
+      tunnel_parents: [],
+      ip_src_addr: '10.0.0.1',
+      ip_src_port: 52178,
+      ip_dst_addr: '10.0.0.2',
+      ip_dst_port: 1812,
+      timestamp: 1440447880931,
+      bro_timestamp: '1440447880.931272',
+      protocol: 'conn',
+      original_string: expect.stringMatching(/^CONN \| /),
+    });
+    const original = m['original_string'] as string;
+    for (const part of ['ts:1440447880.931272', 'id.orig_h:10.0.0.1', 'duration:0.5', 'tunnel_parents:[]', 'proto:udp']) expect(original).toContain(` ${part}`);
+  });
+
+  it('prints integral doubles as Java does and keeps them as numbers in the message', () => {
+    const m = messageOf('{"notice": {"ts":1216706377.0,"suppress_for":3600.0,"TTLs":[3600.0,14.5],"n":3}}');
+    expect(m['suppress_for']).toBe(3600);
+    expect(m['TTLs']).toEqual([3600, 14.5]);
+    expect(m['bro_timestamp']).toBe('1216706377.0');
+    expect(m['timestamp']).toBe(1216706377000);
+    expect(m['original_string']).toContain('suppress_for:3600.0');
+    expect(m['original_string']).toContain('TTLs:[3600.0,14.5]');
+    expect(m['original_string']).toContain(' n:3');
+  });
+
+  it('source_ip / dest_ip win over id.orig_h / id.resp_h, which then stay', () => {
+    const m = messageOf('{"x": {"ts":1,"source_ip":"1.1.1.1","id.orig_h":"2.2.2.2","dest_port":80,"id.resp_p":81}}');
+    expect(m).toMatchObject({ ip_src_addr: '1.1.1.1', 'id.orig_h': '2.2.2.2', ip_dst_port: 80, 'id.resp_p': 81 });
+    expect(m).not.toHaveProperty('source_ip');
+  });
+
+  it('takes tx_hosts / rx_hosts firsts when there are no address fields (files log)', () => {
+    const m = messageOf('{"files": {"ts":1,"tx_hosts":["1.1.1.1","3.3.3.3"],"rx_hosts":[]}}');
+    expect(m['ip_src_addr']).toBe('1.1.1.1');
+    expect(m).not.toHaveProperty('ip_dst_addr');
+    expect(m).not.toHaveProperty('tx_hosts');
+    expect(m).not.toHaveProperty('rx_hosts'); // Metron removes it even when empty
+  });
+
+  it('reads a flat record with a "type" field', () => {
+    const m = messageOf('{"type":"dns","ts":1.5,"id.orig_h":"1.1.1.1","query":"a.b"}');
+    expect(m).toMatchObject({ type: 'dns', protocol: 'dns', query: 'a.b', ip_src_addr: '1.1.1.1', timestamp: 1500, bro_timestamp: '1.5' });
+    expect(m['original_string']).toMatch(/^DNS \| /);
+  });
+
+  it('cleans top-level keys to [._a-zA-Z0-9] but keeps payload keys', () => {
+    const m = messageOf('{"ht-tp!": {"ts":1,"we ird-key":"v"}}');
+    expect(m['protocol']).toBe('http');
+    expect(m['we ird-key']).toBe('v');
+  });
+
+  it('a record without ts has no timestamp (the sensor parser marks it invalid)', () => {
+    expect(messageOf('{"stats": {"peer":"bro"}}')).not.toHaveProperty('timestamp');
+    const sensor = createSensorParser('bro', { parserClassName: 'org.apache.metron.parsers.bro.BasicBroParser' });
+    const r = sensor.parse(Buffer.from('{"stats": {"peer":"bro"}}'), { guid: () => 'g' });
+    expect(r.messages).toEqual([]);
+    expect(r.errors).toMatchObject([{ errorType: 'PARSER_INVALID', reason: 'message has no timestamp' }]);
+  });
+
+  it('reads ts given as a numeric string or ISO 8601 text', () => {
+    expect(messageOf('{"x": {"ts":"1440447880.5"}}')).toMatchObject({ timestamp: 1440447880500, bro_timestamp: '1440447880.5' });
+    expect(messageOf('{"x": {"ts":"2015-08-24T20:24:40.931272Z"}}')).toMatchObject({ timestamp: 1440447880931, bro_timestamp: '2015-08-24T20:24:40.931272Z' });
+  });
+
+  it('rejects what Metron rejects, with a reason', () => {
+    expect(parse('{"x": {"ts":"yesterday"}}')).toEqual({ ok: false, reason: 'Bro ts "yesterday" is not epoch seconds' });
+    expect(parse('{"x": {"ts":null}}')).toMatchObject({ ok: false });
+    expect(parse('{}')).toEqual({ ok: false, reason: 'Bro record is an empty object' });
+    expect(parse('{"http": "GET /"}')).toEqual({ ok: false, reason: 'Bro record\'s "http" is not a JSON object' });
+    expect(parse('[1]')).toEqual({ ok: false, reason: 'Bro record is not a JSON object' });
+    expect(parse('{"http": {')).toMatchObject({ ok: false, reason: expect.stringMatching(/^invalid JSON/) });
+    expect(parse('{"http": {"a": 1.0,}}')).toMatchObject({ ok: false, reason: 'invalid JSON: expected a string key at position 19' });
+  });
+
+  it('prints a null field as "null" (Metron fails the record)', () => {
+    expect(messageOf('{"x": {"ts":1,"a":null}}')['original_string']).toContain(' a:null');
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { createSensorParser, type ParserRunnerConfig } from './index.js';
+import { compareWithExpected, conformancePath, readJson, readLines, testGuid } from './test-support/conformance.js';
+
+/** Runs every raw line of a conformance sensor folder and compares with expected.jsonl in order. */
+function runSensor(sensor: string): { problems: string[]; count: number } {
+  const config = readJson(conformancePath('parsers', sensor, 'parser_config.json')) as ParserRunnerConfig;
+  const parser = createSensorParser(sensor, config);
+  const raws = readLines(conformancePath('parsers', sensor, 'raw.txt'));
+  const expected = readLines(conformancePath('parsers', sensor, 'expected.jsonl')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const problems: string[] = [];
+  const actual: Record<string, unknown>[] = [];
+  raws.forEach((line, i) => {
+    const result = parser.parse(Buffer.from(line, 'utf8'), { guid: testGuid(i) });
+    for (const e of result.errors) problems.push(`line ${i + 1}: ${e.errorType} ${e.reason}`);
+    actual.push(...result.messages);
+  });
+  if (actual.length !== expected.length) problems.push(`${actual.length} messages, expected ${expected.length}`);
+  expected.forEach((exp, i) => {
+    const act = actual[i];
+    if (act === undefined) return;
+    for (const p of compareWithExpected(act, exp)) problems.push(`message ${i + 1}: ${p}`);
+  });
+  return { problems, count: actual.length };
+}
+
+describe('Metron conformance: parsed output equals Metron integration-test expectations', () => {
+  it.each([
+    ['bro', 31],
+    ['jsonMap', 2],
+    ['jsonMapQuery', 10],
+    ['snort', 3],
+    ['syslog5424', 3],
+  ])('%s', (sensor, count) => {
+    const { problems, count: actual } = runSensor(sensor);
+    expect(problems).toEqual([]);
+    expect(actual).toBe(count);
+  });
+});
+
+describe('Metron JSONMap sensor configs', () => {
+  const files = ['parsers', 'parsers_common'].flatMap((dir) =>
+    readdirSync(conformancePath('configs', dir))
+      .filter((f) => f.startsWith('jsonMap') && f.endsWith('.json'))
+      .map((f) => [`${dir}/${f}`] as const),
+  );
+
+  it('finds the configs', () => {
+    expect(files.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each(files)('%s loads', (file) => {
+    const config = readJson(conformancePath('configs', file)) as ParserRunnerConfig & { sensorTopic: string };
+    const parser = createSensorParser(config.sensorTopic, config, { file });
+    expect(parser.definition.id).toBe('json_map');
+  });
+
+  // Metron's integration sample for jsonMapWrappedQuery: sample/data/jsonMapWrappedQuery/{raw,parsed}.
+  it('jsonMapWrappedQuery splits a "{..},{..}," feed line into one message per object', () => {
+    const config = readJson(conformancePath('configs', 'parsers', 'jsonMapWrappedQuery.json')) as ParserRunnerConfig;
+    const parser = createSensorParser('jsonMapWrappedQuery', config);
+    const raw = [
+      '{ "string" : "foo", "number" : 1, "ignored" : [ "blah" ] },{ "number" : 4 },',
+      '{ "string" : "bar", "number" : 2, "ignored" : [ "blah" ] },{ "number" : 5 },',
+      '{ "string" : "baz", "number" : 3, "ignored" : [ "blah" ] },{ "number" : 6 }',
+    ];
+    const expected = [
+      { string: 'foo', number: 1, ignored: ['blah'], original_string: raw[0] },
+      { number: 4, original_string: raw[0] },
+      { string: 'bar', number: 2, ignored: ['blah'], original_string: raw[1] },
+      { number: 5, original_string: raw[1] },
+      { string: 'baz', number: 3, ignored: ['blah'], original_string: raw[2] },
+      { number: 6, original_string: raw[2] },
+    ].map((m) => ({ ...m, timestamp: 1000000000000, 'source.type': 'jsonMapWrappedQuery', guid: 'this-is-random-uuid-will-be-36-chars' }));
+    const actual = raw.flatMap((line, i) => {
+      const r = parser.parse(Buffer.from(line), { guid: testGuid(i) });
+      expect(r.errors).toEqual([]);
+      return r.messages;
+    });
+    expect(actual).toHaveLength(6);
+    expected.forEach((exp, i) => expect(compareWithExpected(actual[i]!, exp)).toEqual([]));
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * A sensor's parser as the pipeline runs it: Metron's ParserRunnerImpl for one sensor. Per record:
+ * strict UTF-8 decoding, the parser, then per message `source.type`, field transformations, `guid`
+ * (if absent), `original_string` (if absent) and Metron's validation (`original_string` and
+ * `timestamp` present). Every record ends as messages and/or errors; nothing throws past `parse`.
+ */
+import { ConfigError, errorMessage, Fields, type Message } from '@metron/core';
+import { compileFieldTransformations, type FieldTransform } from './field-transformations.js';
+import { getParserDefinition } from './registry.js';
+import type { MessageParser, ParserDefinition } from './types.js';
+import { decodeUtf8Strict } from './utf8.js';
+
+/** The part of a Metron sensor parser config this package reads (the full schema lives in @metron/core). */
+export interface ParserRunnerConfig {
+  parserClassName: string;
+  parserConfig?: Record<string, unknown>;
+  fieldTransformations?: unknown[];
+  filterClassName?: string | null;
+}
+
+export interface SensorParserOptions {
+  /** Config file named in ConfigError messages; defaults to `parsers/<sensor>.json`. */
+  file?: string;
+  /** Records longer than this are errors without being parsed. Default 16 MiB. */
+  maxRecordBytes?: number;
+  /** Parser types to choose from; defaults to the registry (`PARSER_DEFINITIONS`). */
+  definitions?: readonly ParserDefinition[];
+}
+
+/** Per record: a deterministic guid source (so a re-delivered record gets the same guids) and the clock. */
+export interface RecordContext {
+  /** guid of the n-th message (0-based, in parser output order) of this record. */
+  guid: (n: number) => string;
+  /** Epoch ms for "now"; defaults to Date.now(). */
+  now?: number;
+}
+
+/** Metron's error types for the parse stage: the record could not be parsed, or a message failed validation. */
+export type ParseErrorType = 'PARSER_INVALID' | 'PARSER_ERROR';
+
+export interface ParseError {
+  reason: string;
+  /** The whole raw record. */
+  raw: Buffer;
+  errorType: ParseErrorType;
+  /** For PARSER_INVALID: the message that failed validation. */
+  message?: Message;
+}
+
+export interface SensorParseResult {
+  messages: Message[];
+  errors: ParseError[];
+}
+
+export interface SensorParser {
+  readonly sensor: string;
+  readonly definition: ParserDefinition;
+  parse(raw: Buffer, ctx: RecordContext): SensorParseResult;
+}
+
+const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+const MAX_REASON_CHARS = 1000;
+const NON_WHITESPACE = /\S/;
+
+/** Builds the parser of one sensor from its parser config; throws ConfigError on a bad config. */
+export function createSensorParser(sensor: string, config: ParserRunnerConfig, options: SensorParserOptions = {}): SensorParser {
+  const file = options.file ?? `parsers/${sensor}.json`;
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  if (typeof sensor !== 'string' || sensor === '') throw new ConfigError(file, '$', 'sensor name is required');
+  const definition = getParserDefinition(config.parserClassName, file, options.definitions);
+  const parserConfig = config.parserConfig ?? {};
+  if (typeof parserConfig !== 'object' || parserConfig === null || Array.isArray(parserConfig)) {
+    throw new ConfigError(file, '$.parserConfig', 'must be an object');
+  }
+  if (config.filterClassName !== undefined && config.filterClassName !== null && config.filterClassName.trim() !== '') {
+    throw new ConfigError(file, '$.filterClassName', `message filter ${JSON.stringify(config.filterClassName)} is not yet supported`);
+  }
+  const transform = compileFieldTransformations(config.fieldTransformations, file);
+  const parser = definition.build(parserConfig, file);
+  return new SensorParserImpl(sensor, definition, parser, transform, maxRecordBytes);
+}
+
+class SensorParserImpl implements SensorParser {
+  constructor(
+    readonly sensor: string,
+    readonly definition: ParserDefinition,
+    private readonly parser: MessageParser,
+    private readonly transform: FieldTransform | undefined,
+    private readonly maxRecordBytes: number,
+  ) {}
+
+  parse(raw: Buffer, ctx: RecordContext): SensorParseResult {
+    const messages: Message[] = [];
+    const errors: ParseError[] = [];
+    const fail = (reason: string, errorType: ParseErrorType = 'PARSER_ERROR'): SensorParseResult => {
+      errors.push({ reason: clip(reason), raw, errorType });
+      return { messages, errors };
+    };
+
+    if (raw.length > this.maxRecordBytes) return fail(`record is ${raw.length} bytes, over the limit of ${this.maxRecordBytes}`);
+    const decoded = decodeUtf8Strict(raw);
+    if (!decoded.ok) return fail(`invalid UTF-8 at byte ${decoded.offset}`);
+    const text = decoded.text;
+    if (!NON_WHITESPACE.test(text)) return fail(raw.length === 0 ? 'empty record' : 'record holds only whitespace');
+
+    const now = ctx.now ?? Date.now();
+    let parsed: Message[];
+    try {
+      const outcome = this.parser.parse(text, { now });
+      if (!outcome.ok) return fail(`${this.definition.shortName} parser: ${outcome.reason}`);
+      parsed = outcome.messages;
+    } catch (err) {
+      return fail(`${this.definition.shortName} parser failed: ${errorMessage(err)}`);
+    }
+    if (parsed.length === 0) return fail(`${this.definition.shortName} parser returned no message`);
+
+    for (let i = 0; i < parsed.length; i++) {
+      const message = parsed[i]!;
+      try {
+        message[Fields.SENSOR_TYPE] = this.sensor;
+        if (this.transform !== undefined) this.transform(message);
+        if (message[Fields.GUID] === undefined) message[Fields.GUID] = ctx.guid(i);
+        if (message[Fields.ORIGINAL] === undefined) message[Fields.ORIGINAL] = text;
+        const invalid = validate(message);
+        if (invalid === undefined) messages.push(message);
+        else errors.push({ reason: invalid, raw, errorType: 'PARSER_INVALID', message });
+      } catch (err) {
+        errors.push({ reason: clip(`message ${i}: ${errorMessage(err)}`), raw, errorType: 'PARSER_ERROR', message });
+      }
+    }
+    return { messages, errors };
+  }
+}
+
+/**
+ * Metron's BasicParser.validate (original_string and timestamp present), plus: timestamp must be
+ * epoch ms. A numeric string is converted, a fraction truncated; anything else makes the message
+ * invalid here rather than failing later at the index.
+ */
+function validate(message: Message): string | undefined {
+  if (message[Fields.ORIGINAL] === undefined) return 'message has no original_string';
+  const ts = message[Fields.TIMESTAMP];
+  if (ts === undefined) return 'message has no timestamp';
+  if (typeof ts === 'number' && Number.isFinite(ts)) {
+    if (!Number.isInteger(ts)) message[Fields.TIMESTAMP] = Math.trunc(ts);
+    return undefined;
+  }
+  if (typeof ts === 'string' && ts.trim() !== '' && Number.isFinite(Number(ts))) {
+    message[Fields.TIMESTAMP] = Math.trunc(Number(ts));
+    return undefined;
+  }
+  return `timestamp ${clip(JSON.stringify(ts), 100)} is not epoch milliseconds`;
+}
+
+function clip(text: string, max = MAX_REASON_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}

@@ -1,0 +1,46 @@
+/** Strict UTF-8 decoding (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF). */
+import { isUtf8 } from 'node:buffer';
+
+export type DecodeResult = { ok: true; text: string } | { ok: false; offset: number };
+
+/** Decodes `bytes`, dropping a leading byte order mark; on invalid input gives the first bad byte's offset. */
+export function decodeUtf8Strict(bytes: Buffer): DecodeResult {
+  if (!isUtf8(bytes)) return { ok: false, offset: firstInvalidUtf8Offset(bytes) };
+  const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  return { ok: true, text: bytes.toString('utf8', start) };
+}
+
+/** Offset of the first byte that starts an invalid sequence (or bytes.length if none). */
+export function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  let i = 0;
+  const n = bytes.length;
+  while (i < n) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0; // overlong
+      if (b === 0xed) hi = 0x9f; // surrogates
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90; // overlong
+      if (b === 0xf4) hi = 0x8f; // above U+10FFFF
+    } else return i;
+    if (i + need >= n) return i; // truncated sequence
+    const second = bytes[i + 1]!;
+    if (second < lo || second > hi) return i;
+    for (let k = 2; k <= need; k++) {
+      const c = bytes[i + k]!;
+      if (c < 0x80 || c > 0xbf) return i;
+    }
+    i += need + 1;
+  }
+  return n;
+}

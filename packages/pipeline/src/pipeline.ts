@@ -1,0 +1,366 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { ERROR_SENSOR, MetronError, Topics, errorMessage, type Message } from '@metron/core';
+import { createSensorParser, type ParserRunnerConfig } from '@metron/parsers';
+import type { SearchStore } from '@metron/storage';
+import type { Bus, ConsumerRecord, ProducerRecord } from './bus/types.js';
+import { errorRecord, MAX_INLINE_RAW_BYTES, type ErrorType } from './error-record.js';
+import { recordGuid } from './guid.js';
+import { PipelineMetrics, type LagReading } from './metrics.js';
+import { StageLoop } from './stage-loop.js';
+
+/** Header carrying the sensor name on the `enrichments`, `indexing` and `error` topics. */
+const SENSOR_HEADER = 'sensor';
+
+/** A writer entry of Metron's indexing config (`elasticsearch`, `solr`, `hdfs`, ...). */
+export interface IndexWriterConfig {
+  index?: string;
+  enabled?: boolean;
+  batchSize?: number;
+  batchTimeout?: number;
+}
+
+export interface PipelineSensor {
+  parser: ParserRunnerConfig & { sensorTopic?: string | null };
+  /** Metron indexing config for the sensor: writer name → settings. */
+  indexing?: Record<string, IndexWriterConfig | undefined>;
+}
+
+export interface PipelineLogger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface PipelineOptions {
+  bus: Bus & { topicEpoch(topic: string): string };
+  store: SearchStore;
+  sensors: Record<string, PipelineSensor>;
+  global?: Record<string, unknown>;
+  metrics?: PipelineMetrics;
+  /** Where over-large raw records of error records are kept whole. */
+  dataDir: string;
+  /** Records larger than this are refused at ingest (kept in the error index). Default 1 MiB. */
+  maxRecordBytes?: number;
+  partitions?: number;
+  log?: PipelineLogger;
+  /** Largest batch a stage takes from the log at once. */
+  maxBatch?: number;
+}
+
+/** The writer keys whose settings drive the search index, in order of preference. */
+const SEARCH_WRITERS = ['search', 'elasticsearch', 'solr'] as const;
+
+const silent: PipelineLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * The Kappa pipeline of one process: sensor topics → parse → `enrichments` → enrich (pass-through
+ * until the enrichment stage lands) → `indexing` → search index; failures → `error` → error index.
+ * Each stage commits its input offsets only after its output is durable.
+ */
+export class Pipeline {
+  readonly metrics: PipelineMetrics;
+  private readonly log: PipelineLogger;
+  private readonly loops: StageLoop[] = [];
+  private readonly producer;
+  private readonly maxRecordBytes: number;
+  private readonly parsers = new Map<string, ReturnType<typeof createSensorParser>>();
+  private started = false;
+  private stopping = false;
+
+  constructor(private readonly opts: PipelineOptions) {
+    this.metrics = opts.metrics ?? new PipelineMetrics();
+    this.log = opts.log ?? silent;
+    this.producer = opts.bus.producer();
+    this.maxRecordBytes = opts.maxRecordBytes ?? MAX_INLINE_RAW_BYTES;
+    for (const [sensor, cfg] of Object.entries(opts.sensors)) {
+      this.parsers.set(sensor, createSensorParser(sensor, cfg.parser));
+    }
+    this.metrics.setLagProvider(() => this.lag());
+  }
+
+  knownSensors(): string[] {
+    return Object.keys(this.opts.sensors).sort();
+  }
+
+  private sensorTopic(sensor: string): string {
+    return this.opts.sensors[sensor]?.parser.sensorTopic || sensor;
+  }
+
+  private groups(): Array<{ group: string; topic: string; sensor: string; stage: string }> {
+    const out = this.knownSensors().map((sensor) => ({
+      group: `metron_parse_${sensor}`,
+      topic: this.sensorTopic(sensor),
+      sensor,
+      stage: 'parse',
+    }));
+    out.push({ group: 'metron_enrich', topic: Topics.ENRICHMENTS, sensor: '*', stage: 'enrich' });
+    out.push({ group: 'metron_index', topic: Topics.INDEXING, sensor: '*', stage: 'index' });
+    out.push({ group: 'metron_index', topic: Topics.ERROR, sensor: ERROR_SENSOR, stage: 'index' });
+    return out;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const { bus } = this.opts;
+    const partitions = this.opts.partitions ?? 1;
+    const topics = new Set([...this.knownSensors().map((s) => this.sensorTopic(s)), Topics.ENRICHMENTS, Topics.INDEXING, Topics.ERROR]);
+    for (const t of topics) await bus.createTopic(t, { partitions });
+
+    for (const sensor of this.knownSensors()) {
+      const topic = this.sensorTopic(sensor);
+      this.loops.push(
+        new StageLoop({
+          name: `parse:${sensor}`,
+          consumer: bus.consumer({ group: `metron_parse_${sensor}`, topics: [topic] }),
+          handle: (records) => this.parseBatch(sensor, records),
+          maxBatch: this.opts.maxBatch,
+          onError: (err, attempt) => this.log.error(`parse ${sensor}: batch failed (attempt ${attempt}): ${errorMessage(err)}`),
+        }),
+      );
+    }
+    this.loops.push(
+      new StageLoop({
+        name: 'enrich',
+        consumer: bus.consumer({ group: 'metron_enrich', topics: [Topics.ENRICHMENTS] }),
+        handle: (records) => this.enrichBatch(records),
+        maxBatch: this.opts.maxBatch,
+        onError: (err, attempt) => this.log.error(`enrich: batch failed (attempt ${attempt}): ${errorMessage(err)}`),
+      }),
+    );
+    this.loops.push(
+      new StageLoop({
+        name: 'index',
+        consumer: bus.consumer({ group: 'metron_index', topics: [Topics.INDEXING, Topics.ERROR] }),
+        handle: (records) => this.indexBatch(records),
+        maxBatch: this.opts.maxBatch,
+        onError: (err, attempt) => this.log.error(`index: batch failed (attempt ${attempt}): ${errorMessage(err)}`),
+      }),
+    );
+    for (const l of this.loops) l.start();
+  }
+
+  /**
+   * Appends raw records to the sensor's topic; resolves once they are durable in the log, so a
+   * source may acknowledge after it. Records over the size limit are refused into the error index.
+   */
+  async ingest(sensor: string, records: Buffer[]): Promise<void> {
+    if (this.stopping) throw new MetronError('BUS_CLOSED', 'the pipeline is shutting down');
+    if (!this.opts.sensors[sensor]) throw new MetronError('NOT_FOUND', `unknown sensor '${sensor}'`);
+    const accepted: ProducerRecord[] = [];
+    let bytes = 0;
+    const refused: Buffer[] = [];
+    for (const r of records) {
+      bytes += r.length;
+      if (r.length > this.maxRecordBytes) refused.push(r);
+      else accepted.push({ value: r });
+    }
+    this.metrics.add(sensor, 'received', records.length);
+    this.metrics.add(sensor, 'received_bytes', bytes);
+    if (accepted.length > 0) await this.producer.send(this.sensorTopic(sensor), accepted);
+    for (const r of refused) {
+      await this.refuse(sensor, `record of ${r.length} bytes exceeds the ${this.maxRecordBytes}-byte limit`, r, false);
+    }
+  }
+
+  /**
+   * A record refused at the source (oversize, bad framing): counted as received and refused, and
+   * written to the error topic with its raw bytes and the reason.
+   */
+  async refuse(sensor: string, reason: string, raw: Buffer, countReceived = true): Promise<void> {
+    if (countReceived) {
+      this.metrics.add(sensor, 'received');
+      this.metrics.add(sensor, 'received_bytes', raw.length);
+    }
+    const guid = randomUUID();
+    await this.sendErrors([await this.buildError(sensor, 'source', 'source_refused', reason, raw, guid)]);
+    this.metrics.add(sensor, 'refused');
+  }
+
+  private async buildError(
+    sensor: string,
+    stage: 'source' | 'parse' | 'index',
+    errorType: ErrorType,
+    reason: string,
+    raw: Buffer,
+    guid: string,
+  ): Promise<Message> {
+    let rawFile: string | undefined;
+    if (raw.length > MAX_INLINE_RAW_BYTES) {
+      // Too large to inline in the index: keep every byte in a quarantine file.
+      const dir = join(this.opts.dataDir, 'quarantine');
+      await mkdir(dir, { recursive: true });
+      rawFile = join(dir, `${createHash('sha256').update(raw).digest('hex')}.raw`);
+      await writeFile(rawFile, raw);
+    }
+    return errorRecord({ stage, sensor, errorType, reason, raw, guid, ...(rawFile ? { rawFile } : {}) });
+  }
+
+  private async sendErrors(errors: Message[]): Promise<void> {
+    if (errors.length === 0) return;
+    await this.producer.send(
+      Topics.ERROR,
+      errors.map((e) => ({ value: JSON.stringify(e), headers: { [SENSOR_HEADER]: ERROR_SENSOR } })),
+    );
+  }
+
+  private async parseBatch(sensor: string, records: ConsumerRecord[]): Promise<void> {
+    const parser = this.parsers.get(sensor);
+    if (!parser) throw new Error(`no parser for ${sensor}`);
+    const out: ProducerRecord[] = [];
+    const errors: Message[] = [];
+    let parsed = 0;
+    let invalid = 0;
+    let failed = 0;
+    let filtered = 0;
+    const now = Date.now();
+    for (const rec of records) {
+      const epoch = this.opts.bus.topicEpoch(rec.topic);
+      const result = parser.parse(rec.value, {
+        guid: (i: number) => recordGuid(epoch, rec.topic, rec.partition, rec.offset, i),
+        now,
+      });
+      if (result.errors.length > 0) {
+        let n = 0;
+        for (const e of result.errors) {
+          const guid = recordGuid(epoch, rec.topic, rec.partition, rec.offset, 1_000_000 + n++);
+          const type: ErrorType = e.errorType === 'PARSER_INVALID' ? 'parser_invalid' : 'parser_error';
+          errors.push(await this.buildError(sensor, 'parse', type, e.reason, e.raw, guid));
+        }
+        if (result.errors[0]?.errorType === 'PARSER_INVALID') invalid++;
+        else failed++;
+        continue;
+      }
+      if (result.messages.length === 0) {
+        filtered++;
+        continue;
+      }
+      parsed++;
+      for (const m of result.messages) out.push({ value: JSON.stringify(m), headers: { [SENSOR_HEADER]: sensor } });
+    }
+    // Downstream first, then the error topic; the loop commits the input only after both.
+    if (out.length > 0) await this.producer.send(Topics.ENRICHMENTS, out);
+    await this.sendErrors(errors);
+    this.metrics.add(sensor, 'parsed', parsed);
+    this.metrics.add(sensor, 'messages', out.length);
+    this.metrics.add(sensor, 'invalid', invalid);
+    this.metrics.add(sensor, 'errors', failed);
+    this.metrics.add(sensor, 'filtered', filtered);
+  }
+
+  private async enrichBatch(records: ConsumerRecord[]): Promise<void> {
+    // Enrichment lands in its own issue; until then messages pass through byte for byte.
+    const counts = new Map<string, number>();
+    const out: ProducerRecord[] = records.map((r) => {
+      const sensor = r.headers[SENSOR_HEADER] ?? 'unknown';
+      counts.set(sensor, (counts.get(sensor) ?? 0) + 1);
+      return { value: r.value, headers: r.headers, timestamp: r.timestamp };
+    });
+    await this.producer.send(Topics.INDEXING, out);
+    for (const [s, n] of counts) this.metrics.add(s, 'enriched', n);
+  }
+
+  /** The search-index settings of a sensor, from its Metron indexing config. */
+  private indexTarget(sensor: string): { index: string; enabled: boolean } {
+    const cfg = this.opts.sensors[sensor]?.indexing;
+    for (const w of SEARCH_WRITERS) {
+      const c = cfg?.[w];
+      if (c) return { index: c.index || sensor, enabled: c.enabled !== false };
+    }
+    return { index: sensor, enabled: true };
+  }
+
+  private async indexBatch(records: ConsumerRecord[]): Promise<void> {
+    const bySensor = new Map<string, { messages: Message[]; raws: Buffer[]; fromErrorTopic: boolean }>();
+    const unreadable: Array<{ sensor: string; raw: Buffer; reason: string }> = [];
+    for (const r of records) {
+      const sensor = r.headers[SENSOR_HEADER] ?? 'unknown';
+      let msg: Message;
+      try {
+        msg = JSON.parse(r.value.toString('utf8')) as Message;
+      } catch (err) {
+        unreadable.push({ sensor, raw: r.value, reason: `unreadable message on ${r.topic}: ${errorMessage(err)}` });
+        continue;
+      }
+      let group = bySensor.get(sensor);
+      if (!group) {
+        group = { messages: [], raws: [], fromErrorTopic: r.topic === Topics.ERROR };
+        bySensor.set(sensor, group);
+      }
+      group.messages.push(msg);
+      group.raws.push(r.value);
+    }
+    const errors: Message[] = [];
+    for (const [sensor, group] of bySensor) {
+      const target = this.indexTarget(sensor);
+      if (!target.enabled) {
+        this.metrics.add(sensor, 'indexed', group.messages.length);
+        continue;
+      }
+      try {
+        await this.opts.store.write(target.index, group.messages);
+        this.metrics.add(sensor, 'indexed', group.messages.length);
+      } catch (err) {
+        if (group.fromErrorTopic) throw err; // error records have nowhere else to go: retry
+        // Isolate the failing messages: write one by one, route the rest to the error index.
+        for (let i = 0; i < group.messages.length; i++) {
+          const m = group.messages[i] as Message;
+          try {
+            await this.opts.store.write(target.index, [m]);
+            this.metrics.add(sensor, 'indexed');
+          } catch (one) {
+            const raw = group.raws[i] as Buffer;
+            const guid = typeof m['guid'] === 'string' ? `${m['guid']}-index-error` : randomUUID();
+            errors.push(await this.buildError(sensor, 'index', 'indexing_error', `index write failed: ${errorMessage(one)}`, raw, guid));
+            this.metrics.add(sensor, 'index_errors');
+          }
+        }
+      }
+    }
+    for (const u of unreadable) {
+      errors.push(await this.buildError(u.sensor, 'index', 'indexing_error', u.reason, u.raw, randomUUID()));
+      this.metrics.add(u.sensor, 'index_errors');
+    }
+    await this.sendErrors(errors);
+  }
+
+  /** Records not yet processed, per stage group and topic. */
+  async lag(): Promise<LagReading[]> {
+    const out: LagReading[] = [];
+    for (const g of this.groups()) {
+      const ends = await this.opts.bus.offsets(g.topic);
+      const committed = await this.opts.bus.groupOffsets(g.group, g.topic);
+      let lag = 0;
+      for (const p of ends) {
+        const c = committed.find((x) => x.partition === p.partition)?.offset ?? p.earliest;
+        lag += Number(p.latest - (c > p.earliest ? c : p.earliest));
+      }
+      out.push({ sensor: g.sensor, stage: g.stage, topic: g.topic, group: g.group, lag });
+    }
+    return out;
+  }
+
+  /** Resolves when every stage has committed everything in the log (for tests and drains). */
+  async waitIdle(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lag = await this.lag();
+      if (lag.every((l) => l.lag === 0)) return;
+      if (Date.now() > deadline) throw new Error(`pipeline not idle after ${timeoutMs} ms: ${JSON.stringify(lag.filter((l) => l.lag > 0))}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Stops accepting input, lets every stage drain what is in the log, commits and stops. */
+  async stop(drainTimeoutMs = 10_000): Promise<void> {
+    this.stopping = true;
+    try {
+      await this.waitIdle(drainTimeoutMs);
+    } catch (err) {
+      this.log.warn(`stopping before the pipeline drained: ${errorMessage(err)}`);
+    }
+    await Promise.all(this.loops.map((l) => l.stop()));
+  }
+}

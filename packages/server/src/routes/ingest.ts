@@ -1,0 +1,96 @@
+/**
+ * `POST /api/v1/ingest/:sensor`: raw records into a sensor's topic over HTTP.
+ *
+ * Bodies stay bytes end to end (records may be invalid UTF-8; the parser stage reports those as
+ * errors with their raw bytes). The 202 answer is sent only after `ingest` resolved, i.e. once the
+ * records are durable in the log: an acknowledged record is never lost.
+ */
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { MetronError } from '@metron/core';
+import { HttpError } from '../errors.js';
+
+export const SENSOR_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Content types the ingest route takes, and how each body splits into records. */
+export const INGEST_CONTENT_TYPES = {
+  /** One record per non-blank line. */
+  'text/plain': 'lines',
+  /** Newline-delimited JSON: one record per non-blank line, kept as the raw line bytes. */
+  'application/x-ndjson': 'lines',
+  /** The whole body is one record. */
+  'application/json': 'whole',
+} as const;
+
+export type SplitMode = (typeof INGEST_CONTENT_TYPES)[keyof typeof INGEST_CONTENT_TYPES];
+
+export interface IngestRoutesOptions {
+  ingest(sensor: string, records: Buffer[]): Promise<void>;
+  knownSensors(): string[];
+  bodyLimitBytes: number;
+}
+
+function isBlank(bytes: Buffer): boolean {
+  for (const b of bytes) {
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a) return false;
+  }
+  return true;
+}
+
+/** Splits a body into records without decoding it: LF or CRLF separated lines, blank lines skipped. */
+export function splitRecords(body: Buffer, mode: SplitMode): Buffer[] {
+  if (mode === 'whole') return isBlank(body) ? [] : [body];
+  const records: Buffer[] = [];
+  let start = 0;
+  while (start <= body.length) {
+    let end = body.indexOf(0x0a, start);
+    if (end < 0) end = body.length;
+    let lineEnd = end;
+    if (lineEnd > start && body[lineEnd - 1] === 0x0d) lineEnd--;
+    const line = body.subarray(start, lineEnd);
+    if (!isBlank(line)) records.push(line);
+    start = end + 1;
+  }
+  return records;
+}
+
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+const sensorParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['sensor'],
+  properties: { sensor: { type: 'string', pattern: SENSOR_NAME_PATTERN.source } },
+} as const;
+
+/** The ingest route, as an encapsulated plugin: its byte-preserving body parsers apply to it only. */
+export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app: FastifyInstance, options) => {
+  const { bodyLimitBytes } = options;
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(Object.keys(INGEST_CONTENT_TYPES), { parseAs: 'buffer', bodyLimit: bodyLimitBytes }, (_request, body, done) => {
+    done(null, body);
+  });
+  app.addContentTypeParser('*', (request, _payload, done) => {
+    const type = mediaType(request.headers['content-type']) || '(none)';
+    done(new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `content type ${type} is not accepted; use one of ${Object.keys(INGEST_CONTENT_TYPES).join(', ')}`), undefined);
+  });
+
+  app.post<{ Params: { sensor: string }; Body: Buffer | undefined }>('/api/v1/ingest/:sensor', {
+    bodyLimit: bodyLimitBytes,
+    schema: {
+      summary: 'Ingests raw records (text lines, NDJSON or one JSON document) into a sensor; answers once they are durable',
+      params: sensorParams,
+    },
+  }, async (request, reply) => {
+    const { sensor } = request.params;
+    if (!options.knownSensors().includes(sensor)) throw new MetronError('NOT_FOUND', `unknown sensor '${sensor}'`);
+    const mode = INGEST_CONTENT_TYPES[mediaType(request.headers['content-type']) as keyof typeof INGEST_CONTENT_TYPES];
+    const body = request.body;
+    if (mode === undefined || !Buffer.isBuffer(body)) throw new MetronError('INPUT_INVALID', 'request body is empty; send one record per line');
+    const records = splitRecords(body, mode);
+    if (records.length === 0) throw new MetronError('INPUT_INVALID', 'request body holds no records');
+    await options.ingest(sensor, records);
+    return reply.code(202).send({ accepted: records.length });
+  });
+};

@@ -1,0 +1,2 @@
+export { openDuckDbSearchStore, type DuckDbSearchStore, type DuckDbSearchStoreOptions } from './store.js';
+export { type ColumnInfo, type ColumnType, type MetronFieldType, tableForSensor } from './catalog.js';

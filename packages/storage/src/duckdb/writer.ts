@@ -1,0 +1,209 @@
+/**
+ * The write path. A batch becomes ONE statement: `INSERT INTO <table> BY NAME SELECT unnest(..)`,
+ * where each column travels as one bound parameter holding a JSON array of its values, which
+ * DuckDB parses natively and casts to a typed list. The primary key on `guid` makes re-delivered
+ * messages no-ops; one statement is one transaction, so a batch is all-or-nothing and durable
+ * (WAL) when it returns.
+ *
+ * Measured alternatives: the Appender with DuckDBDataChunk into a staging
+ * table costs a native call per string value (~2x the JS time of one JSON.stringify per column),
+ * and appending straight into the index table fails whole chunks on a duplicate guid.
+ * Throughput (24-field Bro-like messages, 5,000 per batch, threads=1, file with WAL and
+ * checkpoints, 1M messages): ~52k messages per CPU-second.
+ */
+import { randomUUID } from 'node:crypto';
+import { VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import type { JsonValue, Message } from '@metron/core';
+import { GUID, TIMESTAMP, TableCatalog, typeOfValue, widen, type ColumnInfo, type ColumnType } from './catalog.js';
+import { doubleToText, quoteIdent, SqlParams } from './sql.js';
+
+/** Field names of columns that could not be named after their field (see TableCatalog.physicalName). */
+export const FIELD_NAMES_TABLE = '_metron_field_names';
+
+/** A schema change the batch needs before it can be inserted. */
+type SchemaChange =
+  | { kind: 'add'; info: ColumnInfo }
+  | { kind: 'alter'; info: ColumnInfo; to: ColumnType };
+
+/** `timestamp` is epoch milliseconds: a fractional number is truncated so the column stays BIGINT. */
+function normalize(field: string, value: JsonValue): JsonValue {
+  return field === TIMESTAMP && typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : value;
+}
+
+export class IndexWriter {
+  constructor(
+    private readonly connection: DuckDBConnection,
+    /** Called after a committed schema change so readers re-render against the new catalog. */
+    private readonly onSchemaChange: () => void,
+  ) {}
+
+  /** Writes a batch into `catalog.table`, creating and widening columns as needed. */
+  async write(catalog: TableCatalog, isNew: boolean, messages: Message[]): Promise<void> {
+    const batch = collectColumns(messages);
+    if (batch.guids.length === 0) return;
+    await this.applySchema(catalog, isNew, batch.types);
+    const statement = insertStatement(catalog, batch);
+    try {
+      // Fast path: a plain INSERT skips the per-row conflict lookup of INSERT OR IGNORE (about a
+      // quarter of the insert cost). It fails as a whole on a duplicate guid, which only happens
+      // on re-delivery; then the batch goes again with OR IGNORE.
+      await this.connection.run(`INSERT INTO ${statement.sql}`, statement.params.values, statement.params.types);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      await this.connection.run(`INSERT OR IGNORE INTO ${statement.sql}`, statement.params.values, statement.params.types);
+    }
+  }
+
+  private async applySchema(catalog: TableCatalog, isNew: boolean, fieldTypes: Map<string, ColumnType>): Promise<void> {
+    const changes: SchemaChange[] = [];
+    for (const [field, type] of fieldTypes) {
+      const info = catalog.get(field);
+      if (info === undefined) {
+        // physicalName must see earlier additions of this batch, so add to a scratch view first.
+        changes.push({ kind: 'add', info: { field, column: '', type } });
+      } else if (widen(info.type, type) !== info.type) {
+        changes.push({ kind: 'alter', info, to: widen(info.type, type) });
+      }
+    }
+    if (!isNew && changes.length === 0) return;
+
+    const table = quoteIdent(catalog.table);
+    const pending = new TableCatalog(catalog.table);
+    for (const info of catalog.columns) pending.add(info);
+    const statements: Array<{ sql: string; params?: SqlParams }> = [];
+    if (isNew) statements.push({ sql: `CREATE TABLE IF NOT EXISTS ${table} (${quoteIdent(GUID)} VARCHAR PRIMARY KEY)` });
+    for (const change of changes) {
+      if (change.kind === 'add') {
+        change.info.column = pending.physicalName(change.info.field);
+        pending.add(change.info);
+        statements.push({ sql: `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(change.info.column)} ${change.info.type}` });
+        if (change.info.column !== change.info.field) {
+          const params = new SqlParams();
+          statements.push({
+            sql: `INSERT OR REPLACE INTO ${quoteIdent(FIELD_NAMES_TABLE)} VALUES (${params.bind(catalog.table, VARCHAR)}, ${params.bind(change.info.column, VARCHAR)}, ${params.bind(change.info.field, VARCHAR)})`,
+            params,
+          });
+        }
+      } else {
+        const column = quoteIdent(change.info.column);
+        const using = change.to === 'JSON' ? `to_json(${column})`
+          : change.to === 'VARCHAR' && change.info.type === 'DOUBLE' ? doubleToText(column)
+          : `CAST(${column} AS ${change.to})`;
+        statements.push({ sql: `ALTER TABLE ${table} ALTER COLUMN ${column} SET DATA TYPE ${change.to} USING ${using}` });
+      }
+    }
+
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      for (const statement of statements) {
+        await this.connection.run(statement.sql, statement.params?.values, statement.params?.types);
+      }
+      await this.connection.run('COMMIT');
+    } catch (err) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    // Committed: publish to the in-memory catalog (after commit, so a reader never renders SQL for
+    // a column its snapshot cannot see).
+    if (isNew && catalog.get(GUID) === undefined) catalog.add({ field: GUID, column: GUID, type: 'VARCHAR' });
+    for (const change of changes) {
+      if (change.kind === 'add') catalog.add(change.info);
+      else change.info.type = change.to;
+    }
+    this.onSchemaChange();
+  }
+
+}
+
+/** A batch turned column-wise in one pass: values by field, row-aligned with `guids`. */
+export interface ColumnBatch {
+  guids: string[];
+  columns: Map<string, JsonValue[]>;
+  /** The narrowest type holding every value of the field in this batch. */
+  types: Map<string, ColumnType>;
+}
+
+/** Deduplicates by guid (first wins, as across batches) and splits the messages into columns. */
+export function collectColumns(messages: Message[]): ColumnBatch {
+  const seen = new Set<string>();
+  const guids: string[] = [];
+  const columns = new Map<string, JsonValue[]>();
+  const types = new Map<string, ColumnType>();
+  const count = messages.length;
+  for (const message of messages) {
+    const rawGuid = message[GUID];
+    const guid = rawGuid === undefined || rawGuid === null ? randomUUID()
+      : typeof rawGuid === 'string' ? rawGuid : JSON.stringify(rawGuid);
+    if (seen.has(guid)) continue;
+    seen.add(guid);
+    const row = guids.length;
+    guids.push(guid);
+    for (const field in message) {
+      if (field === GUID) continue;
+      const value = normalize(field, message[field]!);
+      const type = typeOfValue(value);
+      // Null needs no column; a value without a JSON type (undefined, a function) has nothing to store.
+      if (type === null) continue;
+      let values = columns.get(field);
+      if (values === undefined) {
+        values = new Array<JsonValue>(count).fill(null);
+        columns.set(field, values);
+        types.set(field, type);
+      } else {
+        const known = types.get(field)!;
+        if (known !== type) types.set(field, widen(known, type));
+      }
+      values[row] = value;
+    }
+  }
+  // Duplicates leave the arrays longer than the rows kept.
+  if (guids.length < count) for (const values of columns.values()) values.length = guids.length;
+  return { guids, columns, types };
+}
+
+/**
+ * The batch as `<table> BY NAME SELECT unnest(...)`, to follow `INSERT [OR IGNORE] INTO`: each
+ * column travels as ONE bound parameter, a JSON array of its values, which DuckDB parses natively
+ * and casts to a typed list. Columns with no value in the batch are left out (BY NAME fills NULL).
+ */
+export function insertStatement(catalog: TableCatalog, batch: ColumnBatch): { sql: string; params: SqlParams } {
+  const params = new SqlParams();
+  const selects = [`unnest(CAST(${params.bind(columnJson(batch.guids, 'VARCHAR'), VARCHAR)} AS JSON)::VARCHAR[]) AS ${quoteIdent(GUID)}`];
+  for (const [field, values] of batch.columns) {
+    const info = catalog.get(field)!;
+    const listType = info.type === 'JSON' ? 'VARCHAR' : info.type;
+    selects.push(`unnest(CAST(${params.bind(columnJson(values, info.type), VARCHAR)} AS JSON)::${listType}[]) AS ${quoteIdent(info.column)}`);
+  }
+  return { sql: `${quoteIdent(catalog.table)} BY NAME SELECT ${selects.join(', ')}`, params };
+}
+
+/** A JSON escape of a UTF-16 surrogate, which JSON.stringify emits only for unpaired ones. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * One column as a JSON array for DuckDB. Strings with unpaired surrogates (valid in JS, not in
+ * UTF-8) would make DuckDB refuse the whole batch, so such a column is encoded again with them
+ * replaced by U+FFFD; the cheap check on the output keeps the common case free of per-string work.
+ */
+function columnJson(values: JsonValue[], type: ColumnType): string {
+  // DuckDB casts a JSON number or boolean to VARCHAR exactly as String() does, so only JSON
+  // columns need a per-value step (each value becomes its JSON text).
+  const encoded = type === 'JSON' ? values.map((value) => (value === null ? null : JSON.stringify(value))) : values;
+  const json = JSON.stringify(encoded);
+  if (!SURROGATE_ESCAPE.test(json)) return json;
+  return JSON.stringify(values.map((value) => (value === null ? null : type === 'JSON' ? JSON.stringify(wellFormed(value)) : wellFormed(value))));
+}
+
+function wellFormed(value: JsonValue): JsonValue {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd');
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [wellFormed(key) as string, wellFormed(inner)]));
+  }
+  return value;
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return err instanceof Error && /Constraint Error/i.test(err.message) && /duplicate key/i.test(err.message);
+}

@@ -1,0 +1,3 @@
+export type * from './types.js';
+export * from './query/index.js';
+export * from './duckdb/index.js';

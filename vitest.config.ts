@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+// Tests run against the TypeScript sources; no build step needed for them.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: '@metron/core/node', replacement: fileURLToPath(new URL('./packages/core/src/node.ts', import.meta.url)) },
+      ...['core', 'parsers', 'pipeline', 'storage', 'server', 'cli'].map((name) => ({ find: new RegExp(`^@metron/${name}$`), replacement: pkg(name) })),
+    ],
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
