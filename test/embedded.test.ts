@@ -95,7 +95,7 @@ describe('embedded Metron: ingest → parse → index → search over REST', () 
     expect(utf.message).toMatch(/UTF-8/);
     expect(utf.stage).toBe('parse');
     expect(utf['source.type']).toBe('error');
-    expect(byRaw(Buffer.from('   ')).message).toMatch(/empty/i);
+    expect(byRaw(Buffer.from('   ')).message).toMatch(/whitespace/i);
     expect(byRaw(Buffer.from('{"not bro": true}')).error_type).toMatch(/parser_/);
     expect(byRaw(junk)).toBeDefined();
     const large = byRaw(big);
@@ -116,6 +116,9 @@ describe('embedded Metron: ingest → parse → index → search over REST', () 
     for (let i = 0; i < n; i++) {
       const line = `<34>1 2024-01-01T00:00:${String(i % 60).padStart(2, '0')}Z host app ${i} - - flood message ${i}`;
       await new Promise<void>((res, rej) => sock.send(line, addr!.port, addr!.host, (e) => (e ? rej(e) : res())));
+      // Sender and receiver share this event loop: pause now and then so the receiver can drain
+      // the kernel's socket buffer (a real flood comes from other processes).
+      if (i % 100 === 99) await new Promise((r) => setTimeout(r, 15));
     }
     sock.close();
     const counters = await eventually(async () => {
@@ -126,7 +129,8 @@ describe('embedded Metron: ingest → parse → index → search over REST', () 
     });
     // UDP may drop in the kernel under a flood; what was received is all accounted for.
     const s = counters.s;
-    expect(s.received).toBeGreaterThan(n / 2);
+    expect(s.received).toBeGreaterThan(n * 0.9);
+    expect(s.parsed).toBe(s.received);
     expect(s.received).toBe(s.refused + s.invalid + s.errors + s.filtered + s.parsed);
     expect(s.messages).toBe(s.indexed + s.index_errors);
     expect((await fetch(`${base}/api/v1/health`)).status).toBe(200);

@@ -24,8 +24,12 @@ function fixedZone(id: string, offsetMs: number): TimeZone {
   return { id, wallToEpoch: (wall) => wall - offsetMs, offsetAt: () => offsetMs };
 }
 
+const OFFSET_CACHE_LIMIT = 4096;
+
 class RegionZone implements TimeZone {
   private readonly format: Intl.DateTimeFormat;
+  /** Offset per UTC hour, for hours without a transition (no zone has two in one hour). */
+  private readonly hourOffsets = new Map<number, number>();
   constructor(readonly id: string) {
     this.format = new Intl.DateTimeFormat('en-US', {
       timeZone: id,
@@ -41,6 +45,17 @@ class RegionZone implements TimeZone {
   }
 
   offsetAt(epochMs: number): number {
+    const hour = Math.floor(epochMs / HOUR_MS);
+    const cached = this.hourOffsets.get(hour);
+    if (cached !== undefined) return cached;
+    const start = this.computeOffset(hour * HOUR_MS);
+    if (start !== this.computeOffset(hour * HOUR_MS + HOUR_MS - 1000)) return this.computeOffset(epochMs);
+    if (this.hourOffsets.size >= OFFSET_CACHE_LIMIT) this.hourOffsets.clear();
+    this.hourOffsets.set(hour, start);
+    return start;
+  }
+
+  private computeOffset(epochMs: number): number {
     const seconds = Math.floor(epochMs / 1000) * 1000;
     let year = 0;
     let month = 1;

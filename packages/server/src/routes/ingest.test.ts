@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { MetronError } from '@metron/core';
 import { createServer, type ServerDeps, type ServerOptions } from '../app.js';
 import { basic, fakeDeps, tempUserStore } from '../testing.js';
-import { splitRecords } from './ingest.js';
+import { splitRecords, splitRecordsCounted } from './ingest.js';
 
 const AUTH = basic('admin', 'admin-password');
 const apps: FastifyInstance[] = [];
@@ -30,13 +30,14 @@ function ingest(app: FastifyInstance, sensor: string, contentType: string | unde
 }
 
 describe('splitRecords', () => {
-  it('splits on LF and CRLF, skips blank lines, keeps bytes', () => {
+  it('splits on LF and CRLF, skips empty lines, keeps whitespace-only records and bytes', () => {
     const body = Buffer.from('a\r\n\nb \n  \r\n{"x":1}');
-    expect(splitRecords(body, 'lines').map(String)).toEqual(['a', 'b ', '{"x":1}']);
+    expect(splitRecords(body, 'lines').map(String)).toEqual(['a', 'b ', '  ', '{"x":1}']);
     expect(splitRecords(Buffer.from('one\n'), 'lines').map(String)).toEqual(['one']);
     expect(splitRecords(Buffer.alloc(0), 'lines')).toEqual([]);
     expect(splitRecords(Buffer.from('{"a":\n1}\n'), 'whole').map(String)).toEqual(['{"a":\n1}\n']);
     expect(splitRecords(Buffer.from(' \n'), 'whole')).toEqual([]);
+    expect(splitRecordsCounted(Buffer.from('a\n\n\r\n  \nb\n'), 'lines')).toEqual({ records: [Buffer.from('a'), Buffer.from('  '), Buffer.from('b')], emptyLines: 2 });
   });
 });
 
@@ -87,7 +88,7 @@ describe('POST /api/v1/ingest/:sensor', () => {
     const lines = ['{"b":1,  "a":2}', '{"x":"\\u00e9"}', '{ }'];
     const res = await ingest(app, 'bro', 'application/x-ndjson', lines.join('\n') + '\n\n');
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toEqual({ accepted: 3 });
+    expect(res.json()).toEqual({ accepted: 3, emptyLinesSkipped: 1 });
     expect(deps.ingested).toHaveLength(1);
     expect(deps.ingested[0]!.sensor).toBe('bro');
     expect(deps.ingested[0]!.records.map(String)).toEqual(lines);
@@ -143,7 +144,7 @@ describe('POST /api/v1/ingest/:sensor', () => {
 
   it('answers 400 for a body without records and 415 for other content types', async () => {
     const { app } = await server();
-    expect((await ingest(app, 'bro', 'text/plain', '\n\n  \n')).json()).toMatchObject({ status: 400, message: 'request body holds no records' });
+    expect((await ingest(app, 'bro', 'text/plain', '\n\n\r\n')).json()).toMatchObject({ status: 400, message: 'request body holds no records' });
     expect((await ingest(app, 'bro', undefined, '')).statusCode).toBe(400);
     const xml = await ingest(app, 'bro', 'application/xml', '<a/>');
     expect(xml.statusCode).toBe(415);

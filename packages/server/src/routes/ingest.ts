@@ -38,19 +38,29 @@ function isBlank(bytes: Buffer): boolean {
 
 /** Splits a body into records without decoding it: LF or CRLF separated lines, blank lines skipped. */
 export function splitRecords(body: Buffer, mode: SplitMode): Buffer[] {
-  if (mode === 'whole') return isBlank(body) ? [] : [body];
+  return splitRecordsCounted(body, mode).records;
+}
+
+/**
+ * Splits a body into records and counts the empty lines it skipped (a blank line is framing, not
+ * a record; the count is reported to the sender). A line of only spaces is a record: the parser
+ * refuses it into the error index with a reason.
+ */
+export function splitRecordsCounted(body: Buffer, mode: SplitMode): { records: Buffer[]; emptyLines: number } {
+  if (mode === 'whole') return { records: isBlank(body) ? [] : [body], emptyLines: 0 };
   const records: Buffer[] = [];
+  let emptyLines = 0;
   let start = 0;
-  while (start <= body.length) {
+  while (start < body.length) {
     let end = body.indexOf(0x0a, start);
     if (end < 0) end = body.length;
     let lineEnd = end;
     if (lineEnd > start && body[lineEnd - 1] === 0x0d) lineEnd--;
-    const line = body.subarray(start, lineEnd);
-    if (!isBlank(line)) records.push(line);
+    if (lineEnd > start) records.push(body.subarray(start, lineEnd));
+    else emptyLines++;
     start = end + 1;
   }
-  return records;
+  return { records, emptyLines };
 }
 
 function mediaType(contentType: string | undefined): string {
@@ -88,9 +98,9 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app:
     const mode = INGEST_CONTENT_TYPES[mediaType(request.headers['content-type']) as keyof typeof INGEST_CONTENT_TYPES];
     const body = request.body;
     if (mode === undefined || !Buffer.isBuffer(body)) throw new MetronError('INPUT_INVALID', 'request body is empty; send one record per line');
-    const records = splitRecords(body, mode);
+    const { records, emptyLines } = splitRecordsCounted(body, mode);
     if (records.length === 0) throw new MetronError('INPUT_INVALID', 'request body holds no records');
     await options.ingest(sensor, records);
-    return reply.code(202).send({ accepted: records.length });
+    return reply.code(202).send(emptyLines > 0 ? { accepted: records.length, emptyLinesSkipped: emptyLines } : { accepted: records.length });
   });
 };
