@@ -7,11 +7,13 @@ import { ADMIN_PASSWORD, api, eventually, tempEnv } from './helpers.js';
 const BIN = fileURLToPath(new URL('../packages/cli/bin/metron.js', import.meta.url));
 
 /** Starts `metron start` as a child process and resolves with its base URL. */
-function startMetron(configDir: string, dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+function startMetron(configDir: string, dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, [BIN, 'start', '--config-dir', configDir, '--data-dir', dataDir, '--port', '0'], {
     env: { ...process.env, METRON_ADMIN_PASSWORD: ADMIN_PASSWORD },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Listen for the exit from the start: it can come before anyone awaits it.
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`metron did not start:\n${out}`)), 30_000);
@@ -20,7 +22,7 @@ function startMetron(configDir: string, dataDir: string): Promise<{ child: Child
       const m = /Metron is up at (http:\/\/[0-9.:]+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ child, url: m[1] as string, output: () => out });
+        resolve({ child, url: m[1] as string, output: () => out, exited });
       }
     };
     child.stdout?.on('data', onData);
@@ -72,7 +74,7 @@ describe('crash safety: kill -9 mid-stream loses no acknowledged record and dupl
       }
     };
     await Promise.all([sender(), sender(), sender()]);
-    await new Promise((r) => first.child.once('exit', r));
+    await first.exited;
     expect(killed).toBe(true);
     expect(acknowledged.size).toBeGreaterThanOrEqual(1300);
 
@@ -95,7 +97,7 @@ describe('crash safety: kill -9 mid-stream loses no acknowledged record and dupl
 
     // SIGTERM drains and exits cleanly.
     second.child.kill('SIGTERM');
-    const code = await new Promise((r) => second.child.once('exit', r));
+    const code = await second.exited;
     expect(code).toBe(0);
     running = undefined;
   }, 120_000);
