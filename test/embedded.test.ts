@@ -53,7 +53,7 @@ describe('embedded Metron: ingest → parse → index → search over REST', () 
       expect(hit.source.timestamp).toBe(1_700_000_000_000);
       expect(originals.has(String(hit.source.protocol).toLowerCase())).toBe(true);
       expect(typeof hit.source.original_string).toBe('string');
-      expect(hit.source.guid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(hit.source.guid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     }
 
     // field:value on an address (dots escaped as Metron's UI sends them, and plain)

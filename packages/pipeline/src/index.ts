@@ -7,3 +7,4 @@ export * from './pipeline.js';
 export * from './demo/generator.js';
 export * from './demo/feeder.js';
 export * from './sources/index.js';
+export * from './parse-pool.js';

@@ -2,13 +2,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { ERROR_SENSOR, MetronError, Topics, errorMessage, type Message } from '@metron/core';
-import { createSensorParser, type ParserRunnerConfig } from '@metron/parsers';
+import type { ParserRunnerConfig } from '@metron/parsers';
 import type { SearchStore } from '@metron/storage';
 import type { Bus, ConsumerRecord, ProducerRecord } from './bus/types.js';
 import { errorRecord, MAX_INLINE_RAW_BYTES, type ErrorType } from './error-record.js';
 import { recordGuid } from './guid.js';
 import { PipelineMetrics, type LagReading } from './metrics.js';
 import { StageLoop } from './stage-loop.js';
+import { ParsePool } from './parse-pool.js';
+import { availableParallelism } from 'node:os';
 
 /** Header carrying the sensor name on the `enrichments`, `indexing` and `error` topics. */
 const SENSOR_HEADER = 'sensor';
@@ -47,6 +49,11 @@ export interface PipelineOptions {
   log?: PipelineLogger;
   /** Largest batch a stage takes from the log at once. */
   maxBatch?: number;
+  /**
+   * Worker threads for parsing; 0 parses on the main thread. Default: one per core beyond the
+   * first, at least one.
+   */
+  parseWorkers?: number;
 }
 
 /** The writer keys whose settings drive the search index, in order of preference. */
@@ -65,7 +72,7 @@ export class Pipeline {
   private readonly loops: StageLoop[] = [];
   private readonly producer;
   private readonly maxRecordBytes: number;
-  private readonly parsers = new Map<string, ReturnType<typeof createSensorParser>>();
+  private readonly parsePool: ParsePool;
   private started = false;
   private stopping = false;
 
@@ -74,9 +81,8 @@ export class Pipeline {
     this.log = opts.log ?? silent;
     this.producer = opts.bus.producer();
     this.maxRecordBytes = opts.maxRecordBytes ?? MAX_INLINE_RAW_BYTES;
-    for (const [sensor, cfg] of Object.entries(opts.sensors)) {
-      this.parsers.set(sensor, createSensorParser(sensor, cfg.parser));
-    }
+    const parserConfigs = Object.fromEntries(Object.entries(opts.sensors).map(([s, c]) => [s, c.parser]));
+    this.parsePool = new ParsePool(parserConfigs, opts.parseWorkers ?? Math.max(1, availableParallelism() - 1));
     this.metrics.setLagProvider(() => this.lag());
   }
 
@@ -207,47 +213,59 @@ export class Pipeline {
   }
 
   private async parseBatch(sensor: string, records: ConsumerRecord[]): Promise<void> {
-    const parser = this.parsers.get(sensor);
-    if (!parser) throw new Error(`no parser for ${sensor}`);
-    const out: ProducerRecord[] = [];
+    const lengths = new Uint32Array(records.length);
+    let total = 0;
+    for (let i = 0; i < records.length; i++) {
+      const n = (records[i] as ConsumerRecord).value.length;
+      lengths[i] = n;
+      total += n;
+    }
+    const values = new Uint8Array(total);
+    let at = 0;
+    for (const r of records) {
+      values.set(r.value, at);
+      at += r.value.length;
+    }
+    const result = await this.parsePool.parse({
+      sensor,
+      topic: records[0]?.topic ?? this.sensorTopic(sensor),
+      partition: records.map((r) => r.partition),
+      epoch: records.map((r) => this.opts.bus.topicEpoch(r.topic)),
+      offset: records.map((r) => r.offset.toString()),
+      values,
+      lengths,
+      now: Date.now(),
+    });
+    const out: ProducerRecord[] = new Array(result.lengths.length);
+    const messages = Buffer.from(result.messages.buffer, result.messages.byteOffset, result.messages.byteLength);
+    const headers = { [SENSOR_HEADER]: sensor };
+    let pos = 0;
+    for (let i = 0; i < result.lengths.length; i++) {
+      const n = result.lengths[i] as number;
+      out[i] = { value: messages.subarray(pos, pos + n), headers };
+      pos += n;
+    }
     const errors: Message[] = [];
-    let parsed = 0;
-    let invalid = 0;
-    let failed = 0;
-    let filtered = 0;
-    const now = Date.now();
-    for (const rec of records) {
+    const perRecord = new Map<number, number>();
+    for (const e of result.errors) {
+      const rec = records[e.record] as ConsumerRecord;
       const epoch = this.opts.bus.topicEpoch(rec.topic);
-      const result = parser.parse(rec.value, {
-        guid: (i: number) => recordGuid(epoch, rec.topic, rec.partition, rec.offset, i),
-        now,
-      });
-      if (result.errors.length > 0) {
-        let n = 0;
-        for (const e of result.errors) {
-          const guid = recordGuid(epoch, rec.topic, rec.partition, rec.offset, 1_000_000 + n++);
-          const type: ErrorType = e.errorType === 'PARSER_INVALID' ? 'parser_invalid' : 'parser_error';
-          errors.push(await this.buildError(sensor, 'parse', type, e.reason, e.raw, guid));
-        }
-        if (result.errors[0]?.errorType === 'PARSER_INVALID') invalid++;
-        else failed++;
-        continue;
-      }
-      if (result.messages.length === 0) {
-        filtered++;
-        continue;
-      }
-      parsed++;
-      for (const m of result.messages) out.push({ value: JSON.stringify(m), headers: { [SENSOR_HEADER]: sensor } });
+      // Deterministic per raw record too, so a re-delivered bad record is error-indexed once.
+      const n = perRecord.get(e.record) ?? 0;
+      perRecord.set(e.record, n + 1);
+      const guid = recordGuid(epoch, `${rec.topic}#error`, rec.partition, rec.offset, n);
+      const type: ErrorType = e.errorType === 'PARSER_INVALID' ? 'parser_invalid' : 'parser_error';
+      const raw = e.raw ? Buffer.from(e.raw) : rec.value;
+      errors.push(await this.buildError(sensor, 'parse', type, e.reason, raw, guid));
     }
     // Downstream first, then the error topic; the loop commits the input only after both.
     if (out.length > 0) await this.producer.send(Topics.ENRICHMENTS, out);
     await this.sendErrors(errors);
-    this.metrics.add(sensor, 'parsed', parsed);
+    this.metrics.add(sensor, 'parsed', result.parsed);
     this.metrics.add(sensor, 'messages', out.length);
-    this.metrics.add(sensor, 'invalid', invalid);
-    this.metrics.add(sensor, 'errors', failed);
-    this.metrics.add(sensor, 'filtered', filtered);
+    this.metrics.add(sensor, 'invalid', result.invalid);
+    this.metrics.add(sensor, 'errors', result.failed);
+    this.metrics.add(sensor, 'filtered', result.filtered);
   }
 
   private async enrichBatch(records: ConsumerRecord[]): Promise<void> {
@@ -273,57 +291,55 @@ export class Pipeline {
   }
 
   private async indexBatch(records: ConsumerRecord[]): Promise<void> {
-    const bySensor = new Map<string, { messages: Message[]; raws: Buffer[]; fromErrorTopic: boolean }>();
-    const unreadable: Array<{ sensor: string; raw: Buffer; reason: string }> = [];
+    const bySensor = new Map<string, { raws: Buffer[]; fromErrorTopic: boolean }>();
     for (const r of records) {
       const sensor = r.headers[SENSOR_HEADER] ?? 'unknown';
-      let msg: Message;
-      try {
-        msg = JSON.parse(r.value.toString('utf8')) as Message;
-      } catch (err) {
-        unreadable.push({ sensor, raw: r.value, reason: `unreadable message on ${r.topic}: ${errorMessage(err)}` });
-        continue;
-      }
       let group = bySensor.get(sensor);
       if (!group) {
-        group = { messages: [], raws: [], fromErrorTopic: r.topic === Topics.ERROR };
+        group = { raws: [], fromErrorTopic: r.topic === Topics.ERROR };
         bySensor.set(sensor, group);
       }
-      group.messages.push(msg);
       group.raws.push(r.value);
     }
     const errors: Message[] = [];
     for (const [sensor, group] of bySensor) {
       const target = this.indexTarget(sensor);
       if (!target.enabled) {
-        this.metrics.add(sensor, 'indexed', group.messages.length);
+        this.metrics.add(sensor, 'indexed', group.raws.length);
         continue;
       }
       try {
-        await this.opts.store.write(target.index, group.messages);
-        this.metrics.add(sensor, 'indexed', group.messages.length);
+        await this.writeIndex(target.index, group.raws);
+        this.metrics.add(sensor, 'indexed', group.raws.length);
       } catch (err) {
         if (group.fromErrorTopic) throw err; // error records have nowhere else to go: retry
         // Isolate the failing messages: write one by one, route the rest to the error index.
-        for (let i = 0; i < group.messages.length; i++) {
-          const m = group.messages[i] as Message;
+        for (const raw of group.raws) {
           try {
-            await this.opts.store.write(target.index, [m]);
+            await this.writeIndex(target.index, [raw]);
             this.metrics.add(sensor, 'indexed');
           } catch (one) {
-            const raw = group.raws[i] as Buffer;
-            const guid = typeof m['guid'] === 'string' ? `${m['guid']}-index-error` : randomUUID();
-            errors.push(await this.buildError(sensor, 'index', 'indexing_error', `index write failed: ${errorMessage(one)}`, raw, guid));
+            errors.push(await this.buildError(sensor, 'index', 'indexing_error', `index write failed: ${errorMessage(one)}`, raw, randomUUID()));
             this.metrics.add(sensor, 'index_errors');
           }
         }
       }
     }
-    for (const u of unreadable) {
-      errors.push(await this.buildError(u.sensor, 'index', 'indexing_error', u.reason, u.raw, randomUUID()));
-      this.metrics.add(u.sensor, 'index_errors');
-    }
     await this.sendErrors(errors);
+  }
+
+  /** Writes raw JSON messages, through the store's byte path when it has one. */
+  private async writeIndex(index: string, raws: Buffer[]): Promise<void> {
+    const store = this.opts.store as SearchStore & { writeJson?(sensor: string, lines: Buffer[]): Promise<void> };
+    if (typeof store.writeJson === 'function') return store.writeJson(index, raws);
+    const messages = raws.map((r) => {
+      try {
+        return JSON.parse(r.toString('utf8')) as Message;
+      } catch (err) {
+        throw new Error(`unreadable message: ${errorMessage(err)}`);
+      }
+    });
+    await store.write(index, messages);
   }
 
   /** Records not yet processed, per stage group and topic. */
@@ -362,5 +378,6 @@ export class Pipeline {
       this.log.warn(`stopping before the pipeline drained: ${errorMessage(err)}`);
     }
     await Promise.all(this.loops.map((l) => l.stop()));
+    await this.parsePool.close();
   }
 }

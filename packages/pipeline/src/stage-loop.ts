@@ -20,6 +20,9 @@ export class StageLoop {
   private running = false;
   private loop: Promise<void> | undefined;
   private idle = true;
+  /** Offsets handled but not yet committed, merged per partition (the newest wins). */
+  private pendingCommit = new Map<string, TopicPartition & { offset: bigint }>();
+  private committing: Promise<void> | undefined;
   private readonly maxBatch: number;
   private readonly pollTimeoutMs: number;
 
@@ -47,6 +50,7 @@ export class StageLoop {
   async stop(): Promise<void> {
     this.running = false;
     await this.loop;
+    await this.committing;
     await this.opts.consumer.close();
   }
 
@@ -71,8 +75,31 @@ export class StageLoop {
           await new Promise((r) => setTimeout(r, delay));
         }
       }
-      await this.opts.consumer.commit(nextOffsets(records));
+      this.scheduleCommit(nextOffsets(records));
     }
+  }
+
+  /**
+   * Commits in the background so the next batch need not wait for the offsets file's fsync. The
+   * offsets are those of batches whose output is already durable, so at-least-once holds; a
+   * commit still in flight at a crash only means a little more re-delivery.
+   */
+  private scheduleCommit(offsets: Array<TopicPartition & { offset: bigint }>): void {
+    for (const o of offsets) this.pendingCommit.set(`${o.topic}\u0000${o.partition}`, o);
+    this.committing ??= this.flushCommits();
+  }
+
+  private async flushCommits(): Promise<void> {
+    while (this.pendingCommit.size > 0) {
+      const batch = [...this.pendingCommit.values()];
+      this.pendingCommit = new Map();
+      try {
+        await this.opts.consumer.commit(batch);
+      } catch (err) {
+        this.opts.onError?.(err, 0);
+      }
+    }
+    this.committing = undefined;
   }
 }
 

@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ParserRunnerConfig } from '@metron/parsers';
+import { buildParsers, parseBatch, type ParseBatchInput, type ParseBatchOutput, type SensorParsers } from './parse-core.js';
+
+/**
+ * Runs the parse step on worker threads so parsing uses other cores while the main thread moves
+ * records through the log and the index. With `workers: 0` it parses inline.
+ */
+export class ParsePool {
+  private readonly workers: Array<{ worker: Worker; busy: number }> = [];
+  private readonly inline: SensorParsers | undefined;
+  private readonly pending = new Map<number, { resolve(out: ParseBatchOutput): void; reject(err: Error): void; worker: Worker }>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(configs: Record<string, ParserRunnerConfig>, workers: number) {
+    // Build inline once in any case: it checks every config here, on the main thread, so a bad
+    // config fails at start with its path rather than inside a worker.
+    const parsers = buildParsers(configs);
+    if (workers <= 0) {
+      this.inline = parsers;
+      return;
+    }
+    const entry = workerEntry();
+    for (let i = 0; i < workers; i++) {
+      const worker = new Worker(entry, { workerData: configs });
+      worker.unref();
+      worker.on('message', (msg: { id: number; out?: ParseBatchOutput; error?: string }) => {
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        this.pending.delete(msg.id);
+        const slot = this.workers.find((w) => w.worker === p.worker);
+        if (slot) slot.busy--;
+        if (msg.out) p.resolve(msg.out);
+        else p.reject(new Error(msg.error ?? 'parse worker failed'));
+      });
+      worker.on('error', (err) => this.failWorker(worker, err));
+      worker.on('exit', (code) => {
+        if (!this.closed) this.failWorker(worker, new Error(`parse worker exited with code ${code}`));
+      });
+      this.workers.push({ worker, busy: 0 });
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  async parse(input: ParseBatchInput): Promise<ParseBatchOutput> {
+    if (this.inline) return parseBatch(this.inline, input);
+    if (this.closed) throw new Error('parse pool is closed');
+    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    slot.busy++;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, worker: slot.worker });
+      slot.worker.postMessage({ id, input }, [input.values.buffer as ArrayBuffer]);
+    });
+  }
+
+  private failWorker(worker: Worker, err: Error): void {
+    for (const [id, p] of this.pending) {
+      if (p.worker === worker) {
+        this.pending.delete(id);
+        p.reject(err);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}
+
+/**
+ * The compiled worker module. Under the test runner this file runs from TypeScript sources, so
+ * the worker (plain Node) uses the built copy in dist/.
+ */
+function workerEntry(): URL {
+  const beside = new URL('./parse-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside;
+  const built = new URL('../dist/parse-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(built))) return built;
+  throw new Error('parse worker module not found: run `npm run build`');
+}
