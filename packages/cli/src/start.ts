@@ -114,6 +114,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
         },
       },
       dataDir,
+      logger: {
+        info: (m, f) => log.info(f ? `${m} ${JSON.stringify(f)}` : m),
+        warn: (m, f) => log.warn(f ? `${m} ${JSON.stringify(f)}` : m),
+      },
     });
     for (const s of sources) {
       await s.start();

@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDuckDbSearchStore, type SearchStore } from '@metron/storage';
+import { openLocalLog } from './bus/index.js';
+import { Pipeline } from './pipeline.js';
+
+const JSON_MAP = { parserClassName: 'org.apache.metron.parsers.json.JSONMapParser', parserConfig: {} };
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await (cleanups.pop() as () => Promise<void>)();
+});
+
+async function setup(wrap?: (s: SearchStore) => SearchStore, parseWorkers = 0) {
+  const dir = await mkdtemp(join(tmpdir(), 'metron-pipeline-'));
+  const bus = await openLocalLog({ dir: join(dir, 'log') });
+  const real = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
+  const store = wrap ? wrap(real) : real;
+  const pipeline = new Pipeline({ bus, store, dataDir: dir, parseWorkers, sensors: { json: { parser: JSON_MAP } } });
+  await pipeline.start();
+  cleanups.push(async () => {
+    await pipeline.stop(1000);
+    await real.close();
+    await bus.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { pipeline, store: real };
+}
+
+describe('Pipeline', () => {
+  for (const workers of [0, 1]) {
+    it(`parses, indexes and error-indexes, accounting for every record (${workers} parse workers)`, async () => {
+      const { pipeline, store } = await setup(undefined, workers);
+      const good = Array.from({ length: 50 }, (_, i) => Buffer.from(JSON.stringify({ n: i, host: `h${i % 3}`, timestamp: 1000 + i })));
+      const bad = [Buffer.from('{"n": '), Buffer.from([0xc3, 0x28]), Buffer.from('[1,2]')];
+      await pipeline.ingest('json', [...good.slice(0, 25), ...bad, ...good.slice(25)]);
+      await pipeline.waitIdle();
+      const m = pipeline.metrics;
+      expect(m.get('json', 'received')).toBe(53);
+      expect(m.get('json', 'parsed')).toBe(50);
+      expect(m.get('json', 'invalid') + m.get('json', 'errors')).toBe(3);
+      expect(m.get('json', 'indexed')).toBe(50);
+      expect(m.accounting()['json']).toEqual({ recordsInFlight: 0, messagesInFlight: 0 });
+
+      const hits = await store.search({ indices: ['json'], query: '*', size: 100, sort: [{ field: 'n', sortOrder: 'asc' }] });
+      expect(hits.total).toBe(50);
+      expect(hits.results.map((h) => h.source['n'])).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      for (const h of hits.results) {
+        expect(h.source['source.type']).toBe('json');
+        expect(h.source['original_string']).toBe(good[h.source['n'] as number]?.toString());
+        expect(h.source['timestamp']).toBe(1000 + (h.source['n'] as number));
+      }
+      const errors = await store.search({ indices: ['error'], query: 'failed_sensor_type:json', size: 10 });
+      expect(errors.total).toBe(3);
+      const raws = errors.results.map((e) => Buffer.from(String(e.source['raw_message_bytes']), 'base64'));
+      for (const b of bad) expect(raws.some((r) => r.equals(b))).toBe(true);
+      for (const e of errors.results) {
+        expect(e.source['stage']).toBe('parse');
+        expect(String(e.source['message']).length).toBeGreaterThan(5);
+      }
+    });
+  }
+
+  it('isolates a message the index refuses and error-indexes it with the reason', async () => {
+    const { pipeline, store } = await setup((real) => {
+      const s = real as SearchStore & { writeJson?(sensor: string, lines: Buffer[]): Promise<void> };
+      return Object.assign(Object.create(Object.getPrototypeOf(s)) as object, s, {
+        writeJson: async (sensor: string, lines: Buffer[]) => {
+          if (sensor !== 'error' && lines.some((l) => l.includes('poison'))) throw new Error('refused by the test store');
+          return s.writeJson!.call(real, sensor, lines);
+        },
+        write: real.write.bind(real),
+        search: real.search.bind(real),
+      }) as SearchStore;
+    });
+    const lines = ['{"a":1}', '{"a":2,"tag":"poison"}', '{"a":3}'].map((l) => Buffer.from(l));
+    await pipeline.ingest('json', lines);
+    await pipeline.waitIdle();
+    const m = pipeline.metrics;
+    expect(m.get('json', 'indexed')).toBe(2);
+    expect(m.get('json', 'index_errors')).toBe(1);
+    expect(m.accounting()['json']).toEqual({ recordsInFlight: 0, messagesInFlight: 0 });
+    const hits = await store.search({ indices: ['json'], query: '*', size: 10 });
+    expect(hits.results.map((h) => h.source['a']).sort()).toEqual([1, 3]);
+    const errors = await store.search({ indices: ['error'], query: 'stage:index', size: 10 });
+    expect(errors.total).toBe(1);
+    expect(errors.results[0]?.source['message']).toMatch(/refused by the test store/);
+    expect(errors.results[0]?.source['error_type']).toBe('indexing_error');
+  });
+
+  it('refuses records over the size limit into the error index, keeping every byte', async () => {
+    const { pipeline, store } = await setup();
+    const big = Buffer.alloc(2 * 1024 * 1024, 0x7a);
+    await pipeline.ingest('json', [big, Buffer.from('{"ok":true}')]);
+    await pipeline.waitIdle();
+    expect(pipeline.metrics.get('json', 'refused')).toBe(1);
+    expect(pipeline.metrics.get('json', 'indexed')).toBe(1);
+    const errors = await store.search({ indices: ['error'], query: 'stage:source', size: 10 });
+    expect(errors.total).toBe(1);
+    expect(errors.results[0]?.source['raw_message_length']).toBe(big.length);
+    expect(typeof errors.results[0]?.source['raw_message_file']).toBe('string');
+  });
+
+  it('rejects unknown sensors', async () => {
+    const { pipeline } = await setup();
+    await expect(pipeline.ingest('nope', [Buffer.from('x')])).rejects.toThrow(/unknown sensor/);
+  });
+});
