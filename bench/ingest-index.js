@@ -17,7 +17,7 @@ export async function ingestToIndexed({ records, batch = 1000, fsync = 'always' 
   const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
   const metrics = new PipelineMetrics();
   const pipeline = new Pipeline({
-    bus, store, metrics, dataDir: dir, maxBatch: 5000,
+    bus, store, metrics, dataDir: dir, maxBatch: Number(process.env.BENCH_MAX_BATCH ?? 5000),
     sensors: { bro: { parser: { parserClassName: 'org.apache.metron.parsers.bro.BasicBroParser', parserConfig: {} } } },
   });
   await pipeline.start();
@@ -32,7 +32,7 @@ export async function ingestToIndexed({ records, batch = 1000, fsync = 'always' 
       const indexed = metrics.get('bro', 'indexed');
       while (k < ackAt.length && indexed >= (k + 1) * batch) doneAt[k++] = performance.now();
       if (!watching && k >= ackAt.length) break;
-      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 2));
     }
   })();
 

@@ -25,7 +25,8 @@ export class ParsePool {
     }
     const entry = workerEntry();
     for (let i = 0; i < workers; i++) {
-      const worker = new Worker(entry, { workerData: configs });
+      // A larger young generation: parse batches make many short-lived strings.
+      const worker = new Worker(entry, { workerData: configs, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
       worker.unref();
       worker.on('message', (msg: { id: number; out?: ParseBatchOutput; error?: string }) => {
         const p = this.pending.get(msg.id);

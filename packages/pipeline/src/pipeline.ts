@@ -54,6 +54,8 @@ export interface PipelineOptions {
    * first, at least one.
    */
   parseWorkers?: number;
+  /** How long the index stage gathers a light trickle into one write (ms, default 100). */
+  indexLingerMs?: number;
 }
 
 /** The writer keys whose settings drive the search index, in order of preference. */
@@ -142,6 +144,7 @@ export class Pipeline {
         consumer: bus.consumer({ group: 'metron_index', topics: [Topics.INDEXING, Topics.ERROR] }),
         handle: (records) => this.indexBatch(records),
         maxBatch: this.opts.maxBatch,
+        lingerMs: this.opts.indexLingerMs ?? 100,
         onError: (err, attempt) => this.log.error(`index: batch failed (attempt ${attempt}): ${errorMessage(err)}`),
       }),
     );

@@ -7,6 +7,11 @@ export interface StageLoopOptions {
   handle(records: ConsumerRecord[]): Promise<void>;
   maxBatch?: number;
   pollTimeoutMs?: number;
+  /**
+   * After a partial batch, keep collecting for up to this long before handling it: fewer, larger
+   * writes when traffic is light (Metron's indexing `batchTimeout`). Default 0.
+   */
+  lingerMs?: number;
   /** Called when `handle` throws: the batch is retried after a backoff, never skipped. */
   onError?(err: unknown, attempt: number): void;
 }
@@ -60,6 +65,17 @@ export class StageLoop {
       if (records.length === 0) {
         this.idle = true;
         continue;
+      }
+      const linger = this.opts.lingerMs ?? 0;
+      if (linger > 0 && records.length < this.maxBatch) {
+        const until = Date.now() + linger;
+        while (this.running && records.length < this.maxBatch) {
+          const left = until - Date.now();
+          if (left <= 0) break;
+          const more = await this.opts.consumer.poll(this.maxBatch - records.length, left);
+          if (more.length === 0) break;
+          for (const r of more) records.push(r);
+        }
       }
       this.idle = false;
       for (let attempt = 1; ; attempt++) {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -312,5 +312,174 @@ describe('DuckDB search store: writes', () => {
     await store.close();
     await expectError(store.search({ query: '*' }), 'STORAGE_FAILED');
     await expectError(store.write('bro', [{ guid: '1' }]), 'STORAGE_FAILED');
+  });
+});
+
+describe('DuckDB search store: writeJson (fast path)', () => {
+  const open: DuckDbSearchStore[] = [];
+  const openStore = async (options: { path?: string; fastWrite?: boolean } = {}) => {
+    const store = await openDuckDbSearchStore({ path: ':memory:', ...options });
+    open.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((store) => store.close()));
+  });
+  const lines = (...texts: string[]) => texts.map((text) => Buffer.from(text));
+  const json = (...messages: Message[]) => lines(...messages.map((m) => JSON.stringify(m)));
+  const all = async (store: DuckDbSearchStore) => {
+    const fields = [...new Set(store.fields('x').map((f) => f.field))];
+    return store.search({ query: '*', size: 100, sort: [{ field: 'guid', sortOrder: 'asc' }], facetFields: fields });
+  };
+
+  /**
+   * Writes each batch of raw lines with writeJson, and its JSON.parse'd messages through the
+   * statement path (what the index stage did before): schema, documents and facet texts (which show
+   * the stored text of JSON columns) must be the same.
+   */
+  async function expectParity(batches: string[][]): Promise<DuckDbSearchStore> {
+    const fast = await openStore();
+    const reference = await openStore({ fastWrite: false });
+    for (const batch of batches) {
+      await fast.writeJson('x', lines(...batch));
+      await reference.write('x', batch.map((line) => JSON.parse(line) as Message));
+    }
+    expect(fast.fields('x')).toEqual(reference.fields('x'));
+    expect(await all(fast)).toEqual(await all(reference));
+    expect(reference.writeStats()).toEqual({ fastBatches: 0, statementBatches: batches.length });
+    return fast;
+  }
+
+  it('round-trips every value type exactly as the statement path', async () => {
+    const message: Message = {
+      guid: 'v1', s: 'text é€😀 "q" \\ /', i: 42, neg: -7, big: 2 ** 60, d: 0.1, tiny: 1e-7, huge: 1e21, t: true, f: false,
+      arr: ['a', 1, 2.5, null, true, [1e-7]], obj: { k: 'v', n: 1.5, deep: { x: [1] } }, empty: [], emptyObj: {}, timestamp: 1_700_000_000_000,
+      ctl: 'a\u0001b\nc',
+    };
+    const store = await expectParity([
+      [JSON.stringify(message), JSON.stringify({ guid: 'v2', s: null, i: 0, timestamp: 1500.7, arr: 'plain' })],
+    ]);
+    expect(store.writeStats()).toEqual({ fastBatches: 1, statementBatches: 0 });
+    expect(await store.findOne({ guid: 'v1', sensorType: 'x' })).toEqual(message);
+    expect(await store.findOne({ guid: 'v2', sensorType: 'x' })).toEqual({ guid: 'v2', i: 0, timestamp: 1500, arr: 'plain' });
+    expect(store.fields('x').map((f) => [f.field, f.type])).toEqual([
+      ['guid', 'VARCHAR'], ['s', 'VARCHAR'], ['i', 'BIGINT'], ['neg', 'BIGINT'], ['big', 'DOUBLE'], ['d', 'DOUBLE'], ['tiny', 'DOUBLE'],
+      ['huge', 'DOUBLE'], ['t', 'BOOLEAN'], ['f', 'BOOLEAN'], ['arr', 'JSON'], ['obj', 'JSON'], ['empty', 'JSON'], ['emptyObj', 'JSON'],
+      ['timestamp', 'BIGINT'], ['ctl', 'VARCHAR'],
+    ]);
+  });
+
+  it('stores what JSON.parse reads, whatever the spelling of the line', async () => {
+    const store = await expectParity([
+      [
+        '{"guid":"r1","n":2.0,"e":1E2,"arr":[1.0,2e0,-0],"obj":{"k":1,"k":2},"txt":"a","ws" : [ "x" , "y" ] }',
+        '{\n  "guid": "r2",\n  "txt": 1e-7,\n  "neg0": -0\n}',
+        '{"guid":"r3","txt":2.0,"esc":"\\u0041\\/"}',
+      ],
+    ]);
+    expect(await store.findOne({ guid: 'r1', sensorType: 'x' })).toEqual({ guid: 'r1', n: 2, e: 100, arr: [1, 2, 0], obj: { k: 2 }, txt: 'a', ws: ['x', 'y'] });
+    // txt is a VARCHAR column: numbers are stored as the statement path stores them (parity above).
+    expect(await store.findOne({ guid: 'r2', sensorType: 'x' })).toMatchObject({ guid: 'r2', neg0: 0 });
+    expect(await store.findOne({ guid: 'r3', sensorType: 'x' })).toEqual({ guid: 'r3', txt: '2', esc: 'A/' });
+    expect((await store.search({ query: 'arr:1' })).results.map((r) => r.id)).toEqual(['r1']);
+  });
+
+  it('adds columns for new fields and widens through the fast path', async () => {
+    const store = await expectParity([
+      ['{"guid":"1","port":80,"ratio":1,"flag":true,"list":"plain","n":5}'],
+      ['{"guid":"2","port":"eighty","ratio":0.5,"flag":1,"list":["a",1],"n":{"deep":[1]},"added":"new"}'],
+      ['{"guid":"3","mixed":1}', '{"guid":"4","mixed":"one"}', '{"guid":"5","port":443,"flag":false}'],
+    ]);
+    expect(store.writeStats()).toEqual({ fastBatches: 3, statementBatches: 0 });
+    expect(store.fields('x').map((f) => [f.field, f.type])).toEqual([
+      ['guid', 'VARCHAR'], ['port', 'VARCHAR'], ['ratio', 'DOUBLE'], ['flag', 'VARCHAR'], ['list', 'JSON'], ['n', 'JSON'], ['added', 'VARCHAR'], ['mixed', 'VARCHAR'],
+    ]);
+    const sources = (await store.search({ query: '*', sort: [{ field: 'guid', sortOrder: 'asc' }] })).results.map((r) => r.source);
+    expect(sources).toEqual([
+      { guid: '1', port: '80', ratio: 1, flag: 'true', list: 'plain', n: 5 },
+      { guid: '2', port: 'eighty', ratio: 0.5, flag: '1', list: ['a', 1], n: { deep: [1] }, added: 'new' },
+      { guid: '3', mixed: '1' },
+      { guid: '4', mixed: 'one' },
+      { guid: '5', port: '443', flag: 'false' },
+    ]);
+  });
+
+  it('never lets DuckDB narrow a value: 1.5 into BIGINT widens to DOUBLE, "abc" and "5" stay text', async () => {
+    const store = await openStore();
+    await store.writeJson('x', lines('{"guid":"a","n":1,"m":1,"k":1,"b":true}'));
+    await store.writeJson('x', lines('{"guid":"b","n":1.5,"m":"abc","k":"5","b":"yes"}'));
+    expect(store.fields('x').map((f) => [f.field, f.type])).toEqual([['guid', 'VARCHAR'], ['n', 'DOUBLE'], ['m', 'VARCHAR'], ['k', 'VARCHAR'], ['b', 'VARCHAR']]);
+    expect(await store.findOne({ guid: 'b', sensorType: 'x' })).toEqual({ guid: 'b', n: 1.5, m: 'abc', k: '5', b: 'yes' });
+    expect(await store.findOne({ guid: 'a', sensorType: 'x' })).toEqual({ guid: 'a', n: 1, m: '1', k: '1', b: 'true' });
+    expect(store.writeStats()).toEqual({ fastBatches: 2, statementBatches: 0 });
+  });
+
+  it('ignores duplicate guids across batches and within a batch (first wins), and fills missing guids', async () => {
+    const store = await openStore();
+    await store.writeJson('x', json({ guid: 'g1', v: 'first' }, { guid: 'g2', v: 'a' }, { guid: 'g1', v: 'second' }));
+    await store.writeJson('x', json({ guid: 'g2', v: 'b' }, { guid: 'g3', v: 'c' }));
+    await store.writeJson('x', json({ guid: 'g3', v: 'd' }, { v: 'no guid' }, { guid: null, v: 'null guid' }, { guid: 5, v: 'number guid' }));
+    const response = await store.search({ query: '*', size: 10, sort: [{ field: 'v', sortOrder: 'asc' }] });
+    expect(response.results.map((r) => r.source.v)).toEqual(['a', 'c', 'first', 'no guid', 'null guid', 'number guid']);
+    expect(await store.findOne({ guid: '5', sensorType: 'x' })).toEqual({ guid: '5', v: 'number guid' });
+    for (const result of response.results) expect(typeof result.id).toBe('string');
+    expect(store.writeStats()).toEqual({ fastBatches: 3, statementBatches: 0 });
+  });
+
+  it('stores hostile and odd field names as data, matching the statement path', async () => {
+    const hostile: Message = {
+      guid: "x' OR 1=1 --",
+      "it's": 'single quote',
+      'a"b': 'double quote',
+      "a': 'VARCHAR', 'b": 'struct injection',
+      "x'); DROP TABLE x_index; --": 'drop',
+      'back\\slash': 'backslash',
+      '': 'empty name',
+      Host: 'upper',
+      host: 'lower',
+      'nul\u0000name': 'nul',
+      GUID: 'case twin of guid',
+    };
+    const store = await expectParity([[JSON.stringify(hostile), JSON.stringify({ guid: 'plain', host: 'benign' })]]);
+    expect(await store.findOne({ guid: "x' OR 1=1 --", sensorType: 'x' })).toEqual(hostile);
+    expect((await store.search({ query: "it\\'s:\"single quote\"" })).results.map((r) => r.id)).toEqual(["x' OR 1=1 --"]);
+    expect(await store.indices()).toEqual(['x']);
+    expect(store.writeStats()).toEqual({ fastBatches: 1, statementBatches: 0 });
+  });
+
+  it('falls back to the statement path for batches DuckDB cannot read (unpaired surrogates, duplicate keys)', async () => {
+    const store = await expectParity([
+      ['{"guid":"s1","text":"lone \\ud800 surrogate"}'],
+      ['{"guid":"d1","v":1,"v":2}'],
+    ]);
+    expect(await store.findOne({ guid: 's1', sensorType: 'x' })).toEqual({ guid: 's1', text: 'lone \ufffd surrogate' });
+    expect(await store.findOne({ guid: 'd1', sensorType: 'x' })).toEqual({ guid: 'd1', v: 2 });
+    expect(store.writeStats()).toEqual({ fastBatches: 0, statementBatches: 2 });
+  });
+
+  it('refuses a batch with a line that is not a JSON object, writing none of it', async () => {
+    const store = await openStore();
+    const error = await expectError(store.writeJson('x', lines('{"guid":"ok"}', '{"guid":')), 'INPUT_INVALID');
+    expect(error.details).toMatchObject({ index: 1 });
+    await expectError(store.writeJson('x', lines('[1,2]')), 'INPUT_INVALID');
+    await expectError(store.writeJson('bad name!', lines('{"guid":"ok"}')), 'INPUT_INVALID');
+    expect(await store.indices()).toEqual([]);
+  });
+
+  it('spools batches beside the database file and removes the files', async () => {
+    const path = join(dir, 'spool.duckdb');
+    const spool = `${path}.ingest`;
+    await mkdir(spool, { recursive: true });
+    await writeFile(join(spool, 'stale-1.ndjson'), '{"guid":"stale"}');
+    const store = await openStore({ path });
+    expect(await readdir(spool)).toEqual([]);
+    await store.writeJson('x', json({ guid: '1', a: 1 }));
+    await store.writeJson('x', lines('{"guid":"2","text":"lone \\ud800"}')); // read_json refuses: fallback
+    await expectError(store.writeJson('x', lines('nope')), 'INPUT_INVALID');
+    expect(await readdir(spool)).toEqual([]);
+    expect((await store.search({ query: '*' })).total).toBe(2);
+    await store.close();
+    open.pop();
+    await expect(readdir(spool)).rejects.toThrow();
   });
 });

@@ -1,21 +1,29 @@
 /**
- * The write path. A batch becomes ONE statement: `INSERT INTO <table> BY NAME SELECT unnest(..)`,
- * where each column travels as one bound parameter holding a JSON array of its values, which
- * DuckDB parses natively and casts to a typed list. The primary key on `guid` makes re-delivered
- * messages no-ops; one statement is one transaction, so a batch is all-or-nothing and durable
- * (WAL) when it returns.
+ * The write path. A batch is ONE insert statement, so one transaction: all-or-nothing and durable
+ * (WAL) when it returns. The primary key on `guid` makes re-delivered messages no-ops.
  *
- * Measured alternatives: the Appender with DuckDBDataChunk into a staging
- * table costs a native call per string value (~2x the JS time of one JSON.stringify per column),
- * and appending straight into the index table fails whole chunks on a duplicate guid.
- * Throughput (24-field Bro-like messages, 5,000 per batch, threads=1, file with WAL and
- * checkpoints, 1M messages): ~52k messages per CPU-second.
+ * Fast path (json-batch.ts): the batch as an NDJSON file read by `read_json`, with the columns
+ * whose JSON text DuckDB would store differently built in JS and joined by position.
+ * Statement path (here), for batches DuckDB's JSON reader refuses: `INSERT INTO <table> BY NAME
+ * SELECT unnest(..)`, where each column travels as one bound parameter holding a JSON array of its
+ * values, which DuckDB parses natively and casts to a typed list.
+ *
+ * Measured (100k Bro messages from the generator and Bro parser, ~25 fields, ~840 bytes JSON;
+ * 5,000 per batch; file with PK, WAL and checkpoints; 2 cores; medians of 3): the statement path
+ * costs ~31-34 us CPU per message (~9 us on the JS thread); the fast path ~20 us (~7-8 us on the
+ * JS thread, half of it JSON.parse) with threads=1, ~22-26 us with threads=2. Of DuckDB's ~12 us,
+ * ~5 us is the guid primary key. Also measured and dropped: the Appender with DuckDBDataChunk
+ * into a staging table costs a native call per string value, and appending straight into the
+ * index table fails whole chunks on a duplicate guid.
  */
 import { randomUUID } from 'node:crypto';
 import { VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import type { JsonValue, Message } from '@metron/core';
-import { GUID, TIMESTAMP, TableCatalog, typeOfValue, widen, type ColumnInfo, type ColumnType } from './catalog.js';
+import { GUID, TableCatalog, typeOfValue, widen, type ColumnInfo, type ColumnType } from './catalog.js';
+import { batchTypes, ndjson, readJsonStatement, type JsonBatch } from './json-batch.js';
 import { doubleToText, quoteIdent, SqlParams } from './sql.js';
+import { columnJson, normalize } from './values.js';
+import type { SpoolDir } from './spool.js';
 
 /** Field names of columns that could not be named after their field (see TableCatalog.physicalName). */
 export const FIELD_NAMES_TABLE = '_metron_field_names';
@@ -25,28 +33,42 @@ type SchemaChange =
   | { kind: 'add'; info: ColumnInfo }
   | { kind: 'alter'; info: ColumnInfo; to: ColumnType };
 
-/** `timestamp` is epoch milliseconds: a fractional number is truncated so the column stays BIGINT. */
-function normalize(field: string, value: JsonValue): JsonValue {
-  return field === TIMESTAMP && typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : value;
-}
-
 export class IndexWriter {
+  /** Batches written by `read_json`, and by the statement path after `read_json` refused them. */
+  readonly stats = { fastBatches: 0, statementBatches: 0 };
+
   constructor(
     private readonly connection: DuckDBConnection,
+    /** Where the fast path spools batches; null to write through the statement path only. */
+    private readonly spool: SpoolDir | null,
     /** Called after a committed schema change so readers re-render against the new catalog. */
     private readonly onSchemaChange: () => void,
   ) {}
 
   /** Writes a batch into `catalog.table`, creating and widening columns as needed. */
-  async write(catalog: TableCatalog, isNew: boolean, messages: Message[]): Promise<void> {
-    const batch = collectColumns(messages);
-    if (batch.guids.length === 0) return;
-    await this.applySchema(catalog, isNew, batch.types);
-    const statement = insertStatement(catalog, batch);
+  async write(catalog: TableCatalog, isNew: boolean, batch: JsonBatch): Promise<void> {
+    if (batch.messages.length === 0) return;
+    await this.applySchema(catalog, isNew, batchTypes(batch));
+    if (this.spool !== null && !batch.statementOnly) {
+      try {
+        await this.spool.with(ndjson(batch.lines), (file) => this.insert(readJsonStatement(catalog, batch, file)));
+        this.stats.fastBatches++;
+        return;
+      } catch {
+        // DuckDB's JSON reader refused the batch (unpaired surrogates, invalid UTF-8, duplicate
+        // keys, an oversized object) or the spool file could not be written. The insert was one
+        // statement, so nothing of it is stored: the statement path handles all of these.
+      }
+    }
+    await this.insert(insertStatement(catalog, collectColumns(batch.messages)));
+    this.stats.statementBatches++;
+  }
+
+  private async insert(statement: { sql: string; params: SqlParams }): Promise<void> {
     try {
-      // Fast path: a plain INSERT skips the per-row conflict lookup of INSERT OR IGNORE (about a
-      // quarter of the insert cost). It fails as a whole on a duplicate guid, which only happens
-      // on re-delivery; then the batch goes again with OR IGNORE.
+      // A plain INSERT skips the per-row conflict lookup of INSERT OR IGNORE (about a quarter of
+      // the insert cost). It fails as a whole on a duplicate guid, which only happens on
+      // re-delivery; then the batch goes again with OR IGNORE.
       await this.connection.run(`INSERT INTO ${statement.sql}`, statement.params.values, statement.params.types);
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -70,6 +92,8 @@ export class IndexWriter {
     const table = quoteIdent(catalog.table);
     const pending = new TableCatalog(catalog.table);
     for (const info of catalog.columns) pending.add(info);
+    // A new table's guid column must be seen too, or a `GUID` field would be given its name.
+    if (pending.get(GUID) === undefined) pending.add({ field: GUID, column: GUID, type: 'VARCHAR' });
     const statements: Array<{ sql: string; params?: SqlParams }> = [];
     if (isNew) statements.push({ sql: `CREATE TABLE IF NOT EXISTS ${table} (${quoteIdent(GUID)} VARCHAR PRIMARY KEY)` });
     for (const change of changes) {
@@ -175,33 +199,6 @@ export function insertStatement(catalog: TableCatalog, batch: ColumnBatch): { sq
     selects.push(`unnest(CAST(${params.bind(columnJson(values, info.type), VARCHAR)} AS JSON)::${listType}[]) AS ${quoteIdent(info.column)}`);
   }
   return { sql: `${quoteIdent(catalog.table)} BY NAME SELECT ${selects.join(', ')}`, params };
-}
-
-/** A JSON escape of a UTF-16 surrogate, which JSON.stringify emits only for unpaired ones. */
-const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/**
- * One column as a JSON array for DuckDB. Strings with unpaired surrogates (valid in JS, not in
- * UTF-8) would make DuckDB refuse the whole batch, so such a column is encoded again with them
- * replaced by U+FFFD; the cheap check on the output keeps the common case free of per-string work.
- */
-function columnJson(values: JsonValue[], type: ColumnType): string {
-  // DuckDB casts a JSON number or boolean to VARCHAR exactly as String() does, so only JSON
-  // columns need a per-value step (each value becomes its JSON text).
-  const encoded = type === 'JSON' ? values.map((value) => (value === null ? null : JSON.stringify(value))) : values;
-  const json = JSON.stringify(encoded);
-  if (!SURROGATE_ESCAPE.test(json)) return json;
-  return JSON.stringify(values.map((value) => (value === null ? null : type === 'JSON' ? JSON.stringify(wellFormed(value)) : wellFormed(value))));
-}
-
-function wellFormed(value: JsonValue): JsonValue {
-  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd');
-  if (Array.isArray(value)) return value.map(wellFormed);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [wellFormed(key) as string, wellFormed(inner)]));
-  }
-  return value;
 }
 
 function isDuplicateKey(err: unknown): boolean {

@@ -1,0 +1,249 @@
+/**
+ * The fast write path: a batch goes to DuckDB as NDJSON, the message bytes as they are, read by
+ * `read_json` with every column type declared, so DuckDB parses and converts natively.
+ *
+ * `read_json` with declared columns converts silently where the store must not (1.5 into BIGINT
+ * rounds to 2, "5" into BIGINT becomes 5, true becomes 1) and ignores keys it was not told about.
+ * So the schema is discovered in JS first, exactly as the statement path does it: every key of
+ * every message is walked, its type widened into the column type, and the columns added or widened
+ * before the insert. Each field of the batch then goes one of two ways:
+ * - declared in `read_json`, when DuckDB's conversion of the JSON text provably stores what the
+ *   statement path stores: strings into VARCHAR, integers and doubles into BIGINT/DOUBLE (both
+ *   sides read the double the text spells; the column type is never narrower than the value's),
+ *   booleans into BOOLEAN or VARCHAR, and JSON values DuckDB re-writes to JSON.stringify's text
+ *   (see jsonFlags);
+ * - built in JS, as the statement path builds it, and joined row by row (POSITIONAL JOIN, which
+ *   DuckDB runs in order, single-threaded): numbers into VARCHAR (DuckDB keeps the `.0` of `2.0`),
+ *   a fractional `timestamp` (truncated, where DuckDB rounds), -0 and non-finite numbers, JSON
+ *   values whose text DuckDB would spell differently, and fields stored under another column name
+ *   (case twins, empty or odd names): `read_json` matches keys by exact name.
+ * A batch DuckDB refuses to read (unpaired surrogates, invalid UTF-8, duplicate keys, an object
+ * over 16 MB) is written again through the statement path (writer.ts), which handles all of them.
+ */
+import { randomUUID } from 'node:crypto';
+import { VARCHAR } from '@duckdb/node-api';
+import type { JsonValue, Message } from '@metron/core';
+import { GUID, TIMESTAMP, typeOfValue, widen, type ColumnType, type TableCatalog } from './catalog.js';
+import { quoteIdent, SqlParams } from './sql.js';
+import { sqlString } from './spool.js';
+import { columnJson, normalize } from './values.js';
+
+/** The field had a number in this batch. */
+const HAS_NUMBER = 1;
+/** The field had a value whose JSON text DuckDB would not store as the statement path does. */
+const NEEDS_JS = 2;
+/** A JSON value held a number, or an object (whose duplicate keys DuckDB keeps and JS drops). */
+const RAW_SPELLING = 4;
+
+interface FieldState {
+  type: ColumnType;
+  flags: number;
+}
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const CONTROL_CHAR = /[\u0000-\u001f]/;
+
+/**
+ * How DuckDB would store a value read as JSON: it re-writes the parsed value, so the text equals
+ * JSON.stringify's for strings without control characters (DuckDB escapes them in upper-case hex),
+ * safe integers (if the line spells them as JSON.stringify does), booleans, null, arrays and
+ * objects of those. Anything else is NEEDS_JS; RAW_SPELLING marks what is exact only for lines
+ * JSON.stringify wrote.
+ */
+function jsonFlags(value: JsonValue): number {
+  switch (typeof value) {
+    case 'string':
+      return CONTROL_CHAR.test(value) ? NEEDS_JS : 0;
+    case 'number':
+      return Number.isSafeInteger(value) && !Object.is(value, -0) ? RAW_SPELLING : NEEDS_JS;
+    case 'boolean':
+      return 0;
+    case 'object': {
+      if (value === null) return 0;
+      let flags = 0;
+      if (Array.isArray(value)) {
+        for (const item of value) flags |= jsonFlags(item);
+      } else {
+        flags = RAW_SPELLING;
+        for (const key in value) flags |= (CONTROL_CHAR.test(key) ? NEEDS_JS : 0) | jsonFlags(value[key]!);
+      }
+      return flags;
+    }
+    default:
+      // undefined or a function inside an object or array: JSON.stringify drops or nulls it.
+      return NEEDS_JS;
+  }
+}
+
+/** A batch ready for either write path: deduplicated by guid, every message with a string guid. */
+export interface JsonBatch {
+  messages: Message[];
+  /** The JSON text of each message, row-aligned with `messages`, without raw line breaks. */
+  lines: Array<string | Buffer>;
+  /** The narrowest type holding every value of the field in this batch, and what the values were. */
+  fields: Map<string, FieldState>;
+  /** A message JSON.stringify refused (a BigInt, a cycle): only the statement path can try it. */
+  statementOnly: boolean;
+  /** Every line is JSON.stringify's text, so numbers are spelled as JS spells them. */
+  stringified: boolean;
+}
+
+/** Thrown for a line that is not a JSON object. */
+export class InvalidLineError extends Error {
+  constructor(readonly index: number, reason: string) {
+    super(`message ${index} of the batch is not a JSON object: ${reason}`);
+  }
+}
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
+/** Parses raw JSON lines (as the bus holds them) into a batch; the bytes are kept as they are. */
+export function batchFromLines(lines: Buffer[]): JsonBatch {
+  const messages: Message[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(lines[i]!.toString('utf8'));
+    } catch (err) {
+      throw new InvalidLineError(i, (err as Error).message);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidLineError(i, 'not an object');
+    messages.push(parsed as Message);
+  }
+  return collect(messages, false, (i) => {
+    const line = lines[i]!;
+    // JSON may hold line breaks between tokens; NDJSON may not. JSON.stringify never writes one.
+    return line.includes(NEWLINE) || line.includes(CARRIAGE_RETURN) ? null : line;
+  });
+}
+
+/** A batch of message objects; each is written as its JSON.stringify text. */
+export function batchFromMessages(messages: Message[]): JsonBatch {
+  return collect(messages, true, () => null);
+}
+
+/**
+ * Deduplicates by guid (first wins, as across batches), gives messages without a string guid one
+ * (a shallow copy: the caller's object is not changed) and walks every value for its type.
+ * `rawLine(i)` is the text of message i if it can be used as is, else null (stringified here).
+ */
+function collect(input: Message[], stringified: boolean, rawLine: (i: number) => string | Buffer | null): JsonBatch {
+  const seen = new Set<string>();
+  const messages: Message[] = [];
+  const lines: Array<string | Buffer> = [];
+  const fields = new Map<string, FieldState>();
+  let statementOnly = false;
+  for (let i = 0; i < input.length; i++) {
+    let message = input[i]!;
+    const rawGuid = message[GUID];
+    let line = rawLine(i);
+    if (typeof rawGuid !== 'string') {
+      const guid = rawGuid === undefined || rawGuid === null ? randomUUID() : JSON.stringify(rawGuid);
+      message = { ...message, [GUID]: guid };
+      line = null;
+    }
+    const guid = message[GUID] as string;
+    if (seen.has(guid)) continue;
+    seen.add(guid);
+    messages.push(message);
+    if (line === null && !statementOnly) {
+      try {
+        line = JSON.stringify(message);
+      } catch {
+        statementOnly = true;
+      }
+    }
+    lines.push(line ?? '');
+    for (const field in message) {
+      if (field === GUID) continue;
+      const value = message[field];
+      // Equal to typeOfValue(normalize(field, value)), inlined: this loop is most of the JS cost.
+      let type: ColumnType;
+      let flags = 0;
+      switch (typeof value) {
+        case 'string':
+          type = 'VARCHAR';
+          break;
+        case 'number':
+          flags = HAS_NUMBER;
+          if (field === TIMESTAMP && Number.isFinite(value)) {
+            type = Number.isSafeInteger(Math.trunc(value)) ? 'BIGINT' : 'DOUBLE';
+            if (!Number.isInteger(value)) flags |= NEEDS_JS;
+          } else {
+            type = Number.isSafeInteger(value) ? 'BIGINT' : 'DOUBLE';
+          }
+          if (!Number.isFinite(value) || Object.is(value, -0)) flags |= NEEDS_JS;
+          break;
+        case 'boolean':
+          type = 'BOOLEAN';
+          break;
+        case 'object':
+          // Null needs no column.
+          if (value === null) continue;
+          type = 'JSON';
+          flags = jsonFlags(value);
+          break;
+        default:
+          // A value without a JSON type (undefined, a function) has nothing to store.
+          continue;
+      }
+      const state = fields.get(field);
+      if (state === undefined) {
+        fields.set(field, { type, flags });
+      } else {
+        if (state.type !== type) state.type = widen(state.type, type);
+        state.flags |= flags;
+      }
+    }
+  }
+  return { messages, lines, fields, statementOnly, stringified };
+}
+
+/** The field types of a batch, for TableCatalog schema changes. */
+export function batchTypes(batch: JsonBatch): Map<string, ColumnType> {
+  const types = new Map<string, ColumnType>();
+  for (const [field, state] of batch.fields) types.set(field, state.type);
+  return types;
+}
+
+/**
+ * `<table> BY NAME SELECT * FROM read_json(<file>, ...) [POSITIONAL JOIN (<columns built in JS>)]`,
+ * to follow `INSERT [OR IGNORE] INTO`. The catalog must already hold every field of the batch.
+ */
+export function readJsonStatement(catalog: TableCatalog, batch: JsonBatch, file: string): { sql: string; params: SqlParams } {
+  const declared = [`${sqlString(GUID)}: 'VARCHAR'`];
+  const params = new SqlParams();
+  const built: string[] = [];
+  for (const [field, state] of batch.fields) {
+    const info = catalog.get(field)!;
+    const fromJs = info.column !== field || (state.flags & NEEDS_JS) !== 0
+      || (info.type === 'VARCHAR' && (state.flags & HAS_NUMBER) !== 0)
+      || (info.type === 'JSON' && ((state.flags & HAS_NUMBER) !== 0 || (!batch.stringified && (state.flags & RAW_SPELLING) !== 0)));
+    if (!fromJs) {
+      declared.push(`${sqlString(field)}: '${info.type}'`);
+      continue;
+    }
+    const values = batch.messages.map((message): JsonValue => {
+      const value = message[field];
+      if (value === undefined || value === null) return null;
+      const normalized = normalize(field, value);
+      return typeOfValue(normalized) === null ? null : normalized;
+    });
+    const listType = info.type === 'JSON' ? 'VARCHAR' : info.type;
+    built.push(`unnest(CAST(${params.bind(columnJson(values, info.type), VARCHAR)} AS JSON)::${listType}[]) AS ${quoteIdent(info.column)}`);
+  }
+  const source = `read_json(${sqlString(file)}, format='newline_delimited', compression='uncompressed', columns={${declared.join(', ')}})`;
+  const join = built.length === 0 ? '' : ` POSITIONAL JOIN (SELECT ${built.join(', ')})`;
+  return { sql: `${quoteIdent(catalog.table)} BY NAME SELECT * FROM ${source}${join}`, params };
+}
+
+const NEWLINE_BUFFER = Buffer.from('\n');
+
+/** The batch as NDJSON file content: one string, or the line buffers with separators between them. */
+export function ndjson(lines: Array<string | Buffer>): string | Buffer[] {
+  if (lines.every((line) => typeof line === 'string')) return (lines as string[]).join('\n');
+  const parts: Buffer[] = [];
+  for (const line of lines) parts.push(typeof line === 'string' ? Buffer.from(line) : line, NEWLINE_BUFFER);
+  return parts;
+}
