@@ -50,6 +50,28 @@ export function resolveConfigDir(flag: string | undefined): string {
   return BUILTIN_CONFIG_DIR;
 }
 
+/**
+ * Local log settings from the global config (this project's keys; Metron had Kafka's):
+ * `local.log.retention.hours`, `local.log.retention.bytes` (per partition), `local.log.segment.bytes`.
+ */
+export function logDefaults(global: Record<string, unknown>, file: string): { retentionMs?: number; retentionBytes?: number; segmentBytes?: number } {
+  const read = (key: string): number | undefined => {
+    const v = global[key];
+    if (v === undefined) return undefined;
+    const n = typeof v === 'string' ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) throw new ConfigError(file, `$['${key}']`, `expected a positive number, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const hours = read('local.log.retention.hours');
+  const bytes = read('local.log.retention.bytes');
+  const segment = read('local.log.segment.bytes');
+  return {
+    ...(hours !== undefined ? { retentionMs: hours * 3_600_000 } : {}),
+    ...(bytes !== undefined ? { retentionBytes: bytes } : {}),
+    ...(segment !== undefined ? { segmentBytes: segment } : {}),
+  };
+}
+
 /** Runs sources, pipeline, index and REST API in one process. */
 export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHandle> {
   const log = opts.log ?? createLogger();
@@ -67,7 +89,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
 
   await mkdir(dataDir, { recursive: true });
   log.info(`config ${configDir}; data ${dataDir}`);
-  const bus = await openLocalLog({ dir: join(dataDir, 'log'), fsync: opts.fsync ?? 'always' });
+  const bus = await openLocalLog({ dir: join(dataDir, 'log'), fsync: opts.fsync ?? 'always', defaults: logDefaults(configs.global ?? {}, join(configDir, 'global.json')) });
   const cleanup: Array<() => Promise<void>> = [async () => bus.close()];
   try {
     await mkdir(join(dataDir, 'index'), { recursive: true });
