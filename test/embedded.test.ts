@@ -1,5 +1,8 @@
 import { createSocket } from 'node:dgram';
-import { readFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbedded, type EmbeddedHandle } from '@metron/cli';
 import { TelemetryGenerator } from '@metron/pipeline';
@@ -11,9 +14,17 @@ describe('embedded Metron: ingest → parse → index → search over REST', () 
   let env: Awaited<ReturnType<typeof tempEnv>>;
   let handle: EmbeddedHandle;
   let base: string;
+  let tailFile: string;
 
   beforeAll(async () => {
-    env = await tempEnv([{ type: 'syslog-udp', sensor: 'syslog', host: '127.0.0.1', port: 0 }]);
+    const dir = await mkdtemp(join(tmpdir(), 'metron-tail-'));
+    tailFile = join(dir, 'events.log');
+    await writeFile(tailFile, '{"event":"first","user":{"name":"ann"}}\n{"event":"second","user":{"name":"bob"}}\n');
+    env = await tempEnv([
+      { type: 'syslog-udp', sensor: 'syslog', host: '127.0.0.1', port: 0 },
+      { type: 'syslog-tcp', sensor: 'syslog', host: '127.0.0.1', port: 0 },
+      { type: 'file', sensor: 'json', path: tailFile, pollMs: 50 },
+    ]);
     handle = await startEmbedded({ configDir: env.configDir, dataDir: env.dataDir, port: 0, host: '127.0.0.1', adminPassword: ADMIN_PASSWORD, log: quiet });
     base = handle.url;
   });
@@ -134,6 +145,31 @@ describe('embedded Metron: ingest → parse → index → search over REST', () 
     expect(s.received).toBe(s.refused + s.invalid + s.errors + s.filtered + s.parsed);
     expect(s.messages).toBe(s.indexed + s.index_errors);
     expect((await fetch(`${base}/api/v1/health`)).status).toBe(200);
+  });
+
+  it('tails a file (JSON lines, nested maps unfolded) and takes syslog over TCP with both framings', async () => {
+    await appendFile(tailFile, '{"event":"third","user":{"name":"cy"}}\n');
+    const hits = await eventually(async () => {
+      const r = await api(base, 'POST', '/api/v1/search/search', { indices: ['json'], query: '*', size: 10, sort: [{ field: 'event', sortOrder: 'asc' }] });
+      return r.json?.total === 3 ? r.json.results.map((h: any) => h.source) : undefined;
+    });
+    expect(hits.map((h: any) => [h.event, h['user.name']])).toEqual([['first', 'ann'], ['second', 'bob'], ['third', 'cy']]);
+
+    const tcp = handle.sources.find((s) => s.name.includes('tcp'))!.address!();
+    const before = (await api(base, 'GET', '/api/v1/metrics')).json.sensors.syslog?.indexed ?? 0;
+    const a = '<13>1 2024-05-01T10:00:00Z web-1 nginx 42 - - octet counted frame';
+    const b = '<13>1 2024-05-01T10:00:01Z web-1 nginx 42 - - newline framed';
+    await new Promise<void>((res, rej) => {
+      const sock = connect(tcp.port, tcp.host, () => sock.end(`${Buffer.byteLength(a)} ${a}${b}\n`));
+      sock.on('close', () => res());
+      sock.on('error', rej);
+    });
+    const found = await eventually(async () => {
+      const r = await api(base, 'POST', '/api/v1/search/search', { indices: ['syslog'], query: 'syslog.header.hostName:web-1', size: 10 });
+      return r.json?.total === 2 ? r.json.results.map((h: any) => h.source['syslog.message']).sort() : undefined;
+    });
+    expect(found).toEqual(['newline framed', 'octet counted frame']);
+    expect((await api(base, 'GET', '/api/v1/metrics')).json.sensors.syslog.indexed).toBeGreaterThanOrEqual(before + 2);
   });
 
   it('exposes per-sensor counters as JSON and Prometheus text', async () => {
