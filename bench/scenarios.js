@@ -1,5 +1,8 @@
 import { ingestToIndexed } from './ingest-index.js';
+import { stageCapacities } from './stages.js';
 
+const records = Number(process.env.BENCH_RECORDS ?? 200_000);
 export const scenarios = [
-  { name: 'embedded-ingest-index', run: () => ingestToIndexed({ records: Number(process.env.BENCH_RECORDS ?? 200_000) }) },
+  { name: 'embedded-ingest-index', run: () => ingestToIndexed({ records }) },
+  { name: 'stage-capacities', run: () => stageCapacities({ records: Math.min(records, 100_000) }) },
 ];
