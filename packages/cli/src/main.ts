@@ -1,5 +1,6 @@
 import { errorMessage } from '@metron/core';
 import { runStart } from './start.js';
+import { runStellar } from './stellar.js';
 
 const USAGE = `metron — security analytics platform
 
@@ -9,6 +10,7 @@ Commands:
   start      run everything in one process: sources, pipeline, search index, REST API
              options: --demo  feed built-in demo telemetry
                       --demo-rate N  demo events per second (default 200)
+  stellar    Stellar REPL; --json evaluates JSON lines from stdin (batch mode)
   help       show this help
 
 Common options:
@@ -26,6 +28,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'start':
         return await runStart(rest);
+      case 'stellar':
+        return await runStellar(rest);
       case undefined:
       case 'help':
       case '--help':

@@ -113,7 +113,8 @@ export function typeName(v: StellarValue): StellarTypeName {
   if (v instanceof JInt) return 'int';
   if (v instanceof JLong) return 'long';
   if (v instanceof JFloat) return 'float';
-  if (Array.isArray(v)) return 'list';
+  // Sets (SET_* functions) are collections, printed as Java prints a set: like a list.
+  if (Array.isArray(v) || v instanceof Set) return 'list';
   if (v instanceof Map) return 'map';
   return 'object';
 }
@@ -141,6 +142,7 @@ export function toJson(v: StellarValue): unknown {
   if (v instanceof JInt || v instanceof JFloat || v instanceof JLong) return v.toJSON();
   if (typeof v === 'number') return Number.isFinite(v) ? v : String(v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : 'NaN');
   if (Array.isArray(v)) return v.map(toJson);
+  if (v instanceof Set) return [...v].map((x) => toJson(x as StellarValue));
   if (v instanceof Map) {
     const o: Record<string, unknown> = {};
     for (const [k, x] of v) o[typeof k === 'string' ? k : String(toJson(k))] = toJson(x);

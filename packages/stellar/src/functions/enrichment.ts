@@ -26,18 +26,23 @@ export interface EnrichmentService {
 
 /** What the object-cache module installs under the service name 'object'. */
 export interface ObjectService {
-  /** The deserialized object stored at a path (cached by the module), or null when absent. */
-  get(path: string): StellarValue;
+  /**
+   * The deserialized object stored at a path, or null when absent. Metron keeps one cache per
+   * function: 'enrichment' (ENRICHMENT_OBJECT_GET) may be tuned apart under the global config key
+   * enrichment.object.get.settings; 'object' (OBJECT_GET) uses the object.cache.* settings.
+   */
+  get(path: string, cache: 'object' | 'enrichment'): StellarValue;
 }
 
 const KEY_USAGE = "all parameters are required: 'enrichment type', 'indicator', 'nosql_table' and 'column_family'";
 
 function enrichmentKey(fn: string, args: readonly StellarValue[]): EnrichmentKey | null {
   if (args.length !== 4) throw new StellarFunctionError(`${fn}: ${KEY_USAGE}`);
+  // Metron looks up nothing for a missing type or indicator rather than failing the message.
+  if (args[0] === null || args[1] === null) return null;
+  if (fn === 'ENRICHMENT_EXISTS' && (args[2] === null || args[3] === null)) return null;
   const type = stringArg(fn, args, 0, 'enrichment_type');
-  const indicator = args[1];
-  // Metron looks up nothing for a missing indicator rather than failing the message.
-  if (indicator === null || indicator === undefined) return null;
+  const indicator = args[1]!;
   const table = stringArg(fn, args, 2, 'nosql_table');
   const columnFamily = stringArg(fn, args, 3, 'column_family');
   return { type, indicator: typeof indicator === 'string' ? indicator : String(indicator), table, columnFamily };
@@ -83,13 +88,12 @@ export const functions: StellarFunction[] = [
     namespace: 'OBJECT',
     description: 'Loads a serialized object from storage (through a cache) and returns it.',
     params: ['path - The storage path of the serialized object'],
-    returns: 'The deserialized object, or null when the path is null.',
+    returns: 'The deserialized object, or null when the path is null or missing.',
     requires: 'object',
     call(args, ctx) {
-      if (args.length < 1) throw new StellarFunctionError('OBJECT_GET expects one argument: the path');
       if (args[0] === null || args[0] === undefined) return null;
-      const path = stringArg('OBJECT_GET', args, 0, 'path');
-      return requireService<ObjectService>(ctx, 'OBJECT_GET', 'object').get(path);
+      if (typeof args[0] !== 'string') throw new StellarFunctionError('OBJECT_GET: unable to retrieve a value that is not a path');
+      return requireService<ObjectService>(ctx, 'OBJECT_GET', 'object').get(args[0], 'object');
     },
   },
   {
@@ -101,12 +105,12 @@ export const functions: StellarFunction[] = [
     requires: 'object',
     call(args, ctx) {
       if (args.length !== 2) throw new StellarFunctionError('ENRICHMENT_OBJECT_GET expects two arguments: path and indicator');
-      const path = stringArg('ENRICHMENT_OBJECT_GET', args, 0, 'path');
       const indicator = args[1];
-      if (indicator === null || indicator === undefined) return null;
-      const object = requireService<ObjectService>(ctx, 'ENRICHMENT_OBJECT_GET', 'object').get(path);
+      if (args[0] === null || indicator === null || indicator === undefined) return null;
+      const path = stringArg('ENRICHMENT_OBJECT_GET', args, 0, 'path');
+      const object = requireService<ObjectService>(ctx, 'ENRICHMENT_OBJECT_GET', 'object').get(path, 'enrichment');
       if (object === null) return null;
-      if (!(object instanceof Map)) throw new StellarFunctionError(`ENRICHMENT_OBJECT_GET: the object at ${path} must be a map`);
+      if (!(object instanceof Map)) throw new StellarFunctionError(`ENRICHMENT_OBJECT_GET: the object stored at '${path}' must be a map serialized as JSON`);
       return (object.get(indicator) as StellarValue | undefined) ?? null;
     },
   },

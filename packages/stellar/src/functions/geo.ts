@@ -5,7 +5,7 @@
 import type { StellarValue } from '../values.js';
 import { StellarFunctionError } from './types.js';
 import type { StellarFunction } from './types.js';
-import { optionalStringListArg, requireService } from './service-adapter.js';
+import { requireService, stringsArg } from './service-adapter.js';
 
 /** What the geo module installs under the service name 'geo'. */
 export interface GeoService {
@@ -38,13 +38,15 @@ export const functions: StellarFunction[] = [
     call(args, ctx) {
       if (args.length > 2) throw new StellarFunctionError(`GEO_GET received more arguments than expected: ${args.length}`);
       const ip = args[0];
-      if (typeof ip !== 'string') return null;
-      if (ip.trim() === '') return null;
-      const fields = optionalStringListArg('GEO_GET', args, 1, 'fields');
+      if (args.length === 1) {
+        if (typeof ip !== 'string' || ip.trim() === '') return null;
+        return requireService<GeoService>(ctx, 'GEO_GET', 'geo').lookup(ip.trim()) ?? new Map<StellarValue, StellarValue>();
+      }
+      // as Metron: with a second argument that is not a list of fields, nothing is looked up
+      if (!Array.isArray(args[1]) || typeof ip !== 'string' || ip.trim() === '') return null;
+      const fields = stringsArg('GEO_GET', args, 1, 'fields');
       const record = requireService<GeoService>(ctx, 'GEO_GET', 'geo').lookup(ip.trim());
-      if (fields === undefined) return record ?? new Map<StellarValue, StellarValue>();
-      if (record === null) return null;
-      return selectFields(record, fields);
+      return record === null ? null : selectFields(record, fields);
     },
   },
 ];

@@ -130,7 +130,7 @@ export function equalityKey(v: StellarValue): string {
 
 export function javaEquals(a: StellarValue, b: StellarValue): boolean {
   if (a === b) return true;
-  if (typeof a !== 'object' && typeof b !== 'object') return Object.is(a, b) || (a === b);
+  if (typeof a !== 'object' && typeof b !== 'object') return Object.is(a, b);
   return equalityKey(a) === equalityKey(b);
 }
 
@@ -214,8 +214,7 @@ export function javaToString(v: StellarValue): string {
     return '{' + [...(v as Map<StellarValue, StellarValue>)].map(([k, x]) => javaToString(k) + '=' + javaToString(x)).join(', ') + '}';
   }
   if (isLambda(v)) return '<lambda>';
-  const s = String(v);
-  return s;
+  return String(v);
 }
 
 /** Java's `Float.toString`: the shortest decimal that rounds back to the same float32. */
@@ -242,7 +241,6 @@ export function parseJavaDouble(s: string): number | null {
   const t = s.trim();
   if (/^[+-]?(NaN|Infinity)$/.test(t)) return Number(t.replace(/^\+/, ''));
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?$/.test(t)) return Number(t.replace(/[fFdD]$/, ''));
-  if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(t)) return null;
   return null;
 }
 
@@ -315,17 +313,75 @@ export function convertBoolean(v: StellarValue): boolean | null {
 // ---------------------------------------------------------------------------------------------
 // Bytes
 
-const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8');
-
-/** Java `String.getBytes(UTF_8)`. */
+/**
+ * Java `String.getBytes(UTF_8)`: UTF-16 to UTF-8, an unpaired surrogate becomes '?'. Written by
+ * hand because the package compiles without DOM/Node typings (no TextEncoder declaration).
+ */
 export function utf8Bytes(s: string): Uint8Array {
-  return utf8Encoder.encode(s);
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (c >= 0xd800 && c <= 0xdfff) out.push(0x3f);
+    else if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Uint8Array.from(out);
 }
 
-/** Java `new String(bytes, UTF_8)` (malformed sequences become U+FFFD). */
+/** Java `new String(bytes, UTF_8)`: malformed sequences become U+FFFD. */
 export function utf8String(b: Uint8Array): string {
-  return utf8Decoder.decode(b);
+  let s = '';
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i] ?? 0;
+    let need = 0;
+    let cp = 0;
+    let min = 0;
+    if (c < 0x80) {
+      s += String.fromCharCode(c);
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      cp = c & 0x1f;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      cp = c & 0x0f;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      cp = c & 0x07;
+      min = 0x10000;
+    } else {
+      s += '\ufffd';
+      i++;
+      continue;
+    }
+    let j = 1;
+    for (; j <= need; j++) {
+      const n = b[i + j];
+      if (n === undefined || (n & 0xc0) !== 0x80) break;
+      cp = (cp << 6) | (n & 0x3f);
+    }
+    if (j <= need || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      s += '\ufffd';
+      i += Math.max(1, j);
+      continue;
+    }
+    s += String.fromCodePoint(cp);
+    i += need + 1;
+  }
+  return s;
 }
 
 /** ISO-8859-1 bytes (characters above 0xFF become '?', as Java does). */

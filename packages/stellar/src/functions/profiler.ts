@@ -74,9 +74,11 @@ function profileQuery(fn: string, args: readonly StellarValue[], withOverrides: 
   const periods = periodsArg(fn, args, 2);
   const groupsArg = args[3];
   let groups: StellarValue[] = [];
+  let overridesAt = 4;
   if (Array.isArray(groupsArg)) groups = groupsArg;
+  else if (withOverrides && groupsArg instanceof Map) overridesAt = 3; // overrides given without groups
   else if (groupsArg !== undefined && groupsArg !== null) throw new StellarFunctionError(`${fn}: groups must be a list`);
-  const overrides = (withOverrides ? optionalMapArg(fn, args, 4, 'config_overrides') : undefined) ?? new Map<StellarValue, StellarValue>();
+  const overrides = (withOverrides ? optionalMapArg(fn, args, overridesAt, 'config_overrides') : undefined) ?? new Map<StellarValue, StellarValue>();
   return { profile, entity, periods, groups, overrides };
 }
 

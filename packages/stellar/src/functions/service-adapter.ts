@@ -91,7 +91,7 @@ export function listArg(fn: string, args: readonly StellarValue[], i: number, na
 export function stringsArg(fn: string, args: readonly StellarValue[], i: number, name: string): string[] {
   const v = args[i];
   if (typeof v === 'string') return [v];
-  if (Array.isArray(v) && v.every((x): x is string => typeof x === 'string')) return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
   throw new StellarFunctionError(`${fn}: ${name} must be a string or a list of strings, got ${describe(v)}`);
 }
 

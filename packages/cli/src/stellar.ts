@@ -1,0 +1,209 @@
+import { createInterface, type Interface } from 'node:readline';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync, appendFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  compile,
+  defaultRegistry,
+  fromJson,
+  JFloat,
+  JInt,
+  JLong,
+  toJson,
+  typeName,
+  type FunctionRegistry,
+  type StellarValue,
+} from '@metron/stellar';
+import { errorMessage } from '@metron/core';
+import { parseFlags } from './args.js';
+
+/** A JSON value as the Stellar value of the given Java type (`int`, `long`, `float`, `double`, ...). */
+export function typedValue(value: unknown, javaType: string | undefined): StellarValue {
+  if (typeof value === 'number' && javaType) {
+    switch (javaType.toLowerCase()) {
+      case 'int':
+      case 'integer':
+      case 'short':
+      case 'byte':
+        return new JInt(value);
+      case 'long':
+        return new JLong(BigInt(Math.trunc(value)));
+      case 'float':
+        return new JFloat(value);
+      case 'double':
+        return value;
+    }
+  }
+  if (typeof value === 'string' && javaType) {
+    const t = javaType.toLowerCase();
+    if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') {
+      const n = Number(value);
+      if (t === 'double') return n;
+      if (t === 'float') return new JFloat(n);
+    }
+    if (t === 'long' && /^-?\d+$/.test(value)) return new JLong(BigInt(value));
+  }
+  return fromJson(value);
+}
+
+interface BatchRequest {
+  expr?: unknown;
+  variables?: Record<string, unknown>;
+  variable_types?: Record<string, string>;
+  mode?: 'run' | 'predicate';
+}
+
+/** Evaluates one batch-mode request; the answer is one JSON object. */
+export function evaluateRequest(line: string, registry: FunctionRegistry): Record<string, unknown> {
+  let req: BatchRequest;
+  try {
+    req = JSON.parse(line) as BatchRequest;
+  } catch (err) {
+    return { error: `invalid JSON input: ${errorMessage(err)}` };
+  }
+  if (typeof req !== 'object' || req === null || typeof req.expr !== 'string') return { error: 'input needs "expr" (a string)' };
+  const vars: Record<string, StellarValue> = {};
+  for (const [k, v] of Object.entries(req.variables ?? {})) vars[k] = typedValue(v, req.variable_types?.[k]);
+  try {
+    const compiled = compile(req.expr, { functions: registry });
+    const result = req.mode === 'predicate' ? compiled.predicate(vars) : compiled.run(vars);
+    return { result: toJson(result), type: typeName(result) };
+  } catch (err) {
+    return { error: errorMessage(err) };
+  }
+}
+
+const HELP = `Stellar REPL. Type an expression to evaluate it.
+  x := expr          assign a variable
+  %functions [text]  list functions (optionally those whose name contains text)
+  %vars              list variables
+  ?NAME              help for a function
+  %help              this text; Ctrl-D or %quit to leave
+A line ending in \\ (or with unclosed brackets) continues on the next line.`;
+
+/** `metron stellar [--json]`: the REPL, or batch mode over JSON lines on stdin. */
+export async function runStellar(args: string[]): Promise<number> {
+  const { values } = parseFlags(() => parseArgs({ args, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  if (values.help) {
+    process.stdout.write(`metron stellar          interactive Stellar REPL\nmetron stellar --json   evaluate JSON lines {"expr","variables","variable_types"?,"mode"?} from stdin\n`);
+    return 0;
+  }
+  const registry = defaultRegistry();
+  if (values.json) {
+    const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+    for await (const line of rl) {
+      if (line.trim() === '') continue;
+      process.stdout.write(JSON.stringify(evaluateRequest(line, registry)) + '\n');
+    }
+    return 0;
+  }
+  return repl(registry);
+}
+
+function show(v: StellarValue): string {
+  if (typeof v === 'string') return v;
+  return JSON.stringify(toJson(v));
+}
+
+/** Whether brackets and quotes are still open, so the input continues. */
+function incomplete(text: string): boolean {
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+  }
+  return depth > 0 || quote !== null;
+}
+
+async function repl(registry: FunctionRegistry): Promise<number> {
+  const vars: Record<string, StellarValue> = {};
+  const historyFile = join(homedir(), '.metron_stellar_history');
+  let history: string[] = [];
+  try {
+    history = readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).reverse().slice(0, 500);
+  } catch {
+    // no history yet
+  }
+  const names = () => [...registry.list().map((f) => f.name), ...Object.keys(vars)];
+  const rl: Interface = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    prompt: '[Stellar]>>> ',
+    history,
+    historySize: 500,
+    completer: (line: string) => {
+      const m = /[A-Za-z_][\w.:]*$/.exec(line);
+      const word = m ? m[0] : '';
+      const hits = names().filter((n) => n.toLowerCase().startsWith(word.toLowerCase()));
+      return [hits, word];
+    },
+  });
+  process.stdout.write(`Stellar REPL: ${registry.list().length} functions. %help for help.\n`);
+  rl.prompt();
+  let buffer = '';
+  for await (const raw of rl) {
+    let line = raw;
+    if (line.endsWith('\\')) {
+      buffer += line.slice(0, -1) + '\n';
+      process.stdout.write('... ');
+      continue;
+    }
+    line = buffer + line;
+    if (incomplete(line)) {
+      buffer = line + '\n';
+      process.stdout.write('... ');
+      continue;
+    }
+    buffer = '';
+    const input = line.trim();
+    if (input) {
+      try {
+        appendFileSync(historyFile, input.replace(/\n/g, ' ') + '\n', { mode: 0o600 });
+      } catch {
+        // history is best effort
+      }
+    }
+    if (input === '%quit' || input === '%exit') break;
+    try {
+      if (input === '') {
+        // nothing
+      } else if (input === '%help') {
+        process.stdout.write(HELP + '\n');
+      } else if (input.startsWith('%functions')) {
+        const filter = input.slice('%functions'.length).trim().toLowerCase();
+        const list = registry.list().filter((f) => !filter || f.name.toLowerCase().includes(filter));
+        process.stdout.write(list.map((f) => f.name).join(', ') + '\n');
+      } else if (input === '%vars') {
+        for (const [k, v] of Object.entries(vars)) process.stdout.write(`${k} = ${show(v)} (${typeName(v)})\n`);
+      } else if (input.startsWith('?')) {
+        const f = registry.get(input.slice(1).trim());
+        if (!f) process.stdout.write(`no function named ${input.slice(1).trim()}\n`);
+        else {
+          process.stdout.write(`${f.name}\n  ${f.description}\n`);
+          for (const p of f.params) process.stdout.write(`  - ${p}\n`);
+          process.stdout.write(`  returns: ${f.returns}\n`);
+        }
+      } else {
+        const assign = /^([A-Za-z_][\w.]*)\s*:=\s*([\s\S]+)$/.exec(input);
+        const expr = assign ? (assign[2] as string) : input;
+        const compiled = compile(expr, { functions: registry });
+        const value = compiled.run(vars);
+        if (assign) vars[assign[1] as string] = value;
+        process.stdout.write(show(value) + '\n');
+      }
+    } catch (err) {
+      const caret = (err as { caret?: () => string }).caret;
+      process.stdout.write(`[!] ${errorMessage(err)}\n${typeof caret === 'function' ? caret.call(err) + '\n' : ''}`);
+    }
+    rl.prompt();
+  }
+  rl.close();
+  return 0;
+}
