@@ -32,6 +32,9 @@ describe('metron stellar --json', () => {
       { expr: '1 +' },
       'not json',
       { expr: 'missing_var + 1' },
+      { expr: 'x + 1', variables: { x: 3 } },
+      { expr: 'x', variables: { x: 3000000000 } },
+      { expr: '!x', variables: { x: false } },
     ]);
     expect(answers.slice(0, 7)).toEqual([
       { result: 3, type: 'int' },
@@ -42,7 +45,11 @@ describe('metron stellar --json', () => {
       { result: true, type: 'boolean' },
       { result: true, type: 'boolean' },
     ]);
-    for (const a of answers.slice(7)) expect(typeof a['error']).toBe('string');
-    expect(answers).toHaveLength(10);
+    for (const a of answers.slice(7, 10)) expect(typeof a['error']).toBe('string');
+    expect(answers.slice(10)).toEqual([
+      { result: 4, type: 'int' },
+      { result: 3000000000, type: 'long' },
+      { result: true, type: 'boolean' },
+    ]);
   });
 });

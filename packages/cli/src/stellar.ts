@@ -44,6 +44,21 @@ export function typedValue(value: unknown, javaType: string | undefined): Stella
     }
     if (t === 'long' && /^-?\d+$/.test(value)) return new JLong(BigInt(value));
   }
+  return untyped(value);
+}
+
+/** Without a declared type, integers are int (long past 32 bits) and decimals double. */
+function untyped(value: unknown): StellarValue {
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) return value;
+    return value >= -2147483648 && value <= 2147483647 ? new JInt(value) : new JLong(BigInt(value));
+  }
+  if (Array.isArray(value)) return value.map(untyped);
+  if (value !== null && typeof value === 'object') {
+    const m = new Map<StellarValue, StellarValue>();
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) m.set(k, untyped(v));
+    return m;
+  }
   return fromJson(value);
 }
 

@@ -225,3 +225,14 @@ describe('runtime limits of the host', () => {
     expect(() => compile(deep, { functions: registry, maxDepth: 1_000_000, maxNodes: 1_000_000 })).toThrow(StellarParseError);
   });
 });
+
+describe('! as negation', () => {
+  it('negates the operand it is attached to, like NOT(...)', async () => {
+    const { compile } = await import('./index.js');
+    expect(compile('!true').run({})).toBe(false);
+    expect(compile('!(1 == 2)').run({})).toBe(true);
+    expect(compile('!x && y', {}).run({ x: false, y: true })).toBe(true);
+    expect(compile('!x', {}).run({ x: true })).toBe(false);
+    expect(compile('a != b').run({ a: 'p', b: 'q' })).toBe(true);
+  });
+});

@@ -15,7 +15,7 @@ export type TokenKind =
   | 'match' | 'default' | 'exists'
   // punctuation
   | '->' | '=>' | ',' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '?' | ':' | '-' | '+' | '/' | '*'
-  | '{' | '}' | '[' | ']' | '(' | ')'
+  | '{' | '}' | '[' | ']' | '(' | ')' | '!'
   | 'eof';
 
 export type NumberKind = 'int' | 'long' | 'float' | 'double';
@@ -174,7 +174,12 @@ export function tokenize(src: string): Token[] {
       i++;
       continue;
     }
-    if (one === '!') fail("unexpected '!': Stellar negates with NOT(...) and compares with !=", i);
+    if (one === '!') {
+      // `!x` negates like NOT(x) (a C-style alias; Metron's own grammar only has NOT)
+      push('!', i, i + 1);
+      i++;
+      continue;
+    }
     if (one === '=') fail("unexpected '=': use == to compare", i);
     if (one === '%') fail("unexpected '%': Stellar has no remainder operator", i);
     fail(`unexpected character '${one}'`, i);

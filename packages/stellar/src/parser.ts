@@ -284,6 +284,11 @@ class Parser {
         this.expect(')', "')'");
         return inner;
       }
+      case '!': {
+        this.next();
+        const operand = this.parsePrimary();
+        return this.node({ type: 'not', operand, start: t.start, end: operand.end });
+      }
       case 'not': {
         this.next();
         this.expect('(', "'(' after NOT (Stellar writes NOT(expression))");
