@@ -1,3 +1,4 @@
 export * from './message.js';
 export * from './errors.js';
 export * from './config/index.js';
+export * from './random.js';

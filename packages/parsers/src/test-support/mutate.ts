@@ -1,16 +1,7 @@
+import { seededRandom } from '@metron/core';
+export { seededRandom };
 /** Seeded random mutations of valid records, for property-style "never throws" checks. */
 
-/** mulberry32: a small deterministic PRNG in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const INTERESTING = ['"', '\\', '[', ']', '=', '<', '>', '-', ' ', '  ', ',', ':', '\n', '\r', '\uFEFF', '\u0000', 'é', '😀', '9', 'T', 'Z', '+', '.'];
 

@@ -1,3 +1,5 @@
+import { seededRandom } from '@metron/core';
+export { seededRandom };
 /**
  * A fixed-seed generator of realistic security telemetry for the demo and the benchmarks:
  * Bro/Zeek conn, http and dns logs (Metron's Bro JSON shape), Snort alerts (Metron's Snort CSV
@@ -5,17 +7,6 @@
  * known-bad ones. Same seed → same records.
  */
 
-/** mulberry32: small, fast, good enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Addresses the demo treats as known-bad (documentation ranges: never real hosts). */
 export const DEMO_BAD_ADDRESSES = ['203.0.113.66', '198.51.100.23', '192.0.2.200'];

@@ -1,5 +1,7 @@
 /** Test support: a recording sink and event counters, and a poll-until helper. */
 import type { RecordSink, SourceEvents, SourceLogger } from './types.js';
+import { seededRandom } from '@metron/core';
+export { seededRandom };
 
 export interface Refusal {
   sensor: string;
@@ -64,14 +66,3 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 5_000, what 
   }
 }
 
-/** Deterministic PRNG (mulberry32) for chunk-boundary fuzzing. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

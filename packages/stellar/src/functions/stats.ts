@@ -14,6 +14,7 @@ import { JInt, isNumber, toDouble } from '../values.js';
 import type { StellarValue } from '../values.js';
 import { StellarFunctionError } from './types.js';
 import type { StellarFunction } from './types.js';
+import { seededRandom as prng } from '@metron/core';
 
 /** The statistics Metron's StatisticsProvider offers. */
 export interface StatisticsProvider {
@@ -37,17 +38,6 @@ export interface StatisticsProvider {
   merge(other: StatisticsProvider): StatisticsProvider;
 }
 
-/** A deterministic PRNG (mulberry32), so sketches are repeatable run to run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A t-digest (Dunning & Ertl, "Computing extremely accurate quantiles using t-digests"), following
