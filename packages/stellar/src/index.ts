@@ -6,3 +6,4 @@ export { DEFAULT_LIMITS, type StellarLimits } from './limits.js';
 export { FunctionRegistry, defaultRegistry } from './registry.js';
 export { stellarEquals, javaEquals, mapGet, mapHas, collectionContains } from './equality.js';
 export { arithmetic, compareNumbers, remainder, promotedType, ArithmeticError } from './numeric.js';
+export { interpret, parse, type ParseLimits, type TreeWalkOptions } from './tree-walk.js';
