@@ -71,7 +71,7 @@ describe('record framing', () => {
     expect(frameSize(buffer, 0, buffer.length)).toBe(buffer.length);
     expect(frameSize(buffer, 0, buffer.length - 1)).toBe(FRAME_INCOMPLETE);
     const flipped = Buffer.from(buffer);
-    flipped[flipped.length - 1] ^= 0xff;
+    flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 0xff;
     expect(frameSize(flipped, 0, flipped.length)).toBe(FRAME_CORRUPT);
   });
 });

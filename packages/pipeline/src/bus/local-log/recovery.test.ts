@@ -61,7 +61,7 @@ describe('local log: crash recovery at open', () => {
     const dir = await tempDir();
     const segment = await writeLog(dir, 10);
     const data = await readFile(segment);
-    data[data.length - 2] ^= 0x55; // inside the value of record 9
+    data[data.length - 2] = (data[data.length - 2] as number) ^ 0x55; // inside the value of record 9
     await writeFile(segment, data);
 
     const recordSize = encodeBatch([{ value: 'rec-9' }], 9, 0).buffer.length;
