@@ -1,4 +1,5 @@
 import { errorMessage } from '@metron/core';
+import { runParse } from './parse.js';
 import { runStart } from './start.js';
 import { runStellar } from './stellar.js';
 
@@ -11,6 +12,7 @@ Commands:
              options: --demo  feed built-in demo telemetry
                       --demo-rate N  demo events per second (default 200)
   stellar    Stellar REPL; --json evaluates JSON lines from stdin (batch mode)
+  parse      parse raw lines from stdin with a sensor's parser config (--config-file FILE | --sensor NAME --config-dir DIR)
   help       show this help
 
 Common options:
@@ -30,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runStart(rest);
       case 'stellar':
         return await runStellar(rest);
+      case 'parse':
+        return await runParse(rest);
       case undefined:
       case 'help':
       case '--help':

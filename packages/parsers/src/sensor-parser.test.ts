@@ -28,7 +28,8 @@ describe('createSensorParser', () => {
   });
 
   it('refuses filters and bad parserConfig at create time', () => {
-    expect(() => jsonMap({ filterClassName: 'STELLAR' })).toThrow(/\$\.filterClassName/);
+    expect(() => jsonMap({ filterClassName: 'BRO' })).toThrow(/\$\.filterClassName: message filter "BRO" is not supported/);
+    expect(() => jsonMap({ filterClassName: 'STELLAR' })).toThrow(/\$\.parserConfig\["filter\.query"\]/);
     expect(jsonMap({ filterClassName: null }).sensor).toBe('s');
     expect(() => jsonMap({ parserConfig: [] as unknown as Record<string, unknown> })).toThrow(/\$\.parserConfig: must be an object/);
     expect(() => jsonMap({ parserConfig: { mapStrategy: 'NOPE' } })).toThrow(/parsers\/s\.json: \$\.parserConfig\.mapStrategy/);
@@ -58,7 +59,7 @@ describe('createSensorParser', () => {
       ],
     });
     expect(r.messages).toEqual([{ ip_src_addr: 1, timestamp: NOW, 'source.type': 's', guid: 'guid-0', original_string: '{"a": 1, "b": 2, "source.type": "x"}' }]);
-    expect(() => jsonMap({ fieldTransformations: [{ transformation: 'STELLAR' }] })).toThrow(/not yet supported/);
+    expect(() => jsonMap({ fieldTransformations: [{ transformation: 'NOPE' }] })).toThrow(/\$\.fieldTransformations\[0\]\.transformation: .* is not supported/);
   });
 
   it('invalid UTF-8 is an error naming the first bad byte', () => {
@@ -133,5 +134,77 @@ describe('createSensorParser', () => {
     expect(empty.parse(Buffer.from('x'), { guid }).errors).toMatchObject([{ reason: 'Broken parser returned no message' }]);
     const badGuid = jsonMap().parse(Buffer.from('{"a":1}'), { guid: () => { throw new Error('no guid'); } });
     expect(badGuid.errors).toMatchObject([{ reason: 'message 0: no guid', errorType: 'PARSER_ERROR' }]);
+  });
+});
+
+describe('createSensorParser: Stellar filter, transformations and global field validations', () => {
+  it('drops the messages the STELLAR filter rejects: neither messages nor errors', () => {
+    const cfg = { filterClassName: 'STELLAR', parserConfig: { 'filter.query': "exists(a) and a == 'keep'" } };
+    expect(run('{"a": "keep"}', cfg).messages).toMatchObject([{ a: 'keep' }]);
+    expect(run('{"a": "drop"}', cfg)).toEqual({ messages: [], errors: [] });
+    expect(run('{"b": 1}', cfg)).toEqual({ messages: [], errors: [] });
+    // the filter sees the transformed message
+    const renamed = { ...cfg, fieldTransformations: [{ transformation: 'RENAME', config: { x: 'a' } }] };
+    expect(run('{"x": "keep"}', renamed).messages).toMatchObject([{ a: 'keep' }]);
+    expect(jsonMap({ filterClassName: 'DEFAULT' }).parse(Buffer.from('{"a":1}'), { guid, now: NOW }).messages).toHaveLength(1);
+  });
+
+  it('refuses a bad filter query with its config path', () => {
+    const create = () => jsonMap({ filterClassName: 'STELLAR', parserConfig: { 'filter.query': 'a ==' } });
+    expect(create).toThrow(ConfigError);
+    expect(create).toThrow(/^parsers\/s\.json: \$\.parserConfig\["filter\.query"\]: invalid Stellar expression/);
+  });
+
+  it('a filter or transformation failing at run time makes that record a PARSER_ERROR', () => {
+    const filtered = run('{"a": "x"}', { filterClassName: 'STELLAR', parserConfig: { 'filter.query': 'a + 1 > 2' } });
+    expect(filtered.messages).toEqual([]);
+    expect(filtered.errors).toMatchObject([{ errorType: 'PARSER_ERROR', reason: expect.stringMatching(/^message 0: filter filter\.query: /) }]);
+    const transformed = run('{"a": "x"}', { fieldTransformations: [{ transformation: 'STELLAR', config: { b: 'a * 2' } }] });
+    expect(transformed.messages).toEqual([]);
+    expect(transformed.errors).toMatchObject([
+      { errorType: 'PARSER_ERROR', reason: expect.stringMatching(/^message 0: \$\.fieldTransformations\[0\]\.config\.b: /) },
+    ]);
+  });
+
+  it('applies STELLAR transformations before guid and validation', () => {
+    const r = run('{"proto": 6, "host": "WWW.Example.com"}', {
+      fieldTransformations: [
+        { transformation: 'IP_PROTOCOL', input: 'proto' },
+        { transformation: 'STELLAR', output: ['host'], config: { host: 'TO_LOWER(host)', tmp: '1' } },
+      ],
+    });
+    expect(r.errors).toEqual([]);
+    expect(r.messages).toEqual([
+      { proto: 'TCP', host: 'www.example.com', timestamp: NOW, 'source.type': 's', guid: 'guid-0', original_string: '{"proto": 6, "host": "WWW.Example.com"}' },
+    ]);
+  });
+
+  it("Stellar sees the record's now, so a re-delivered record transforms the same", () => {
+    const r = run('{"a": 1}', { fieldTransformations: [{ transformation: 'STELLAR', config: { seen_at: 'NOW()' } }] });
+    expect(r.messages).toMatchObject([{ seen_at: NOW }]);
+  });
+
+  it('STELLAR field validations see the validation config and the global config', () => {
+    const global = { limit: 5, fieldValidations: [{ input: 'n', validation: 'STELLAR', config: { condition: 'n >= min && n <= limit', min: 2 } }] };
+    const parser = createSensorParser('s', { parserClassName: 'JSONMap' }, { global });
+    expect(parser.parse(Buffer.from('{"n": 3}'), { guid, now: NOW }).messages).toHaveLength(1);
+    expect(parser.parse(Buffer.from('{"n": 6}'), { guid, now: NOW }).errors).toMatchObject([{ errorType: 'PARSER_INVALID' }]);
+    expect(parser.parse(Buffer.from('{"n": 1}'), { guid, now: NOW }).errors).toMatchObject([{ errorType: 'PARSER_INVALID' }]);
+  });
+
+  it('messages failing a global field validation are PARSER_INVALID with the reason', () => {
+    const global = { fieldValidations: [{ input: 'ip', validation: 'IP', config: { type: 'IPV4' } }] };
+    const parser = createSensorParser('s', { parserClassName: 'JSONMap' }, { global });
+    const ok = parser.parse(Buffer.from('{"ip": "10.0.0.1"}'), { guid, now: NOW });
+    expect(ok.errors).toEqual([]);
+    expect(ok.messages).toHaveLength(1);
+    const bad = parser.parse(Buffer.from('{"ip": "999.0.0.1"}'), { guid, now: NOW });
+    expect(bad.messages).toEqual([]);
+    expect(bad.errors).toMatchObject([
+      { errorType: 'PARSER_INVALID', reason: 'field validation IP of ip ($.fieldValidations[0]) failed: ip is "999.0.0.1"', message: { ip: '999.0.0.1' } },
+    ]);
+    expect(() => createSensorParser('s', { parserClassName: 'JSONMap' }, { global: { fieldValidations: [{ validation: 'STELLAR', config: { condition: '(' } }] } })).toThrow(
+      /^global\.json: \$\.fieldValidations\[0\]\.config\.condition: invalid Stellar expression/,
+    );
   });
 });

@@ -1,11 +1,15 @@
 /**
  * A sensor's parser as the pipeline runs it: Metron's ParserRunnerImpl for one sensor. Per record:
  * strict UTF-8 decoding, the parser, then per message `source.type`, field transformations, `guid`
- * (if absent), `original_string` (if absent) and Metron's validation (`original_string` and
- * `timestamp` present). Every record ends as messages and/or errors; nothing throws past `parse`.
+ * (if absent), `original_string` (if absent), the message filter (`filterClassName`; dropped
+ * messages are neither output nor errors), Metron's validation (`original_string` and `timestamp`
+ * present) and the global `fieldValidations`. Every record ends as messages and/or errors; nothing
+ * throws past `parse`.
  */
 import { ConfigError, errorMessage, Fields, type Message } from '@metron/core';
 import { compileFieldTransformations, type FieldTransform } from './field-transformations.js';
+import { compileFieldValidations, type MessageValidator } from './filters/field-validations.js';
+import { compileMessageFilter, type MessageFilter } from './filters/message-filter.js';
 import { getParserDefinition } from './registry.js';
 import type { MessageParser, ParserDefinition } from './types.js';
 import { decodeUtf8Strict } from './utf8.js';
@@ -25,6 +29,10 @@ export interface SensorParserOptions {
   maxRecordBytes?: number;
   /** Parser types to choose from; defaults to the registry (`PARSER_DEFINITIONS`). */
   definitions?: readonly ParserDefinition[];
+  /** Metron's global config; its `fieldValidations` apply to every message. */
+  global?: Record<string, unknown>;
+  /** Global config file named in ConfigError messages; defaults to `global.json`. */
+  globalFile?: string;
 }
 
 /** Per record: a deterministic guid source (so a re-delivered record gets the same guids) and the clock. */
@@ -72,12 +80,11 @@ export function createSensorParser(sensor: string, config: ParserRunnerConfig, o
   if (typeof parserConfig !== 'object' || parserConfig === null || Array.isArray(parserConfig)) {
     throw new ConfigError(file, '$.parserConfig', 'must be an object');
   }
-  if (config.filterClassName !== undefined && config.filterClassName !== null && config.filterClassName.trim() !== '') {
-    throw new ConfigError(file, '$.filterClassName', `message filter ${JSON.stringify(config.filterClassName)} is not yet supported`);
-  }
-  const transform = compileFieldTransformations(config.fieldTransformations, file);
+  const filter = compileMessageFilter(config.filterClassName, parserConfig, file);
+  const transform = compileFieldTransformations(config.fieldTransformations, file, parserConfig);
+  const validator = compileFieldValidations(options.global?.['fieldValidations'], options.globalFile ?? 'global.json', options.global);
   const parser = definition.build(parserConfig, file);
-  return new SensorParserImpl(sensor, definition, parser, transform, maxRecordBytes);
+  return new SensorParserImpl(sensor, definition, parser, { transform, filter, validator }, maxRecordBytes);
 }
 
 class SensorParserImpl implements SensorParser {
@@ -85,7 +92,7 @@ class SensorParserImpl implements SensorParser {
     readonly sensor: string,
     readonly definition: ParserDefinition,
     private readonly parser: MessageParser,
-    private readonly transform: FieldTransform | undefined,
+    private readonly steps: { transform?: FieldTransform | undefined; filter?: MessageFilter | undefined; validator?: MessageValidator | undefined },
     private readonly maxRecordBytes: number,
   ) {}
 
@@ -118,10 +125,12 @@ class SensorParserImpl implements SensorParser {
       const message = parsed[i]!;
       try {
         message[Fields.SENSOR_TYPE] = this.sensor;
-        if (this.transform !== undefined) this.transform(message);
+        const { transform, filter, validator } = this.steps;
+        if (transform !== undefined) transform(message, now);
         if (message[Fields.GUID] === undefined) message[Fields.GUID] = ctx.guid(i);
         if (message[Fields.ORIGINAL] === undefined) message[Fields.ORIGINAL] = text;
-        const invalid = validate(message);
+        if (filter !== undefined && !filter(message, now)) continue;
+        const invalid = validate(message) ?? validator?.(message, now);
         if (invalid === undefined) messages.push(message);
         else errors.push({ reason: invalid, raw, errorType: 'PARSER_INVALID', message });
       } catch (err) {

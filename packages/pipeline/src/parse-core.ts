@@ -43,9 +43,9 @@ export interface ParseBatchOutput {
 
 export type SensorParsers = Map<string, ReturnType<typeof createSensorParser>>;
 
-export function buildParsers(configs: Record<string, ParserRunnerConfig>): SensorParsers {
+export function buildParsers(configs: Record<string, ParserRunnerConfig>, global: Record<string, unknown> = {}): SensorParsers {
   const parsers: SensorParsers = new Map();
-  for (const [sensor, cfg] of Object.entries(configs)) parsers.set(sensor, createSensorParser(sensor, cfg));
+  for (const [sensor, cfg] of Object.entries(configs)) parsers.set(sensor, createSensorParser(sensor, cfg, { global }));
   return parsers;
 }
 

@@ -15,10 +15,10 @@ export class ParsePool {
   private nextId = 1;
   private closed = false;
 
-  constructor(configs: Record<string, ParserRunnerConfig>, workers: number) {
+  constructor(configs: Record<string, ParserRunnerConfig>, workers: number, global: Record<string, unknown> = {}) {
     // Build inline once in any case: it checks every config here, on the main thread, so a bad
     // config fails at start with its path rather than inside a worker.
-    const parsers = buildParsers(configs);
+    const parsers = buildParsers(configs, global);
     if (workers <= 0) {
       this.inline = parsers;
       return;
@@ -26,7 +26,7 @@ export class ParsePool {
     const entry = workerEntry();
     for (let i = 0; i < workers; i++) {
       // A larger young generation: parse batches make many short-lived strings.
-      const worker = new Worker(entry, { workerData: configs, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+      const worker = new Worker(entry, { workerData: { configs, global }, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
       worker.unref();
       worker.on('message', (msg: { id: number; out?: ParseBatchOutput; error?: string }) => {
         const p = this.pending.get(msg.id);

@@ -3,7 +3,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ParserRunnerConfig } from '@metron/parsers';
 import { buildParsers, parseBatch, type ParseBatchInput } from './parse-core.js';
 
-const parsers = buildParsers(workerData as Record<string, ParserRunnerConfig>);
+const data = workerData as { configs: Record<string, ParserRunnerConfig>; global: Record<string, unknown> };
+const parsers = buildParsers(data.configs, data.global);
 
 parentPort?.on('message', (msg: { id: number; input: ParseBatchInput }) => {
   try {

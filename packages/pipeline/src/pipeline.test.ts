@@ -12,12 +12,12 @@ afterEach(async () => {
   while (cleanups.length) await (cleanups.pop() as () => Promise<void>)();
 });
 
-async function setup(wrap?: (s: SearchStore) => SearchStore, parseWorkers = 0) {
+async function setup(wrap?: (s: SearchStore) => SearchStore, parseWorkers = 0, global: Record<string, unknown> = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'metron-pipeline-'));
   const bus = await openLocalLog({ dir: join(dir, 'log') });
   const real = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
   const store = wrap ? wrap(real) : real;
-  const pipeline = new Pipeline({ bus, store, dataDir: dir, parseWorkers, sensors: { json: { parser: JSON_MAP } } });
+  const pipeline = new Pipeline({ bus, store, dataDir: dir, parseWorkers, global, sensors: { json: { parser: JSON_MAP } } });
   await pipeline.start();
   cleanups.push(async () => {
     await pipeline.stop(1000);
@@ -101,6 +101,21 @@ describe('Pipeline', () => {
     expect(errors.results[0]?.source['raw_message_length']).toBe(big.length);
     expect(typeof errors.results[0]?.source['raw_message_file']).toBe('string');
   });
+
+  for (const workers of [0, 1]) {
+    it(`applies the global config's fieldValidations (${workers} parse workers)`, async () => {
+      const global = { fieldValidations: [{ input: ['ip'], validation: 'IP' }] };
+      const { pipeline, store } = await setup(undefined, workers, global);
+      await pipeline.ingest('json', [Buffer.from('{"ip":"10.0.0.1"}'), Buffer.from('{"ip":"999.1.1.1"}')]);
+      await pipeline.waitIdle();
+      expect(pipeline.metrics.get('json', 'parsed')).toBe(1);
+      expect(pipeline.metrics.get('json', 'invalid')).toBe(1);
+      const errors = await store.search({ indices: ['error'], query: 'stage:parse', size: 10 });
+      expect(errors.total).toBe(1);
+      expect(errors.results[0]?.source['error_type']).toBe('parser_invalid');
+      expect(String(errors.results[0]?.source['message'])).toMatch(/validation IP/);
+    });
+  }
 
   it('rejects unknown sensors', async () => {
     const { pipeline } = await setup();

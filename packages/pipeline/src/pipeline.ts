@@ -84,7 +84,7 @@ export class Pipeline {
     this.producer = opts.bus.producer();
     this.maxRecordBytes = opts.maxRecordBytes ?? MAX_INLINE_RAW_BYTES;
     const parserConfigs = Object.fromEntries(Object.entries(opts.sensors).map(([s, c]) => [s, c.parser]));
-    this.parsePool = new ParsePool(parserConfigs, opts.parseWorkers ?? Math.max(1, availableParallelism() - 1));
+    this.parsePool = new ParsePool(parserConfigs, opts.parseWorkers ?? Math.max(1, availableParallelism() - 1), opts.global ?? {});
     this.metrics.setLagProvider(() => this.lag());
   }
 
