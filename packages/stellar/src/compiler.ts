@@ -338,12 +338,13 @@ function readSlot(env: Env | null, slot: Slot): StellarValue {
   return v === undefined ? null : v;
 }
 
-function callIfLambda(v: StellarValue): StellarValue {
+/** A lambda in value position is called with no arguments (match actions, conditional branches). */
+export function callIfLambda(v: StellarValue): StellarValue {
   return isLambda(v) ? v.call([]) : v;
 }
 
 /** Map.put with Java key equality, so `{1: 'a', 1: 'b'}` keeps one key. */
-function putJava(m: Map<StellarValue, StellarValue>, key: StellarValue, value: StellarValue): void {
+export function putJava(m: Map<StellarValue, StellarValue>, key: StellarValue, value: StellarValue): void {
   if (key !== null && typeof key === 'object' && !m.has(key)) {
     for (const k of m.keys()) {
       if (javaEquals(k, key)) {

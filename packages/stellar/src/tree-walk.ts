@@ -17,14 +17,14 @@
  * - error messages carry `options.source` when given, else an empty expression (no caret).
  */
 import type { ArithOp, CompareOp, Node } from './ast.js';
-import { inOp, RunState, toBooleanLenient } from './compiler.js';
-import { javaEquals, stellarEquals } from './equality.js';
+import { callIfLambda, inOp, putJava, RunState, toBooleanLenient } from './compiler.js';
+import { stellarEquals } from './equality.js';
 import { StellarEvalError, StellarParseError, type SourceSpan } from './errors.js';
 import { StellarFunctionError } from './functions/types.js';
 import { resolveLimits, type StellarLimits } from './limits.js';
 import { ArithmeticError, arithmetic, compareNumbers } from './numeric.js';
 import type { FunctionRegistry } from './registry.js';
-import { isLambda, isNumber, JInt, typeName, type StellarLambda, type StellarValue } from './values.js';
+import { isNumber, JInt, typeName, type StellarLambda, type StellarValue } from './values.js';
 
 /** The parser, re-exported so a caller of the baseline (bench/stellar.js) can build its AST. */
 export { parse, type ParseLimits } from './parser.js';
@@ -215,9 +215,6 @@ function condition(v: StellarValue, span: SourceSpan, source: string): boolean {
   throw new StellarEvalError(`condition must be a boolean but is ${typeName(v)}`, source, span);
 }
 
-function callIfLambda(v: StellarValue): StellarValue {
-  return isLambda(v) ? v.call([]) : v;
-}
 
 function lambda(
   params: readonly string[],
@@ -271,15 +268,3 @@ function call(n: Extract<Node, { type: 'call' }>, s: RunState, scope: Scope | nu
   return result === undefined ? null : result;
 }
 
-/** Map.put with Java key equality, so `{1: 'a', 1: 'b'}` keeps one key (as the compiler). */
-function putJava(m: Map<StellarValue, StellarValue>, key: StellarValue, value: StellarValue): void {
-  if (key !== null && typeof key === 'object' && !m.has(key)) {
-    for (const k of m.keys()) {
-      if (javaEquals(k, key)) {
-        m.set(k, value);
-        return;
-      }
-    }
-  }
-  m.set(key, value);
-}
