@@ -31,6 +31,16 @@ export {
   type PathSegment,
 } from './json-map/index.js';
 export { broParserDefinition, BroParser } from './bro/index.js';
+export { cefParserDefinition, CefParser, parseCefExtensions, parseCefDate } from './cef/index.js';
+export { leefParserDefinition, LeefParser } from './leef/index.js';
+export { csvParserDefinition, CsvParser, readCsvConfig, CSV_CONFIG_KEYS, type CsvConfig } from './csv/index.js';
+export {
+  regularExpressionsParserDefinition,
+  RegularExpressionsParser,
+  readRegularExpressionsConfig,
+  REGULAR_EXPRESSIONS_CONFIG_KEYS,
+  type RegularExpressionsConfig,
+} from './regex/index.js';
 export { snortParserDefinition, SnortParser, SNORT_FIELDS, readSnortConfig, DEFAULT_SNORT_DATE_FORMAT, type SnortConfig } from './snort/index.js';
 export {
   syslog5424ParserDefinition,
@@ -44,3 +54,18 @@ export { syslog3164ParserDefinition, Syslog3164Parser, FUTURE_TOLERANCE_MS, read
 export { SyslogKeys } from './util/syslog.js';
 export { resolveTimeZone, type TimeZone } from './util/time-zone.js';
 export { compileJavaDatePattern, DatePatternError, type CompiledDatePattern } from './util/java-date-format.js';
+export {
+  grokParserDefinition,
+  GrokParser,
+  compileGrok,
+  parsePatternFile,
+  GrokError,
+  readGrokConfig,
+  GROK_CONFIG_KEYS,
+  DEFAULT_GROK_DATE_FORMAT,
+  COMMON_PATTERNS,
+  BUNDLED_PATTERN_FILES,
+  type CompiledGrok,
+  type GrokType,
+  type GrokParserConfig,
+} from './grok/index.js';

@@ -5,7 +5,12 @@
  */
 import { ConfigError } from '@metron/core';
 import { broParserDefinition } from './bro/index.js';
+import { cefParserDefinition } from './cef/index.js';
+import { csvParserDefinition } from './csv/index.js';
+import { grokParserDefinition } from './grok/index.js';
 import { jsonMapParserDefinition } from './json-map/index.js';
+import { leefParserDefinition } from './leef/index.js';
+import { regularExpressionsParserDefinition } from './regex/index.js';
 import { snortParserDefinition } from './snort/index.js';
 import { syslog3164ParserDefinition } from './syslog-3164/index.js';
 import { syslog5424ParserDefinition } from './syslog-5424/index.js';
@@ -17,6 +22,11 @@ export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
   snortParserDefinition,
   syslog5424ParserDefinition,
   syslog3164ParserDefinition,
+  cefParserDefinition,
+  leefParserDefinition,
+  csvParserDefinition,
+  regularExpressionsParserDefinition,
+  grokParserDefinition,
 ];
 
 const byName = new Map<string, ParserDefinition>();
