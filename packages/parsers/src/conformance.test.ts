@@ -105,4 +105,44 @@ describe('Metron CEF conformance: cef_cyberark', () => {
     for (const key of ['deviceAction', 'original_string', 'source.type']) expect(message[key]).toEqual(expected[key]);
     expect(String(message['timestamp']).length).toBe(String(expected['timestamp']).length);
   });
+
+  // Metron's CEFParserTest hands cyberark.json to runTest but never compares it; what CEFParser
+  // really emits follows from its extension scan: a value is cut at the last space before the
+  // next unescaped '=', so an empty value (`dhost= duser=`) leaves the key pending and the next
+  // quoted label lands on it; `xLabel` keys rename `x` afterwards; act becomes deviceAction.
+  it('gives exactly the map Metron\'s CEFParser gives (every field)', () => {
+    const config: ParserRunnerConfig = { parserClassName: 'CEF' } as ParserRunnerConfig;
+    const parser = createSensorParser('cyberark', config);
+    const [line] = readLines(conformancePath('parsers', 'cef_cyberark', 'raw.txt'));
+    const message = parser.parse(Buffer.from(line!, 'utf8'), { guid: testGuid(0) }).messages[0]!;
+    const year = new Date().getUTCFullYear();
+    let timestamp = Date.UTC(year, 2, 21, 14, 5, 2);
+    if (timestamp > Date.now() + 4 * 86_400_000) timestamp = Date.UTC(year - 1, 2, 21, 14, 5, 2);
+    expect(message).toEqual({
+      DeviceVendor: 'Cyber-Ark',
+      DeviceProduct: 'Vault',
+      DeviceVersion: '7.20.0091',
+      DeviceEvent: '295',
+      Name: 'Retrieve password',
+      Severity: 5,
+      deviceAction: 'Retrieve password',
+      suser: 'spilgrim',
+      fname: 'Root\\ABC phobos3 - COMP',
+      dvc: '120.99.70.3',
+      shost: '10.44.134.78',
+      dhost: '"Affected User Name"',
+      cs1: '"Safe Name"',
+      cs2: 'Security Vulnerability Mgmt',
+      '"Device Type"': '"Database"',
+      cs4: '"Other info"',
+      cs5: '101.198.70.93',
+      '"Request Id"': '"Ticket Id"',
+      cn2: 'Needed to verify config files being pulled',
+      msg: 'Needed to verify config files being pulled',
+      original_string: line,
+      timestamp,
+      'source.type': 'cyberark',
+      guid: testGuid(0)(0),
+    });
+  });
 });
