@@ -1,8 +1,8 @@
 /**
  * Pipeline counters, per sensor. Every raw record that enters a sensor ends in exactly one
  * terminal counter: `refused` (at the source), `invalid` or `errors` (parse stage), `filtered`,
- * or `parsed` (it produced messages). Every message a parser emits ends in `indexed` or
- * `index_errors`. `accounting()` checks both balances, so tests and operators can see a leak.
+ * or `parsed` (it produced messages). Every message a parser emits ends in `indexed`,
+ * `index_errors`, or `forwarded` (sent on to another sensor's parser, where it is received). `accounting()` checks both balances, so tests and operators can see a leak.
  */
 
 export const COUNTERS = [
@@ -17,6 +17,7 @@ export const COUNTERS = [
   'enriched',
   'indexed',
   'index_errors',
+  'forwarded',
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];
 
@@ -33,6 +34,7 @@ const HELP: Record<CounterName, string> = {
   enriched: 'Messages passed through the enrichment stage',
   indexed: 'Messages written to the search index',
   index_errors: 'Messages the index writer could not write; sent to the error index',
+  forwarded: "Messages sent on to another sensor's parser (parser chaining)",
 };
 
 export type SensorCounters = Record<CounterName, number>;
@@ -113,14 +115,14 @@ export class PipelineMetrics {
 
   /**
    * Balance check: for each sensor, records received = refused + invalid + errors + filtered +
-   * parsed + in flight; messages = indexed + index_errors + in flight.
+   * parsed + in flight; messages = indexed + index_errors + forwarded + in flight.
    */
   accounting(): Record<string, { recordsInFlight: number; messagesInFlight: number }> {
     const out: Record<string, { recordsInFlight: number; messagesInFlight: number }> = {};
     for (const [sensor, c] of this.counters) {
       out[sensor] = {
         recordsInFlight: c.received - c.refused - c.invalid - c.errors - c.filtered - c.parsed,
-        messagesInFlight: c.messages - c.indexed - c.index_errors,
+        messagesInFlight: c.messages - c.indexed - c.index_errors - c.forwarded,
       };
     }
     return out;

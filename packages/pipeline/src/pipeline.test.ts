@@ -117,6 +117,62 @@ describe('Pipeline', () => {
     });
   }
 
+  it('chains parsers: outputTopic feeds another sensor, whose messages are indexed under it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'metron-pipeline-'));
+    const bus = await openLocalLog({ dir: join(dir, 'log') });
+    const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
+    const pipeline = new Pipeline({
+      bus, store, dataDir: dir, parseWorkers: 0,
+      sensors: {
+        outer: { parser: { ...JSON_MAP, outputTopic: 'inner_raw' } },
+        inner: { parser: { ...JSON_MAP, sensorTopic: 'inner_raw' } },
+      },
+    });
+    await pipeline.start();
+    cleanups.push(async () => {
+      await pipeline.stop(1000);
+      await store.close();
+      await bus.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    await pipeline.ingest('outer', [Buffer.from('{"a":1,"timestamp":5}'), Buffer.from('{"a":2,"timestamp":6}'), Buffer.from('{')]);
+    await pipeline.waitIdle();
+    const m = pipeline.metrics;
+    expect(m.get('outer', 'forwarded')).toBe(2);
+    expect(m.get('outer', 'indexed')).toBe(0);
+    expect(m.get('inner', 'received')).toBe(2);
+    expect(m.get('inner', 'indexed')).toBe(2);
+    expect(m.accounting()['outer']).toEqual({ recordsInFlight: 0, messagesInFlight: 0 });
+    expect(m.accounting()['inner']).toEqual({ recordsInFlight: 0, messagesInFlight: 0 });
+    expect((await store.search({ indices: ['outer'], query: '*', size: 10 })).total).toBe(0);
+    const hits = await store.search({ indices: ['inner'], query: '*', size: 10, sort: [{ field: 'a', sortOrder: 'asc' }] });
+    expect(hits.results.map((h) => h.source['a'])).toEqual([1, 2]);
+    for (const h of hits.results) {
+      expect(h.source['source.type']).toBe('inner');
+      // JSONMap keeps the first sensor's fields (original_string included: the raw outer line);
+      // source.type is the second sensor's.
+      expect(h.source['original_string']).toBe(`{"a":${String(h.source['a'])},"timestamp":${String(h.source['timestamp'])}}`);
+    }
+    const errors = await store.search({ indices: ['error'], query: 'failed_sensor_type:outer', size: 10 });
+    expect(errors.total).toBe(1);
+  });
+
+  it('refuses an outputTopic nothing reads, and chains that loop', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'metron-pipeline-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const bus = await openLocalLog({ dir: join(dir, 'log') });
+    cleanups.push(() => bus.close());
+    const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
+    cleanups.push(() => store.close());
+    const make = (sensors: Record<string, { parser: typeof JSON_MAP & { outputTopic?: string; sensorTopic?: string } }>) =>
+      () => new Pipeline({ bus, store, dataDir: dir, parseWorkers: 0, sensors });
+    expect(make({ a: { parser: { ...JSON_MAP, outputTopic: 'nowhere' } } })).toThrow(/parsers\/a\.json.*outputTopic.*nowhere.*nothing would read it/);
+    expect(make({
+      a: { parser: { ...JSON_MAP, outputTopic: 'b' } },
+      b: { parser: { ...JSON_MAP, outputTopic: 'a' } },
+    })).toThrow(/loops back/);
+  });
+
   it('rejects unknown sensors', async () => {
     const { pipeline } = await setup();
     await expect(pipeline.ingest('nope', [Buffer.from('x')])).rejects.toThrow(/unknown sensor/);

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
-import { ERROR_SENSOR, MetronError, Topics, errorMessage, type Message } from '@metron/core';
+import { ConfigError, ERROR_SENSOR, MetronError, Topics, errorMessage, type Message } from '@metron/core';
 import type { ParserRunnerConfig } from '@metron/parsers';
 import type { SearchStore } from '@metron/storage';
 import type { Bus, ConsumerRecord, ProducerRecord } from './bus/types.js';
@@ -24,7 +24,12 @@ export interface IndexWriterConfig {
 }
 
 export interface PipelineSensor {
-  parser: ParserRunnerConfig & { sensorTopic?: string | null };
+  /**
+   * Metron's sensor parser config. `outputTopic` (default `enrichments`) may name another sensor's
+   * topic: that sensor then parses these messages (parser chaining, usually with
+   * `rawMessageStrategy: ENVELOPE`).
+   */
+  parser: ParserRunnerConfig & { sensorTopic?: string | null; outputTopic?: string | null };
   /** Metron indexing config for the sensor: writer name → settings. */
   indexing?: Record<string, IndexWriterConfig | undefined>;
 }
@@ -84,6 +89,7 @@ export class Pipeline {
     this.producer = opts.bus.producer();
     this.maxRecordBytes = opts.maxRecordBytes ?? MAX_INLINE_RAW_BYTES;
     const parserConfigs = Object.fromEntries(Object.entries(opts.sensors).map(([s, c]) => [s, c.parser]));
+    this.checkChains();
     this.parsePool = new ParsePool(parserConfigs, opts.parseWorkers ?? Math.max(1, availableParallelism() - 1), opts.global ?? {});
     this.metrics.setLagProvider(() => this.lag());
   }
@@ -94,6 +100,34 @@ export class Pipeline {
 
   private sensorTopic(sensor: string): string {
     return this.opts.sensors[sensor]?.parser.sensorTopic || sensor;
+  }
+
+  /** Where a sensor's parsed messages go: `enrichments`, or another sensor's topic (chaining). */
+  private outputTopic(sensor: string): string {
+    return this.opts.sensors[sensor]?.parser.outputTopic || Topics.ENRICHMENTS;
+  }
+
+  /**
+   * Refuses output topics nothing in this process reads (the messages would pile up unseen), a
+   * sensor feeding itself, and chains that loop back (a message would circle forever).
+   */
+  private checkChains(): void {
+    const bySensorTopic = new Map(this.knownSensors().map((s) => [this.sensorTopic(s), s]));
+    for (const sensor of this.knownSensors()) {
+      const seen = new Set([sensor]);
+      let topic = this.outputTopic(sensor);
+      while (topic !== Topics.ENRICHMENTS) {
+        const next = bySensorTopic.get(topic);
+        if (next === undefined) {
+          throw new ConfigError(`parsers/${sensor}.json`, '$.outputTopic', `topic ${JSON.stringify(topic)} is neither ${Topics.ENRICHMENTS} nor the sensorTopic of a sensor of this pipeline, so nothing would read it`);
+        }
+        if (seen.has(next)) {
+          throw new ConfigError(`parsers/${sensor}.json`, '$.outputTopic', `parser chain loops back to sensor ${next}: ${[...seen, next].join(' -> ')}`);
+        }
+        seen.add(next);
+        topic = this.outputTopic(next);
+      }
+    }
   }
 
   private groups(): Array<{ group: string; topic: string; sensor: string; stage: string }> {
@@ -262,10 +296,18 @@ export class Pipeline {
       errors.push(await this.buildError(sensor, 'parse', type, e.reason, raw, guid));
     }
     // Downstream first, then the error topic; the loop commits the input only after both.
-    if (out.length > 0) await this.producer.send(Topics.ENRICHMENTS, out);
+    const outputTopic = this.outputTopic(sensor);
+    if (out.length > 0) await this.producer.send(outputTopic, out);
     await this.sendErrors(errors);
     this.metrics.add(sensor, 'parsed', result.parsed);
     this.metrics.add(sensor, 'messages', out.length);
+    // Chained: the next sensor receives them as raw records; for this sensor they are done.
+    if (outputTopic !== Topics.ENRICHMENTS) {
+      const next = this.knownSensors().find((s) => this.sensorTopic(s) === outputTopic) as string;
+      this.metrics.add(sensor, 'forwarded', out.length);
+      this.metrics.add(next, 'received', out.length);
+      this.metrics.add(next, 'received_bytes', out.reduce((n, r) => n + (r.value as Buffer).length, 0));
+    }
     this.metrics.add(sensor, 'invalid', result.invalid);
     this.metrics.add(sensor, 'errors', result.failed);
     this.metrics.add(sensor, 'filtered', result.filtered);
