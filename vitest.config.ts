@@ -8,7 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: '@metron/core/node', replacement: fileURLToPath(new URL('./packages/core/src/node.ts', import.meta.url)) },
-      ...['core', 'stellar', 'parsers', 'pipeline', 'storage', 'server', 'cli'].map((name) => ({ find: new RegExp(`^@metron/${name}$`), replacement: pkg(name) })),
+      ...['core', 'stellar', 'parsers', 'enrichment', 'pipeline', 'storage', 'server', 'cli'].map((name) => ({ find: new RegExp(`^@metron/${name}$`), replacement: pkg(name) })),
     ],
   },
   test: {

@@ -2,8 +2,9 @@
  * `metron parse`: runs one sensor's parser over raw records read from stdin, one per line, exactly
  * as the pipeline's parse stage builds it (createSensorParser with the sensor parser config and
  * the global config). Parsed messages go to stdout as JSON lines; failed or invalid records go to
- * stderr as JSON lines {raw, raw_base64, reason, error_type}. Exit code 0 when every record
- * parsed, 1 when any failed, 2 for usage or config errors.
+ * stderr as JSON lines {raw, raw_base64, reason, error_type, metadata?}. `--metadata` gives every
+ * record the metadata a Kafka record would bring, to try a sensor's readMetadata / mergeMetadata /
+ * ENVELOPE settings. Exit code 0 when every record parsed, 1 when any failed, 2 for usage or config errors.
  */
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -15,8 +16,8 @@ import { loadConfigDir, loadConfigFile } from '@metron/core/node';
 import { createSensorParser, type ParserRunnerConfig, type SensorParser } from '@metron/parsers';
 import { parseFlags } from './args.js';
 
-const USAGE = `metron parse --config-file FILE [--sensor NAME] [--global FILE] < raw
-metron parse --sensor NAME --config-dir DIR < raw
+const USAGE = `metron parse --config-file FILE [--sensor NAME] [--global FILE] [--metadata JSON] < raw
+metron parse --sensor NAME --config-dir DIR [--metadata JSON] < raw
 
 Parses raw records (one per line) from stdin with a sensor's parser config, as the pipeline does.
   --config-file FILE  the sensor parser config (parsers/<sensor>.json); the sensor defaults to its base name
@@ -24,8 +25,11 @@ Parses raw records (one per line) from stdin with a sensor's parser config, as t
   --config-dir DIR    a Metron config directory: parsers/<sensor>.json and global.json
   --sensor NAME       the sensor (source.type)
   --max-record-bytes N  longer lines are errors (default 16 MiB)
+  --metadata JSON     metadata of every record, as a Kafka record would bring it (a JSON object such as
+                      '{"topic": "bro", "customer_id": "acme"}'); used when the config sets readMetadata
+                      (or rawMessageStrategy ENVELOPE), under the metadataPrefix (default metron.metadata.)
 Messages are written to stdout as JSON lines; failed records to stderr as JSON lines
-{"raw", "raw_base64", "reason", "error_type"}. Exit code: 0 all parsed, 1 some failed, 2 usage or config error.
+{"raw", "raw_base64", "reason", "error_type"} (plus "metadata" when the sensor reads it). Exit code: 0 all parsed, 1 some failed, 2 usage or config error.
 `;
 
 const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -49,6 +53,7 @@ interface Line {
 export async function runParse(args: string[], io: ParseIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let parser: SensorParser;
   let maxRecordBytes: number;
+  let metadata: Record<string, unknown> | undefined;
   try {
     const { values } = parseFlags(() =>
       parseArgs({
@@ -59,6 +64,7 @@ export async function runParse(args: string[], io: ParseIo = { stdin: process.st
           global: { type: 'string' },
           sensor: { type: 'string' },
           'max-record-bytes': { type: 'string' },
+          metadata: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
         strict: true,
@@ -70,6 +76,7 @@ export async function runParse(args: string[], io: ParseIo = { stdin: process.st
       return 0;
     }
     maxRecordBytes = positiveInt(values['max-record-bytes'], DEFAULT_MAX_RECORD_BYTES, '--max-record-bytes');
+    metadata = jsonObjectFlag(values.metadata, '--metadata');
     parser = await buildParser(values, maxRecordBytes);
   } catch (err) {
     io.stderr.write(`metron parse: ${errorMessage(err)}\n`);
@@ -84,9 +91,9 @@ export async function runParse(args: string[], io: ParseIo = { stdin: process.st
     if (line.tooLongLength !== undefined) {
       err = errorLine(line.bytes, `record is longer than the limit of ${maxRecordBytes} bytes (only its first ${line.bytes.length} bytes are shown)`, 'PARSER_ERROR');
     } else {
-      const result = parser.parse(line.bytes, { guid: () => randomUUID() });
+      const result = parser.parse(line.bytes, metadata === undefined ? { guid: () => randomUUID() } : { guid: () => randomUUID(), metadata });
       for (const message of result.messages) out += `${JSON.stringify(message)}\n`;
-      for (const error of result.errors) err += errorLine(error.raw, error.reason, error.errorType);
+      for (const error of result.errors) err += errorLine(error.raw, error.reason, error.errorType, error.metadata);
     }
     if (err !== '') {
       failed = true;
@@ -183,12 +190,26 @@ export async function* readLines(input: AsyncIterable<Buffer | string>, maxBytes
   }
 }
 
-function errorLine(raw: Buffer, reason: string, errorType: string): string {
-  return `${JSON.stringify({ raw: raw.toString('utf8'), raw_base64: raw.toString('base64'), reason, error_type: errorType })}\n`;
+function errorLine(raw: Buffer, reason: string, errorType: string, metadata?: Record<string, unknown>): string {
+  const line = { raw: raw.toString('utf8'), raw_base64: raw.toString('base64'), reason, error_type: errorType };
+  return `${JSON.stringify(metadata === undefined ? line : { ...line, metadata })}\n`;
 }
 
 async function write(stream: Writable, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');
+}
+
+/** A flag holding a JSON object; undefined when the flag is absent. */
+function jsonObjectFlag(value: string | undefined, name: string): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (err) {
+    throw new MetronError('INPUT_INVALID', `${name} must be a JSON object: ${errorMessage(err)}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new MetronError('INPUT_INVALID', `${name} must be a JSON object, got ${value}`);
+  return parsed as Record<string, unknown>;
 }
 
 function positiveInt(value: string | undefined, fallback: number, name: string): number {

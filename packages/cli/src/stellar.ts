@@ -1,7 +1,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { readFileSync, appendFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readFileSync, appendFileSync, existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   compile,
@@ -16,7 +16,11 @@ import {
   type StellarValue,
 } from '@metron/stellar';
 import { errorMessage } from '@metron/core';
+import { loadConfigFile } from '@metron/core/node';
+import { installStellarModules, unavailableEnrichmentService } from '@metron/pipeline';
+import { EnrichmentTables, lmdbStoreExists, openLmdbStore, type KeyValueStore } from '@metron/storage';
 import { parseFlags } from './args.js';
+import { resolveConfigDir } from './start.js';
 
 /** A JSON value as the Stellar value of the given Java type (`int`, `long`, `float`, `double`, ...). */
 export function typedValue(value: unknown, javaType: string | undefined): StellarValue {
@@ -97,23 +101,81 @@ const HELP = `Stellar REPL. Type an expression to evaluate it.
   %help              this text; Ctrl-D or %quit to leave
 A line ending in \\ (or with unclosed brackets) continues on the next line.`;
 
+/** The data directory's LMDB environment holding the enrichment and threat-intel tables. */
+export const ENRICHMENT_STORE_DIR = 'kv';
+
+/** The modules installed for the REPL, to report and to close. */
+export interface ReplModules {
+  /** One line per module: what it serves from where. */
+  summary: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Installs the module-backed functions' services: grok, kafka (properties from the config dir's
+ * global.json; no broker) and the enrichment tables of the data dir, opened read-only so a running
+ * server keeps writing them. Without tables there, ENRICHMENT_* fail saying where they looked.
+ */
+export async function installReplModules(registry: FunctionRegistry, opts: { configDir?: string; dataDir: string }): Promise<ReplModules> {
+  const globalFile = join(resolveConfigDir(opts.configDir), 'global.json');
+  const global: Readonly<Record<string, unknown>> = existsSync(globalFile) ? await loadConfigFile('global', globalFile) : {};
+  const storePath = join(resolve(opts.dataDir), ENRICHMENT_STORE_DIR);
+  let store: KeyValueStore | undefined;
+  if (lmdbStoreExists(storePath)) store = openLmdbStore({ path: storePath, readOnly: true });
+  installStellarModules(registry, {
+    globalConfig: () => global,
+    enrichment:
+      store !== undefined
+        ? new EnrichmentTables(store)
+        : unavailableEnrichmentService(`no enrichment tables at ${storePath}: load enrichment data into that data directory, or pass --data-dir`),
+  });
+  return {
+    summary: [
+      'grok: the common pattern library',
+      `kafka: properties from ${existsSync(globalFile) ? globalFile : 'the defaults'} (no broker: KAFKA_PROPS only)`,
+      `enrichment: ${store !== undefined ? `tables at ${storePath} (read-only)` : `none (no tables at ${storePath})`}`,
+    ],
+    close: async () => {
+      await store?.close();
+    },
+  };
+}
+
 /** `metron stellar [--json]`: the REPL, or batch mode over JSON lines on stdin. */
 export async function runStellar(args: string[]): Promise<number> {
-  const { values } = parseFlags(() => parseArgs({ args, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  const { values } = parseFlags(() =>
+    parseArgs({
+      args,
+      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'config-dir': { type: 'string' }, 'data-dir': { type: 'string' } },
+      strict: true,
+    }),
+  );
   if (values.help) {
-    process.stdout.write(`metron stellar          interactive Stellar REPL\nmetron stellar --json   evaluate JSON lines {"expr","variables","variable_types"?,"mode"?} from stdin\n`);
+    process.stdout.write(
+      `metron stellar          interactive Stellar REPL\nmetron stellar --json   evaluate JSON lines {"expr","variables","variable_types"?,"mode"?} from stdin\n` +
+        `  --config-dir DIR      global.json for KAFKA_PROPS (default: ./config if present, else the built-in configs)\n` +
+        `  --data-dir DIR        enrichment tables for ENRICHMENT_GET/ENRICHMENT_EXISTS in DIR/${ENRICHMENT_STORE_DIR} (default ./data)\n`,
+    );
     return 0;
   }
   const registry = defaultRegistry();
-  if (values.json) {
-    const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-    for await (const line of rl) {
-      if (line.trim() === '') continue;
-      process.stdout.write(JSON.stringify(evaluateRequest(line, registry)) + '\n');
+  const modules = await installReplModules(registry, {
+    ...(values['config-dir'] !== undefined ? { configDir: values['config-dir'] } : {}),
+    dataDir: values['data-dir'] ?? 'data',
+  });
+  try {
+    if (values.json) {
+      const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+      for await (const line of rl) {
+        if (line.trim() === '') continue;
+        process.stdout.write(JSON.stringify(evaluateRequest(line, registry)) + '\n');
+      }
+      return 0;
     }
-    return 0;
+    return await repl(registry, modules.summary);
+  } finally {
+    await modules.close();
   }
-  return repl(registry);
 }
 
 function show(v: StellarValue): string {
@@ -137,7 +199,7 @@ function incomplete(text: string): boolean {
   return depth > 0 || quote !== null;
 }
 
-async function repl(registry: FunctionRegistry): Promise<number> {
+async function repl(registry: FunctionRegistry, modules: readonly string[]): Promise<number> {
   const vars: Record<string, StellarValue> = {};
   const historyFile = join(homedir(), '.metron_stellar_history');
   let history: string[] = [];
@@ -160,7 +222,7 @@ async function repl(registry: FunctionRegistry): Promise<number> {
       return [hits, word];
     },
   });
-  process.stdout.write(`Stellar REPL: ${registry.list().length} functions. %help for help.\n`);
+  process.stdout.write(`Stellar REPL: ${registry.list().length} functions. %help for help.\n${modules.map((m) => `  module ${m}\n`).join('')}`);
   rl.prompt();
   let buffer = '';
   for await (const raw of rl) {

@@ -29,6 +29,7 @@ function runSensor(sensor: string): { problems: string[]; count: number } {
 describe('Metron conformance: parsed output equals Metron integration-test expectations', () => {
   it.each([
     ['bro', 31],
+    ['asa', 128],
     ['jsonMap', 2],
     ['jsonMapQuery', 10],
     ['snort', 3],
@@ -39,6 +40,26 @@ describe('Metron conformance: parsed output equals Metron integration-test expec
     const { problems, count: actual } = runSensor(sensor);
     expect(problems).toEqual([]);
     expect(actual).toBe(count);
+  });
+});
+
+// Metron's raw ASA sample (test resources logData/AsaOutput.txt, the integration data's first
+// lines): every line parses, with the header fields and, where a CISCOFW pattern applies, the flow.
+describe('Metron ASA sample: _raw_only/AsaOutput.txt', () => {
+  it('parses every line without errors', () => {
+    const config = readJson(conformancePath('configs', 'parsers', 'asa.json')) as ParserRunnerConfig;
+    const parser = createSensorParser('asa', config);
+    const lines = readLines(conformancePath('parsers', '_raw_only', 'AsaOutput.txt'));
+    expect(lines).toHaveLength(100);
+    const messages = lines.flatMap((line, i) => {
+      const result = parser.parse(Buffer.from(line, 'utf8'), { guid: testGuid(i) });
+      expect(result.errors).toEqual([]);
+      return result.messages;
+    });
+    expect(messages).toHaveLength(100);
+    for (const m of messages) expect(m).toMatchObject({ 'source.type': 'asa', ciscotag: expect.stringMatching(/^ASA-\d-\d{6}$/), syslog_facility: expect.stringMatching(/^local\d$/) });
+    // the Teardown/Built connection lines carry the flow; local-host lines (609001/609002) do not
+    expect(messages.filter((m) => m['ip_src_addr'] !== undefined)).toHaveLength(94);
   });
 });
 

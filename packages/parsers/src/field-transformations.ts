@@ -14,9 +14,11 @@ import { isJsonObject, setField } from './util/fields.js';
 
 /**
  * Applies the configured transformations to one message, in place; `now` is "now" for Stellar time
- * functions (default: the clock). Throws an Error naming the failing step.
+ * functions (default: the clock); `metadata` is the record's metadata when it was read but not
+ * merged into the message (Stellar sees it as variables, after `parserConfig`, as in Metron).
+ * Throws an Error naming the failing step.
  */
-export type FieldTransform = (message: Record<string, unknown>, now?: number) => void;
+export type FieldTransform = (message: Record<string, unknown>, now?: number, metadata?: Readonly<Record<string, unknown>>) => void;
 
 export const SUPPORTED_FIELD_TRANSFORMATIONS = ['STELLAR', 'IP_PROTOCOL', 'REMOVE', 'RENAME', 'SELECT', 'REGEX_SELECT'] as const;
 /** Metron's built-in transformations not implemented here yet (none left; kept for API stability). */
@@ -47,8 +49,8 @@ export function compileFieldTransformations(list: unknown, file: string, parserC
   const steps: FieldTransform[] = list.map((entry, i) => compileOne(entry, `$.fieldTransformations[${i}]`, file, parserConfig));
   if (steps.length === 0) return undefined;
   if (steps.length === 1) return steps[0];
-  return (message, now) => {
-    for (const step of steps) step(message, now);
+  return (message, now, metadata) => {
+    for (const step of steps) step(message, now, metadata);
   };
 }
 
@@ -132,8 +134,8 @@ function writeBack(message: Record<string, unknown>, field: string, value: unkno
 /**
  * STELLAR: `config` maps field → expression, evaluated in order. Each expression sees the fields
  * assigned before it, then the earlier non-output assignments (temporary variables), then the input
- * fields, then the sensor's parserConfig. Fields listed in `output` (all config keys when `output` is absent) are written back; a
- * null result removes the field.
+ * fields, then the sensor's parserConfig, then the record's unmerged metadata. Fields listed in
+ * `output` (all config keys when `output` is absent) are written back; a null result removes the field.
  */
 function compileStellarStep({ input, output, config, parserConfig, path, file }: StepSpec): FieldTransform {
   const assignments = Object.entries(config).map(([field, expression]) => ({
@@ -142,11 +144,13 @@ function compileStellarStep({ input, output, config, parserConfig, path, file }:
   }));
   if (assignments.length === 0) throw new ConfigError(file, `${path}.config`, 'STELLAR needs at least one field → expression');
   const outputs = new Set(output.length > 0 ? output : assignments.map((a) => a.field));
-  return (message, now) => {
+  return (message, now, metadata) => {
     const ctx = pipelineEval(now);
     const assigned = new Map<string, StellarValue>();
     const temporaries = new Map<string, StellarValue>();
-    const vars = variablesOf(assigned, temporaries, inputOf(message, input), parserConfig);
+    const fields = inputOf(message, input);
+    const vars =
+      metadata === undefined ? variablesOf(assigned, temporaries, fields, parserConfig) : variablesOf(assigned, temporaries, fields, parserConfig, metadata);
     for (const { field, expression } of assignments) {
       let value: StellarValue;
       try {

@@ -11,6 +11,14 @@ export {
   type SensorParser,
 } from './sensor-parser.js';
 export {
+  readMetadataSettings,
+  RAW_MESSAGE_STRATEGIES,
+  DEFAULT_METADATA_PREFIX,
+  type MetadataSettings,
+  type RawMessageConfig,
+  type RawMessageStrategyName,
+} from './raw-message-strategy.js';
+export {
   compileFieldTransformations,
   SUPPORTED_FIELD_TRANSFORMATIONS,
   PENDING_FIELD_TRANSFORMATIONS,
@@ -31,6 +39,21 @@ export {
   type PathSegment,
 } from './json-map/index.js';
 export { broParserDefinition, BroParser } from './bro/index.js';
+export {
+  zeekParserDefinition,
+  ZeekParser,
+  readZeekConfig,
+  ZEEK_CONFIG_KEYS,
+  ZEEK_FORMATS,
+  parseIsoInstant,
+  isoToMillis,
+  isoToEpochSeconds,
+  type ZeekConfig,
+  type ZeekFormat,
+  type IsoInstant,
+} from './zeek/index.js';
+export { suricataParserDefinition, SuricataParser } from './suricata/index.js';
+export { winlogbeatParserDefinition, WinlogbeatParser } from './winlogbeat/index.js';
 export { cefParserDefinition, CefParser, parseCefExtensions, parseCefDate } from './cef/index.js';
 export { leefParserDefinition, LeefParser } from './leef/index.js';
 export { csvParserDefinition, CsvParser, readCsvConfig, CSV_CONFIG_KEYS, type CsvConfig } from './csv/index.js';
@@ -69,3 +92,12 @@ export {
   type GrokType,
   type GrokParserConfig,
 } from './grok/index.js';
+export { createGrokStellarService, discoverGrok } from './grok/stellar-service.js';
+export { asaParserDefinition, AsaParser, ASA_MESSAGE_PATTERNS, parseAsaTimestamp, readAsaConfig, type AsaConfig } from './asa/index.js';
+export { webSphereParserDefinition, WebSphereParser, WEBSPHERE_DEFAULTS } from './websphere/index.js';
+export { paloAltoParserDefinition, PaloAltoParser, splitPanOsFields, javaUrlHost } from './paloalto/index.js';
+export { fireEyeParserDefinition, FireEyeParser } from './fireeye/index.js';
+export { iseParserDefinition, IseParser } from './ise/index.js';
+export { lancopeParserDefinition, LancopeParser } from './lancope/index.js';
+export { sourcefireParserDefinition, SourcefireParser } from './sourcefire/index.js';
+export { logstashParserDefinition, LogstashParser } from './logstash/index.js';

@@ -4,6 +4,7 @@
  * (`JSONMap`) or alias, all case-insensitive.
  */
 import { ConfigError } from '@metron/core';
+import { asaParserDefinition } from './asa/index.js';
 import { broParserDefinition } from './bro/index.js';
 import { cefParserDefinition } from './cef/index.js';
 import { csvParserDefinition } from './csv/index.js';
@@ -14,6 +15,16 @@ import { regularExpressionsParserDefinition } from './regex/index.js';
 import { snortParserDefinition } from './snort/index.js';
 import { syslog3164ParserDefinition } from './syslog-3164/index.js';
 import { syslog5424ParserDefinition } from './syslog-5424/index.js';
+import { suricataParserDefinition } from './suricata/index.js';
+import { winlogbeatParserDefinition } from './winlogbeat/index.js';
+import { zeekParserDefinition } from './zeek/index.js';
+import { paloAltoParserDefinition } from './paloalto/index.js';
+import { fireEyeParserDefinition } from './fireeye/index.js';
+import { iseParserDefinition } from './ise/index.js';
+import { lancopeParserDefinition } from './lancope/index.js';
+import { sourcefireParserDefinition } from './sourcefire/index.js';
+import { logstashParserDefinition } from './logstash/index.js';
+import { webSphereParserDefinition } from './websphere/index.js';
 import type { ParserDefinition } from './types.js';
 
 export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
@@ -27,6 +38,17 @@ export const PARSER_DEFINITIONS: readonly ParserDefinition[] = [
   csvParserDefinition,
   regularExpressionsParserDefinition,
   grokParserDefinition,
+  asaParserDefinition,
+  webSphereParserDefinition,
+  zeekParserDefinition,
+  suricataParserDefinition,
+  winlogbeatParserDefinition,
+  paloAltoParserDefinition,
+  fireEyeParserDefinition,
+  iseParserDefinition,
+  lancopeParserDefinition,
+  sourcefireParserDefinition,
+  logstashParserDefinition,
 ];
 
 const byName = new Map<string, ParserDefinition>();

@@ -1,21 +1,23 @@
 /**
  * A sensor's parser as the pipeline runs it: Metron's ParserRunnerImpl for one sensor. Per record:
- * strict UTF-8 decoding, the parser, then per message `source.type`, field transformations, `guid`
- * (if absent), `original_string` (if absent), the message filter (`filterClassName`; dropped
- * messages are neither output nor errors), Metron's validation (`original_string` and `timestamp`
- * present) and the global `fieldValidations`. Every record ends as messages and/or errors; nothing
- * throws past `parse`.
+ * strict UTF-8 decoding, the raw message strategy (DEFAULT: the record is the text; ENVELOPE: the
+ * text is a field of a JSON record, see raw-message-strategy.ts), the parser, then per message the
+ * metadata merge, `source.type`, field transformations, `guid` (if absent), `original_string` (if
+ * absent), the message filter (`filterClassName`; dropped messages are neither output nor errors),
+ * Metron's validation (`original_string` and `timestamp` present) and the global `fieldValidations`.
+ * Every record ends as messages and/or errors; nothing throws past `parse`.
  */
 import { ConfigError, errorMessage, Fields, type Message } from '@metron/core';
 import { compileFieldTransformations, type FieldTransform } from './field-transformations.js';
 import { compileFieldValidations, type MessageValidator } from './filters/field-validations.js';
 import { compileMessageFilter, type MessageFilter } from './filters/message-filter.js';
+import { addPrefixed, joinMetadata, readEnvelope, readMetadataSettings, type MetadataSettings, type RawMessageConfig } from './raw-message-strategy.js';
 import { getParserDefinition } from './registry.js';
 import type { MessageParser, ParserDefinition } from './types.js';
 import { decodeUtf8Strict } from './utf8.js';
 
 /** The part of a Metron sensor parser config this package reads (the full schema lives in @metron/core). */
-export interface ParserRunnerConfig {
+export interface ParserRunnerConfig extends RawMessageConfig {
   parserClassName: string;
   parserConfig?: Record<string, unknown>;
   fieldTransformations?: unknown[];
@@ -41,6 +43,12 @@ export interface RecordContext {
   guid: (n: number) => string;
   /** Epoch ms for "now"; defaults to Date.now(). */
   now?: number;
+  /**
+   * What the transport knows of the record, unprefixed (Kafka `topic`, `partition`, `offset`, the
+   * fields of a JSON Kafka key). Read only when the sensor's `readMetadata` is on; its keys then get
+   * the `metadataPrefix` (default `metron.metadata.`).
+   */
+  metadata?: Readonly<Record<string, unknown>>;
 }
 
 /** Metron's error types for the parse stage: the record could not be parsed, or a message failed validation. */
@@ -53,16 +61,25 @@ export interface ParseError {
   errorType: ParseErrorType;
   /** For PARSER_INVALID: the message that failed validation. */
   message?: Message;
+  /** The record's metadata (prefixed keys) when the sensor reads metadata; Metron adds it to error records. */
+  metadata?: Record<string, unknown>;
 }
 
 export interface SensorParseResult {
   messages: Message[];
   errors: ParseError[];
+  /** Set when the record carries no event by design (a header line): why it produced nothing. */
+  skipped?: string;
 }
 
 export interface SensorParser {
   readonly sensor: string;
   readonly definition: ParserDefinition;
+  /**
+   * Whether `RecordContext.metadata` is read (the sensor's `readMetadata`, by default on for
+   * ENVELOPE): a caller can skip building metadata for sensors that ignore it.
+   */
+  readonly readsMetadata: boolean;
   parse(raw: Buffer, ctx: RecordContext): SensorParseResult;
 }
 
@@ -83,8 +100,9 @@ export function createSensorParser(sensor: string, config: ParserRunnerConfig, o
   const filter = compileMessageFilter(config.filterClassName, parserConfig, file);
   const transform = compileFieldTransformations(config.fieldTransformations, file, parserConfig);
   const validator = compileFieldValidations(options.global?.['fieldValidations'], options.globalFile ?? 'global.json', options.global);
+  const metadataSettings = readMetadataSettings(config, file);
   const parser = definition.build(parserConfig, file);
-  return new SensorParserImpl(sensor, definition, parser, { transform, filter, validator }, maxRecordBytes);
+  return new SensorParserImpl(sensor, definition, parser, { transform, filter, validator }, maxRecordBytes, metadataSettings);
 }
 
 class SensorParserImpl implements SensorParser {
@@ -94,27 +112,53 @@ class SensorParserImpl implements SensorParser {
     private readonly parser: MessageParser,
     private readonly steps: { transform?: FieldTransform | undefined; filter?: MessageFilter | undefined; validator?: MessageValidator | undefined },
     private readonly maxRecordBytes: number,
-  ) {}
+    private readonly metadataSettings: MetadataSettings,
+  ) {
+    this.envelope = metadataSettings.strategy === 'ENVELOPE';
+    this.readsTransportMetadata = metadataSettings.strategy === 'DEFAULT' && metadataSettings.readMetadata;
+    this.readsMetadata = metadataSettings.readMetadata;
+  }
+
+  readonly readsMetadata: boolean;
+
+  /** ENVELOPE strategy: the record is a JSON object holding the text to parse. */
+  private readonly envelope: boolean;
+  /** DEFAULT strategy with readMetadata: the context's metadata is prefixed and joined. */
+  private readonly readsTransportMetadata: boolean;
 
   parse(raw: Buffer, ctx: RecordContext): SensorParseResult {
     const messages: Message[] = [];
     const errors: ParseError[] = [];
+    // Metadata (prefixed keys) of this record; undefined unless the sensor reads metadata, so the
+    // common path allocates nothing for it.
+    let metadata: Record<string, unknown> | undefined;
     const fail = (reason: string, errorType: ParseErrorType = 'PARSER_ERROR'): SensorParseResult => {
-      errors.push({ reason: clip(reason), raw, errorType });
+      errors.push(metadata === undefined ? { reason: clip(reason), raw, errorType } : { reason: clip(reason), raw, errorType, metadata });
       return { messages, errors };
     };
 
+    if (this.readsTransportMetadata && ctx.metadata !== undefined) metadata = addPrefixed({}, ctx.metadata, this.metadataSettings.keyPrefix);
     if (raw.length > this.maxRecordBytes) return fail(`record is ${raw.length} bytes, over the limit of ${this.maxRecordBytes}`);
     const decoded = decodeUtf8Strict(raw);
     if (!decoded.ok) return fail(`invalid UTF-8 at byte ${decoded.offset}`);
-    const text = decoded.text;
+    let text = decoded.text;
     if (!NON_WHITESPACE.test(text)) return fail(raw.length === 0 ? 'empty record' : 'record holds only whitespace');
+    if (this.envelope) {
+      const read = readEnvelope(text, this.metadataSettings, ctx.metadata);
+      metadata = read.metadata;
+      if (!read.ok) return fail(read.reason);
+      text = read.text;
+      if (!NON_WHITESPACE.test(text)) {
+        return fail(`envelope field ${JSON.stringify(this.metadataSettings.messageField)} ${text === '' ? 'is empty' : 'holds only whitespace'}`);
+      }
+    }
 
     const now = ctx.now ?? Date.now();
     let parsed: Message[];
     try {
       const outcome = this.parser.parse(text, { now });
       if (!outcome.ok) return fail(`${this.definition.shortName} parser: ${outcome.reason}`);
+      if (outcome.messages.length === 0 && outcome.skip !== undefined) return { messages, errors, skipped: outcome.skip };
       parsed = outcome.messages;
     } catch (err) {
       return fail(`${this.definition.shortName} parser failed: ${errorMessage(err)}`);
@@ -124,17 +168,19 @@ class SensorParserImpl implements SensorParser {
     for (let i = 0; i < parsed.length; i++) {
       const message = parsed[i]!;
       try {
+        if (metadata !== undefined) joinMetadata(message, metadata, this.metadataSettings);
         message[Fields.SENSOR_TYPE] = this.sensor;
         const { transform, filter, validator } = this.steps;
-        if (transform !== undefined) transform(message, now);
+        // Metadata not merged into the message is still visible to Stellar transformations.
+        if (transform !== undefined) transform(message, now, metadata !== undefined && !this.metadataSettings.mergeMetadata ? metadata : undefined);
         if (message[Fields.GUID] === undefined) message[Fields.GUID] = ctx.guid(i);
         if (message[Fields.ORIGINAL] === undefined) message[Fields.ORIGINAL] = text;
         if (filter !== undefined && !filter(message, now)) continue;
         const invalid = validate(message) ?? validator?.(message, now);
         if (invalid === undefined) messages.push(message);
-        else errors.push({ reason: invalid, raw, errorType: 'PARSER_INVALID', message });
+        else errors.push(withMetadata({ reason: invalid, raw, errorType: 'PARSER_INVALID', message }, metadata));
       } catch (err) {
-        errors.push({ reason: clip(`message ${i}: ${errorMessage(err)}`), raw, errorType: 'PARSER_ERROR', message });
+        errors.push(withMetadata({ reason: clip(`message ${i}: ${errorMessage(err)}`), raw, errorType: 'PARSER_ERROR', message }, metadata));
       }
     }
     return { messages, errors };
@@ -159,6 +205,11 @@ function validate(message: Message): string | undefined {
     return undefined;
   }
   return `timestamp ${clip(JSON.stringify(ts), 100)} is not epoch milliseconds`;
+}
+
+function withMetadata(error: ParseError, metadata: Record<string, unknown> | undefined): ParseError {
+  if (metadata !== undefined) error.metadata = metadata;
+  return error;
 }
 
 function clip(text: string, max = MAX_REASON_CHARS): string {

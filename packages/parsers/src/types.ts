@@ -17,7 +17,11 @@ export interface MessageParser {
 }
 
 export type ParseOutcome =
-  | { ok: true; messages: Message[] }
+  /**
+   * `skip`: the record carries no event by design (a Zeek `#fields` header, a CSV comment) and
+   * says why; it is then neither an error nor a message. Without it, zero messages is an error.
+   */
+  | { ok: true; messages: Message[]; skip?: string }
   | { ok: false; reason: string };
 
 /**

@@ -8,3 +8,4 @@ export * from './demo/generator.js';
 export * from './demo/feeder.js';
 export * from './sources/index.js';
 export * from './parse-pool.js';
+export * from './stellar-modules/index.js';

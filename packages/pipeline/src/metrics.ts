@@ -1,6 +1,7 @@
 /**
  * Pipeline counters, per sensor. Every raw record that enters a sensor ends in exactly one
  * terminal counter: `refused` (at the source), `invalid` or `errors` (parse stage), `filtered`,
+ * `skipped` (header lines),
  * or `parsed` (it produced messages). Every message a parser emits ends in `indexed`,
  * `index_errors`, or `forwarded` (sent on to another sensor's parser, where it is received). `accounting()` checks both balances, so tests and operators can see a leak.
  */
@@ -14,6 +15,7 @@ export const COUNTERS = [
   'invalid',
   'errors',
   'filtered',
+  'skipped',
   'enriched',
   'indexed',
   'index_errors',
@@ -31,6 +33,7 @@ const HELP: Record<CounterName, string> = {
   invalid: 'Raw records a parser judged invalid; sent to the error index',
   errors: 'Raw records whose parsing failed; sent to the error index',
   filtered: 'Raw records dropped by a configured filter',
+  skipped: 'Raw records that carry no event by design (Zeek header lines, CSV comments)',
   enriched: 'Messages passed through the enrichment stage',
   indexed: 'Messages written to the search index',
   index_errors: 'Messages the index writer could not write; sent to the error index',
@@ -114,14 +117,14 @@ export class PipelineMetrics {
   }
 
   /**
-   * Balance check: for each sensor, records received = refused + invalid + errors + filtered +
+   * Balance check: for each sensor, records received = refused + invalid + errors + filtered + skipped +
    * parsed + in flight; messages = indexed + index_errors + forwarded + in flight.
    */
   accounting(): Record<string, { recordsInFlight: number; messagesInFlight: number }> {
     const out: Record<string, { recordsInFlight: number; messagesInFlight: number }> = {};
     for (const [sensor, c] of this.counters) {
       out[sensor] = {
-        recordsInFlight: c.received - c.refused - c.invalid - c.errors - c.filtered - c.parsed,
+        recordsInFlight: c.received - c.refused - c.invalid - c.errors - c.filtered - c.skipped - c.parsed,
         messagesInFlight: c.messages - c.indexed - c.index_errors - c.forwarded,
       };
     }

@@ -19,6 +19,12 @@ export interface ParseBatchInput {
   values: Uint8Array;
   lengths: Uint32Array;
   now: number;
+  /**
+   * Set for sensors that read metadata (`readMetadata`, or the ENVELOPE strategy): each record's
+   * key as UTF-8 text (null without one). Its presence turns on the per-record metadata `topic`,
+   * `partition`, `offset` and the fields of a JSON object key, as Metron reads them from Kafka.
+   */
+  keys?: Array<string | null>;
 }
 
 export interface ParseBatchError {
@@ -38,6 +44,8 @@ export interface ParseBatchOutput {
   invalid: number;
   failed: number;
   filtered: number;
+  /** Records that carry no event by design (header lines). */
+  skipped: number;
   errors: ParseBatchError[];
 }
 
@@ -47,6 +55,24 @@ export function buildParsers(configs: Record<string, ParserRunnerConfig>, global
   const parsers: SensorParsers = new Map();
   for (const [sensor, cfg] of Object.entries(configs)) parsers.set(sensor, createSensorParser(sensor, cfg, { global }));
   return parsers;
+}
+
+/** What the bus knows of a record, as Metron's Kafka metadata: topic, partition, offset, key fields. */
+export function transportMetadata(topic: string, partition: number, offset: bigint, key: string | null): Record<string, unknown> {
+  const metadata: Record<string, unknown> = { topic, partition, offset: Number(offset) };
+  if (key !== null) {
+    // A JSON object key contributes its fields (Metron); any other key is not metadata.
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(key);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) if (!(k in metadata)) metadata[k] = v;
+    }
+  }
+  return metadata;
 }
 
 export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): ParseBatchOutput {
@@ -59,6 +85,7 @@ export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): Pars
   let invalid = 0;
   let failed = 0;
   let filtered = 0;
+  let skipped = 0;
   let pos = 0;
   for (let i = 0; i < input.lengths.length; i++) {
     const len = input.lengths[i] as number;
@@ -67,7 +94,10 @@ export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): Pars
     const epoch = input.epoch[i] as string;
     const partition = input.partition[i] as number;
     const offset = BigInt(input.offset[i] as string);
-    const result = parser.parse(raw, { guid: (n: number) => recordGuid(epoch, input.topic, partition, offset, n), now: input.now });
+    const guid = (n: number): string => recordGuid(epoch, input.topic, partition, offset, n);
+    const result = parser.parse(raw, input.keys === undefined
+      ? { guid, now: input.now }
+      : { guid, now: input.now, metadata: transportMetadata(input.topic, partition, offset, input.keys[i] ?? null) });
     if (result.errors.length > 0) {
       for (const e of result.errors) {
         errors.push({ record: i, reason: e.reason, errorType: e.errorType, ...(e.raw !== raw ? { raw: new Uint8Array(e.raw) } : {}) });
@@ -77,7 +107,8 @@ export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): Pars
       continue;
     }
     if (result.messages.length === 0) {
-      filtered++;
+      if (result.skipped !== undefined) skipped++;
+      else filtered++;
       continue;
     }
     parsed++;
@@ -94,5 +125,5 @@ export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): Pars
   const out = Buffer.allocUnsafe(total);
   let at = 0;
   for (const s of json) at += out.write(s, at, 'utf8');
-  return { messages: new Uint8Array(out.buffer, out.byteOffset, total), lengths, parsed, invalid, failed, filtered, errors };
+  return { messages: new Uint8Array(out.buffer, out.byteOffset, total), lengths, parsed, invalid, failed, filtered, skipped, errors };
 }

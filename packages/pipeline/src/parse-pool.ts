@@ -14,6 +14,11 @@ export class ParsePool {
   private readonly pending = new Map<number, { resolve(out: ParseBatchOutput): void; reject(err: Error): void; worker: Worker }>();
   private nextId = 1;
   private closed = false;
+  /**
+   * Each sensor parses on one worker: a sensor's batches go one at a time anyway, and stateful
+   * parsers (Zeek TSV headers set the layout of the lines after them) keep their state.
+   */
+  private readonly sensorWorker = new Map<string, number>();
 
   constructor(configs: Record<string, ParserRunnerConfig>, workers: number, global: Record<string, unknown> = {}) {
     // Build inline once in any case: it checks every config here, on the main thread, so a bad
@@ -43,6 +48,7 @@ export class ParsePool {
       });
       this.workers.push({ worker, busy: 0 });
     }
+    Object.keys(configs).sort().forEach((sensor, i) => this.sensorWorker.set(sensor, i % workers));
   }
 
   get size(): number {
@@ -52,7 +58,8 @@ export class ParsePool {
   async parse(input: ParseBatchInput): Promise<ParseBatchOutput> {
     if (this.inline) return parseBatch(this.inline, input);
     if (this.closed) throw new Error('parse pool is closed');
-    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    const pinned = this.sensorWorker.get(input.sensor);
+    const slot = pinned !== undefined ? this.workers[pinned]! : this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

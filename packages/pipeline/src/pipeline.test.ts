@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,6 +172,35 @@ describe('Pipeline', () => {
       a: { parser: { ...JSON_MAP, outputTopic: 'b' } },
       b: { parser: { ...JSON_MAP, outputTopic: 'a' } },
     })).toThrow(/loops back/);
+  });
+
+  it('reads a Zeek TSV log with its headers on a parse worker: headers are skipped, lines parsed with their layout', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'metron-pipeline-'));
+    const bus = await openLocalLog({ dir: join(dir, 'log') });
+    const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
+    const pipeline = new Pipeline({ bus, store, dataDir: dir, parseWorkers: 1, sensors: { zeek: { parser: { parserClassName: 'Zeek', parserConfig: {} } } } });
+    await pipeline.start();
+    cleanups.push(async () => {
+      await pipeline.stop(1000);
+      await store.close();
+      await bus.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const log = readFileSync(new URL('../../parsers/src/zeek/fixtures/conn.log', import.meta.url), 'utf8').split('\n').filter((l) => l !== '');
+    const headers = log.filter((l) => l.startsWith('#')).length;
+    const lines = log.length - headers;
+    expect(lines).toBeGreaterThan(2);
+    // one record per batch, so the header state must survive between batches
+    for (const l of log) await pipeline.ingest('zeek', [Buffer.from(l)]);
+    await pipeline.waitIdle();
+    const m = pipeline.metrics;
+    expect(m.get('zeek', 'skipped')).toBe(headers);
+    expect(m.get('zeek', 'parsed')).toBe(lines);
+    expect(m.get('zeek', 'errors') + m.get('zeek', 'invalid')).toBe(0);
+    expect(m.accounting()['zeek']).toEqual({ recordsInFlight: 0, messagesInFlight: 0 });
+    const hits = await store.search({ indices: ['zeek'], query: 'protocol:conn', size: 100 });
+    expect(hits.total).toBe(lines);
+    expect(hits.results.every((h) => typeof h.source['ip_src_addr'] === 'string' && typeof h.source['uid'] === 'string')).toBe(true);
   });
 
   it('rejects unknown sensors', async () => {

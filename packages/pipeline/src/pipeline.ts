@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
-import { ConfigError, ERROR_SENSOR, MetronError, Topics, errorMessage, type Message } from '@metron/core';
+import { ConfigError, ERROR_SENSOR, MetronError, Topics, errorMessage, parserMetadataFlags, type Message } from '@metron/core';
 import type { ParserRunnerConfig } from '@metron/parsers';
 import type { SearchStore } from '@metron/storage';
 import type { Bus, ConsumerRecord, ProducerRecord } from './bus/types.js';
@@ -100,6 +100,13 @@ export class Pipeline {
 
   private sensorTopic(sensor: string): string {
     return this.opts.sensors[sensor]?.parser.sensorTopic || sensor;
+  }
+
+  /** Whether the sensor's parser reads per-record metadata (then the parse step is given keys). */
+  private readsMetadata(sensor: string): boolean {
+    const parser = this.opts.sensors[sensor]?.parser;
+    if (parser === undefined) return false;
+    return parserMetadataFlags(parser as Parameters<typeof parserMetadataFlags>[0]).readMetadata;
   }
 
   /** Where a sensor's parsed messages go: `enrichments`, or another sensor's topic (chaining). */
@@ -272,6 +279,7 @@ export class Pipeline {
       values,
       lengths,
       now: Date.now(),
+      ...(this.readsMetadata(sensor) ? { keys: records.map((r) => (r.key === null ? null : r.key.toString('utf8'))) } : {}),
     });
     const out: ProducerRecord[] = new Array(result.lengths.length);
     const messages = Buffer.from(result.messages.buffer, result.messages.byteOffset, result.messages.byteLength);
@@ -311,6 +319,7 @@ export class Pipeline {
     this.metrics.add(sensor, 'invalid', result.invalid);
     this.metrics.add(sensor, 'errors', result.failed);
     this.metrics.add(sensor, 'filtered', result.filtered);
+    this.metrics.add(sensor, 'skipped', result.skipped);
   }
 
   private async enrichBatch(records: ConsumerRecord[]): Promise<void> {

@@ -7,3 +7,7 @@ export { FunctionRegistry, defaultRegistry } from './registry.js';
 export { stellarEquals, javaEquals, mapGet, mapHas, collectionContains } from './equality.js';
 export { arithmetic, compareNumbers, remainder, promotedType, ArithmeticError } from './numeric.js';
 export { interpret, parse, type ParseLimits, type TreeWalkOptions } from './tree-walk.js';
+export type { GrokMatcher, GrokService } from './functions/grok.js';
+export type { KafkaOverrides, KafkaService } from './functions/kafka.js';
+export type { EnrichmentKey, EnrichmentService, ObjectService } from './functions/enrichment.js';
+export { parseJsonText, JsonSyntaxError } from './functions/json-text.js';

@@ -1,3 +1,4 @@
 export type * from './types.js';
 export * from './query/index.js';
 export * from './duckdb/index.js';
+export * from './kv/index.js';

@@ -6,7 +6,7 @@ export const broParserDefinition: ParserDefinition = {
   id: 'bro',
   className: 'org.apache.metron.parsers.bro.BasicBroParser',
   shortName: 'Bro',
-  aliases: ['BasicBroParser', 'Zeek'],
+  aliases: ['BasicBroParser'],
   description: 'Reads Bro/Zeek JSON log records ({"<log type>": {...}}) into Metron messages.',
   configKeys: [],
   build: () => new BroParser(),

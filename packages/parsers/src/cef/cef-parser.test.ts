@@ -43,6 +43,24 @@ describe('CEF parser', () => {
     });
   });
 
+  it('a record holding CEF: twice is read from the last one, as Metron\'s greedy pattern', () => {
+    const m = parseOne('CEF:0|A|B|1|E|N|1|msg=forwarded CEF:0|X|Y|2|F|M|3|a=b');
+    expect(m).toEqual({ DeviceVendor: 'X', DeviceProduct: 'Y', DeviceVersion: '2', DeviceEvent: 'F', Name: 'M', Severity: 3, a: 'b', original_string: 'CEF:0|A|B|1|E|N|1|msg=forwarded CEF:0|X|Y|2|F|M|3|a=b', timestamp: NOW });
+  });
+
+  it('leaves fields in the order Metron\'s renames leave them (renamed ones last)', () => {
+    const m = parseOne('CEF:0|V|P|1|E|N|1|src=10.0.0.1 cs1=x act=blocked msg=hi cs1Label=Rule');
+    expect(Object.keys(m)).toEqual(['DeviceVendor', 'DeviceProduct', 'DeviceVersion', 'DeviceEvent', 'Name', 'Severity', 'msg', 'Rule', 'ip_src_addr', 'deviceAction', 'original_string', 'timestamp']);
+    // a label naming a renamed field: the label rename runs first, then dst becomes ip_dst_addr
+    expect(parseOne('CEF:0|V|P|1|E|N|1|dst=1.1.1.1 cs1=2.2.2.2 cs1Label=dst')).toEqual({
+      DeviceVendor: 'V', DeviceProduct: 'P', DeviceVersion: '1', DeviceEvent: 'E', Name: 'N', Severity: 1, ip_dst_addr: '2.2.2.2',
+      original_string: 'CEF:0|V|P|1|E|N|1|dst=1.1.1.1 cs1=2.2.2.2 cs1Label=dst', timestamp: NOW,
+    });
+    // a label renaming a header field, and a label onto an existing field
+    expect(parseOne('CEF:0|V|P|1|E|N|1|NameLabel=title cs2=y cs2Label=msg msg=old')).toMatchObject({ title: 'N', msg: 'y' });
+    expect(parseOne('CEF:0|V|P|1|E|N|1|NameLabel=title cs2=y cs2Label=msg msg=old')).not.toHaveProperty('Name');
+  });
+
   it('keeps an escaped = inside a value, as Metron', () => {
     const m = parseOne('CEF:0|V|P|1|E|N|Low|msg=a\\=b c=d');
     expect(m['msg']).toBe('a\\=b');

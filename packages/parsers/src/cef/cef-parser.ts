@@ -26,13 +26,19 @@ const SYSLOG_TIME_5424 = '(?:\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+
 const SYSLOG_HOST = '[a-z0-9\\.\\\\-_]+';
 const HEADER = '([^|]*)';
 
-/** Metron's whole-record pattern, compiled once. Groups: 1 time, 2 host, 3-8 headers, 9 extensions. */
-const CEF_RECORD = new RegExp(
-  `^(?:<[0-9]+>)?(${SYSLOG_TIME_3164}|${SYSLOG_TIME_5424})?(${SYSLOG_HOST})?${DOT}*CEF: ?0\\|` +
-    `${HEADER}\\|${HEADER}\\|${HEADER}\\|${HEADER}\\|${HEADER}\\|${HEADER}\\|(${DOT}*)$`,
-);
-/** An extension `=` (one not escaped by a backslash). */
-const EXTENSION_EQUALS = /(?<!\\)=/g;
+/**
+ * Metron's whole-record pattern, compiled once. Groups: 1 time, 2 host, 3-8 headers, 9 extensions.
+ * The `lazy` form skips to the first `CEF:` instead of backtracking from the end of the line to the
+ * last one: the same match when the record holds a single `CEF:` (the host class cannot match `C`),
+ * and about 3 times faster.
+ */
+const cefRecord = (lazy: boolean) =>
+  new RegExp(
+    `^(?:<[0-9]+>)?(${SYSLOG_TIME_3164}|${SYSLOG_TIME_5424})?(${SYSLOG_HOST})?${DOT}*${lazy ? '?' : ''}CEF: ?0\\|` +
+      `${HEADER}\\|${HEADER}\\|${HEADER}\\|${HEADER}\\|${HEADER}\\|${HEADER}\\|(${DOT}*)$`,
+  );
+const CEF_RECORD = cefRecord(false);
+const CEF_RECORD_SINGLE = cefRecord(true);
 const JAVA_INT = /^[+-]?\d+$/;
 
 const RENAMES: readonly (readonly [string, string])[] = [
@@ -70,39 +76,130 @@ function rename(obj: Message, from: string, to: string): void {
   }
 }
 
+/** The extension pairs in order (`...Label` pairs apart: labelled field → label). */
+interface CefExtensions {
+  keys: string[];
+  values: string[];
+  labels: Map<string, string>;
+}
+
 /**
  * Metron's `CEFParser.parseExtensions`: adds the extension fields to `obj` and applies the
  * `...Label` renames; a reason when there is no `key=value` at all.
  */
 export function parseCefExtensions(ext: string, obj: Message): string | undefined {
-  const labels = new Map<string, string>();
-  const put = (key: string, value: string): void => {
-    if (key.endsWith('Label')) labels.set(key.slice(0, -5), value);
-    else obj[key] = value;
-  };
-  const equals: number[] = [];
-  EXTENSION_EQUALS.lastIndex = 0;
-  for (let m = EXTENSION_EQUALS.exec(ext); m !== null; m = EXTENSION_EQUALS.exec(ext)) equals.push(m.index);
-  if (equals.length === 0) return 'CEF extension has no key=value';
-  let key = ext.slice(0, equals[0]);
-  let index = equals[0]! + 1;
-  for (let i = 1; i < equals.length; i++) {
-    const value = ext.slice(index, equals[i]);
-    index = equals[i]! + 1;
-    const space = value.lastIndexOf(' ');
-    if (space > 0) {
-      put(key, javaTrim(value.slice(0, space)));
-      key = javaTrim(value.slice(space));
-    }
-  }
-  put(key, ext.slice(index));
+  const extensions = readCefExtensions(ext);
+  if (typeof extensions === 'string') return extensions;
+  const { keys, values, labels } = extensions;
+  for (let i = 0; i < keys.length; i++) obj[keys[i]!] = values[i]!;
   for (const [field, label] of labels) rename(obj, field, label);
   return undefined;
 }
 
+function readCefExtensions(ext: string): CefExtensions | string {
+  const keys: string[] = [];
+  const values: string[] = [];
+  const labels = new Map<string, string>();
+  const put = (key: string, value: string): void => {
+    if (key.endsWith('Label')) labels.set(key.slice(0, -5), value);
+    else {
+      keys.push(key);
+      values.push(value);
+    }
+  };
+  const equals: number[] = [];
+  // every `=` not escaped by a backslash (Metron's `(?<!\\)=`)
+  for (let at = ext.indexOf('='); at >= 0; at = ext.indexOf('=', at + 1)) {
+    if (at === 0 || ext.charCodeAt(at - 1) !== 0x5c /* \ */) equals.push(at);
+  }
+  if (equals.length === 0) return 'CEF extension has no key=value';
+  let key = ext.slice(0, equals[0]);
+  let index = equals[0]! + 1;
+  for (let i = 1; i < equals.length; i++) {
+    // the text between two `=`: its last space (not its first character) ends a value and starts a key
+    const start = index;
+    const end = equals[i]!;
+    index = end + 1;
+    const space = end > start ? ext.lastIndexOf(' ', end - 1) : -1;
+    if (space > start) {
+      put(key, javaTrim(ext.slice(start, space)));
+      key = javaTrim(ext.slice(space, end));
+    }
+  }
+  put(key, ext.slice(index));
+  return { keys, values, labels };
+}
+
+const RENAMED = new Set(RENAMES.flat());
+const HEADER_FIELDS = new Set(['DeviceVendor', 'DeviceProduct', 'DeviceVersion', 'DeviceEvent', 'Name', 'Severity']);
+
+/**
+ * Whether the labels only move plain fields to names no other rename touches. Then the message is
+ * written once, renamed fields last, in the order the renames would leave them; otherwise
+ * (rare) the renames run one by one as in Metron. The point is speed: a `delete` turns a V8 object
+ * into a slow dictionary.
+ */
+function labelsAreSimple(labels: ReadonlyMap<string, string>): boolean {
+  for (const [field, label] of labels) {
+    if (RENAMED.has(field) || RENAMED.has(label) || HEADER_FIELDS.has(field) || labels.has(label) || field === '__proto__') return false;
+  }
+  return true;
+}
+
+/** The value the object would hold for `key` after all puts: the last one. */
+function lastValue(extensions: CefExtensions, key: string): string | undefined {
+  const { keys, values } = extensions;
+  for (let i = keys.length - 1; i >= 0; i--) if (keys[i] === key) return values[i];
+  return undefined;
+}
+
+/** Adds the extensions to `obj`, then the label renames, then Metron's fixed renames (RENAMES). */
+function addExtensions(obj: Message, extensions: CefExtensions): void {
+  const { keys, values, labels } = extensions;
+  if (!labelsAreSimple(labels)) {
+    for (let i = 0; i < keys.length; i++) obj[keys[i]!] = values[i]!;
+    for (const [field, label] of labels) rename(obj, field, label);
+    for (const [from, to] of RENAMES) rename(obj, from, to);
+    return;
+  }
+  let dst: string | undefined;
+  let dpt: string | undefined;
+  let src: string | undefined;
+  let spt: string | undefined;
+  let act: string | undefined;
+  let app: string | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = values[i]!;
+    switch (key) {
+      case 'dst': dst = value; continue;
+      case 'dpt': dpt = value; continue;
+      case 'src': src = value; continue;
+      case 'spt': spt = value; continue;
+      case 'act': act = value; continue;
+      case 'app': app = value; continue;
+      default:
+        if (labels.size > 0 && labels.has(key)) continue;
+        obj[key] = value;
+    }
+  }
+  for (const [field, label] of labels) {
+    const value = lastValue(extensions, field);
+    if (value !== undefined) obj[label] = value;
+  }
+  // in RENAMES order
+  if (dst !== undefined) obj['ip_dst_addr'] = dst;
+  if (dpt !== undefined) obj['ip_dst_port'] = dpt;
+  if (src !== undefined) obj['ip_src_addr'] = src;
+  if (spt !== undefined) obj['ip_src_port'] = spt;
+  if (act !== undefined) obj['deviceAction'] = act;
+  if (app !== undefined) obj['protocol'] = app;
+}
+
 export class CefParser implements MessageParser {
   parse(text: string, ctx: ParseContext): ParseOutcome {
-    const m = CEF_RECORD.exec(text);
+    const marker = text.indexOf('CEF:');
+    const m = (marker >= 0 && text.indexOf('CEF:', marker + 1) < 0 ? CEF_RECORD_SINGLE : CEF_RECORD).exec(text);
     if (m === null) return { ok: false, reason: 'not a CEF record: expected CEF:0| and 6 |-terminated header fields' };
     const severity = standardizeSeverity(m[8]!);
     if (severity === undefined) return { ok: false, reason: `CEF severity ${JSON.stringify(m[8])} is neither an integer nor Low/Medium/High/Very-High` };
@@ -114,9 +211,9 @@ export class CefParser implements MessageParser {
       Name: m[7]!,
       Severity: severity,
     };
-    const extError = parseCefExtensions(m[9]!, obj);
-    if (extError !== undefined) return { ok: false, reason: extError };
-    for (const [from, to] of RENAMES) rename(obj, from, to);
+    const extensions = readCefExtensions(m[9]!);
+    if (typeof extensions === 'string') return { ok: false, reason: extensions };
+    addExtensions(obj, extensions);
     for (const port of ['ip_dst_port', 'ip_src_port']) {
       if (!Object.hasOwn(obj, port)) continue;
       const n = javaInteger(String(obj[port]));

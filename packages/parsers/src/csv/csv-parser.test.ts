@@ -31,8 +31,8 @@ describe('CSV parser', () => {
 
   it('gives no message for blank and comment lines, as Metron', () => {
     const parser = build({ columns: ['a'] });
-    expect(parser.parse('# a comment', { now: NOW })).toEqual({ ok: true, messages: [] });
-    expect(parser.parse('   ', { now: NOW })).toEqual({ ok: true, messages: [] });
+    expect(parser.parse('# a comment', { now: NOW })).toEqual({ ok: true, messages: [], skip: 'CSV comment line' });
+    expect(parser.parse('   ', { now: NOW })).toEqual({ ok: true, messages: [], skip: 'CSV comment line' });
   });
 
   it.each([

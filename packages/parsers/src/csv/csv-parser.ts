@@ -23,7 +23,7 @@ export class CsvParser implements MessageParser {
 
   parse(text: string, ctx: ParseContext): ParseOutcome {
     const trimmed = javaTrim(text);
-    if (trimmed === '' || trimmed.startsWith('#')) return { ok: true, messages: [] };
+    if (trimmed === '' || trimmed.startsWith('#')) return { ok: true, messages: [], skip: 'CSV comment line' };
     const split = splitOpenCsvLine(text, this.config.separator);
     if (!split.ok) return { ok: false, reason: `invalid CSV: ${split.reason}` };
     const tokens = split.tokens;

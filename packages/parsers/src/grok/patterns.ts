@@ -4,6 +4,9 @@
  * sensor pattern files Metron ships (`/patterns/yaf`, `/patterns/squid`, ...), keyed by the path a
  * parser config names in `grokPath`.
  */
+import { ASA_PATTERNS } from './patterns-asa.js';
+import { WEBSPHERE_PATTERNS } from './patterns-websphere.js';
+
 export const COMMON_PATTERNS: Readonly<Record<string, string>> = {
   USERNAME: '[a-zA-Z0-9._-]+',
   USER: '%{USERNAME}',
@@ -100,4 +103,6 @@ export const SQUID_PATTERNS = `SQUID_DELIMITED %{NUMBER:timestamp}[^0-9]*%{INT:e
 export const BUNDLED_PATTERN_FILES: Readonly<Record<string, string>> = {
   '/patterns/yaf': YAF_PATTERNS,
   '/patterns/squid': SQUID_PATTERNS,
+  '/patterns/asa': ASA_PATTERNS,
+  '/patterns/websphere': WEBSPHERE_PATTERNS,
 };

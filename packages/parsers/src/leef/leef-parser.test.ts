@@ -43,6 +43,19 @@ describe('LEEF parser', () => {
     expect(parseOne('Mar 21 14:05:02 LEEF:1.0|V|P|1|E|a=b')['timestamp']).toBe(Date.UTC(2024, 2, 21, 14, 5, 2));
   });
 
+  it('a line holding LEEF: twice is read from the last one, as Metron\'s greedy pattern', () => {
+    expect(parseOne('LEEF:1.0|A|B|1|E|msg=relayed LEEF:1.0|X|Y|2|F|a=b')).toEqual({
+      DeviceVendor: 'X', DeviceProduct: 'Y', DeviceVersion: '2', DeviceEvent: 'F', a: 'b', original_string: 'LEEF:1.0|A|B|1|E|msg=relayed LEEF:1.0|X|Y|2|F|a=b', timestamp: NOW,
+    });
+  });
+
+  it('puts the 5-tuple fields last, in the order of Metron\'s renames, and reads values as Java split("=")', () => {
+    const m = parseOne('LEEF:1.0|V|P|1|E|src=10.0.0.1\tcat=x\tdstPort=80\tip_src_addr=old\tk==v\tq=a=b');
+    expect(Object.keys(m)).toEqual(['DeviceVendor', 'DeviceProduct', 'DeviceVersion', 'DeviceEvent', 'cat', 'ip_src_addr', 'k', 'q', 'ip_dst_port', 'original_string', 'timestamp']);
+    expect(m).toMatchObject({ ip_src_addr: '10.0.0.1', ip_dst_port: 80, k: '', q: 'a' });
+    for (const bad of ['k=', 'k==', '=', 'nokey']) expect(parser.parse(`LEEF:1.0|V|P|1|E|a=b\t${bad}`, { now: NOW }).ok).toBe(false);
+  });
+
   it('reads one message per line', () => {
     const outcome = parser.parse('LEEF:1.0|V|P|1|E|a=b\nLEEF:1.0|V|P|1|E|a=c\n', { now: NOW });
     expect(outcome.ok && outcome.messages.map((m) => m['a'])).toEqual(['b', 'c']);

@@ -28,6 +28,16 @@ describe('Java compatibility (vectors generated with OpenJDK 17)', () => {
 
   it('HashMap iteration order, including resizes and collision-triggered resizes', () => {
     for (const { keys, order } of vectors.hashMapOrder) expect(javaHashMapOrder(keys)).toEqual(order);
+    // again, now from the cache, also for key lists that share count, first and last key
+    for (const { keys, order } of vectors.hashMapOrder) expect(javaHashMapOrder(keys)).toEqual(order);
+    const sameEnds = (middle: string[]) => ['first', ...middle, 'last'];
+    const expected = new Map<string, readonly string[]>();
+    for (let i = 0; i < 40; i++) expected.set(String(i), [...javaHashMapOrder(sameEnds([`m${i}`, `n${i * 7}`]))]);
+    for (let i = 39; i >= 0; i--) {
+      const order = javaHashMapOrder(sameEnds([`m${i}`, `n${i * 7}`]));
+      expect(order).toEqual(expected.get(String(i)));
+      expect([...order].sort()).toEqual(sameEnds([`m${i}`, `n${i * 7}`]).sort());
+    }
   });
 
   it('Double.toString and DecimalFormat("0.0#####")', () => {

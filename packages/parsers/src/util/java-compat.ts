@@ -26,7 +26,19 @@ export function javaStringHash(s: string): number {
 const TREEIFY_THRESHOLD = 8;
 const MIN_TREEIFY_CAPACITY = 64;
 const ORDER_CACHE_LIMIT = 2048;
-const orderCache = new Map<string, readonly string[]>();
+const ORDER_BUCKET_LIMIT = 8;
+/**
+ * Orders computed before, found by a cheap fingerprint (count, first and last key) and then
+ * compared key by key: joining every key into one cache key cost as much as the rest of a Bro record.
+ */
+const orderCache = new Map<string, { keys: readonly string[]; order: readonly string[] }[]>();
+let orderCacheEntries = 0;
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /**
  * The iteration order of a `java.util.HashMap` built by `put`-ting `keys` (distinct) in the given
@@ -36,9 +48,11 @@ const orderCache = new Map<string, readonly string[]>();
  */
 export function javaHashMapOrder(keys: readonly string[]): readonly string[] {
   if (keys.length < 2) return keys;
-  const cacheKey = keys.join('\u0000');
-  const cached = orderCache.get(cacheKey);
-  if (cached !== undefined) return cached;
+  const fingerprint = `${keys.length}\u0000${keys[0]!}\u0000${keys[keys.length - 1]!}`;
+  let bucket = orderCache.get(fingerprint);
+  if (bucket !== undefined) {
+    for (const entry of bucket) if (sameKeys(entry.keys, keys)) return entry.order;
+  }
 
   const n = keys.length;
   const hashes = new Int32Array(n);
@@ -71,8 +85,18 @@ export function javaHashMapOrder(keys: readonly string[]): readonly string[] {
   const index = Array.from({ length: n }, (_, i) => i);
   index.sort((a, b) => (hashes[a]! & mask) - (hashes[b]! & mask) || a - b);
   const order = index.map((i) => keys[i]!);
-  if (orderCache.size >= ORDER_CACHE_LIMIT) orderCache.clear();
-  orderCache.set(cacheKey, order);
+  if (orderCacheEntries >= ORDER_CACHE_LIMIT) {
+    orderCache.clear();
+    orderCacheEntries = 0;
+    bucket = undefined;
+  }
+  if (bucket === undefined) orderCache.set(fingerprint, (bucket = []));
+  else if (bucket.length >= ORDER_BUCKET_LIMIT) {
+    bucket.shift();
+    orderCacheEntries--;
+  }
+  bucket.push({ keys: keys.slice(), order });
+  orderCacheEntries++;
   return order;
 }
 

@@ -18,7 +18,8 @@ const HEX4 = /^[0-9a-fA-F]{4}$/;
  * (`3600.0,`; not `"10.0.0.1"`), for a decimal of 17+ digits (one of at most 16 significant digits
  * with a non-zero fraction never rounds to an integer: below 10^15 half an ulp is under its
  * smallest fraction), and for any exponent (`1e3`). Integers without `.` or exponent are Longs in
- * Java. Hits inside strings are harmless false positives; microsecond epoch seconds
+ * Java. A hit must also start where a JSON value can (valueMayStart), so `Mozilla/5.0 (` inside a
+ * string is none; hits left inside strings are harmless false positives. Microsecond epoch seconds
  * (1440447880.931272) are not hits. Jumps between `.`/`e`/`E` with indexOf: a regex over the
  * whole line cost more than JSON.parse.
  */
@@ -29,9 +30,10 @@ export function mayHoldIntegralDouble(text: string): boolean {
     let zerosOnly = true;
     for (let c = text.charCodeAt(j); isDigit(c); c = text.charCodeAt(++j)) if (c !== 0x30) zerosOnly = false;
     if (j === i + 1) continue;
-    if (zerosOnly && isNumberEnd(text.charCodeAt(j))) return true;
     let k = i - 1;
     while (k > 0 && isDigit(text.charCodeAt(k - 1))) k--;
+    if (!valueMayStart(text, k - 1)) continue;
+    if (zerosOnly && isNumberEnd(text.charCodeAt(j))) return true;
     if (i - k + (j - i - 1) >= 17) return true;
   }
   return hasExponent(text, 'e') || hasExponent(text, 'E');
@@ -42,9 +44,26 @@ function hasExponent(text: string, letter: string): boolean {
     if (!isDigit(text.charCodeAt(i - 1))) continue;
     let next = text.charCodeAt(i + 1);
     if (next === 0x2b || next === 0x2d) next = text.charCodeAt(i + 2);
-    if (isDigit(next)) return true;
+    if (!isDigit(next)) continue;
+    let k = i - 1;
+    for (let c = text.charCodeAt(k); isDigit(c) || c === 0x2e; c = text.charCodeAt(--k));
+    if (valueMayStart(text, k)) return true;
   }
   return false;
+}
+
+/**
+ * Whether a JSON number may start right after `before` (the index of the character before its
+ * first digit): that character, skipping a minus, is none (start of text) or one a value can follow.
+ * Cuts the false hits inside strings such as `Mozilla/5.0 (` or Zeek uids (`C3e5...`), which sent
+ * whole records down the slow reader.
+ */
+function valueMayStart(text: string, before: number): boolean {
+  let k = before;
+  if (k >= 0 && text.charCodeAt(k) === 0x2d /* - */) k--;
+  if (k < 0) return true;
+  const c = text.charCodeAt(k);
+  return c === 0x3a /* : */ || c === 0x2c /* , */ || c === 0x5b /* [ */ || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
 /** What may follow a number inside an object or array. */

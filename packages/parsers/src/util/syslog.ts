@@ -89,7 +89,7 @@ export function parseRfc3339(ts: string): number | string {
     const start = ++pos;
     while (pos < ts.length && isDigit(ts.charCodeAt(pos))) pos++;
     if (pos === start || pos - start > 9) return bad;
-    ms = Number(ts.slice(start, start + 3).padEnd(3, '0'));
+    ms = Number(ts.slice(start, Math.min(pos, start + 3)).padEnd(3, '0'));
   }
   let offsetMs = 0;
   if (ts[pos] === 'Z') {

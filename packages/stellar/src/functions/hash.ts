@@ -3,13 +3,15 @@
  * pure TypeScript implementations of RFC 1321 (MD5), FIPS 180-4 (SHA-1, SHA-224, SHA-256,
  * SHA-384, SHA-512, SHA-512/224, SHA-512/256) and FIPS 202 (SHA3-224/256/384/512); results are
  * lowercase hex as commons-codec's Hex. MD2, which Java also offers, is not implemented.
+ * 'tlsh' is Trend Micro's locality-sensitive hash (./tlsh.ts) with Metron's options and bins.
  *
- * Not reproduced: TLSH (the locality-sensitive hash and its distance) and hashing of non-string
- * values, which Metron feeds through Java serialization (those give null here).
+ * Not reproduced: hashing of non-string values, which Metron feeds through Java serialization
+ * (those give null here; a byte array value is hashed as its bytes).
  */
-import type { StellarValue } from '../values.js';
+import { JInt, type StellarValue } from '../values.js';
 import type { StellarFunction } from './types.js';
-import { arg, defineFunction, fail, javaToString, latin1Bytes, mapGet, utf8Bytes } from './java-interop.js';
+import { arg, convertBoolean, convertNumber, defineFunction, fail, javaToString, latin1Bytes, mapGet, utf8Bytes } from './java-interop.js';
+import { decodeTlsh, DEFAULT_TLSH_OPTIONS, TlshFormatError, tlshBins, tlshDistance, tlshHash, type TlshOptions } from './tlsh.js';
 
 const rotl32 = (x: number, n: number): number => (x << n) | (x >>> (32 - n));
 const rotr32 = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
@@ -350,26 +352,105 @@ function charsetBytes(s: string, config: StellarValue): Uint8Array {
   return fail(`HASH: unsupported charset ${javaToString(cs)}`);
 }
 
+interface TlshSettings {
+  options: TlshOptions;
+  force: boolean;
+  /** Bin sizes; none means HASH returns the digest string rather than a map. */
+  hashes: number[];
+}
+
+function intSetting(v: StellarValue): number | null {
+  const n = convertNumber(v, 'int');
+  return n === null ? null : n.value;
+}
+
+/** Metron's TLSHHasher config keys; an unknown size or checksum length keeps the default. */
+function tlshSettings(config: StellarValue): TlshSettings {
+  const settings: TlshSettings = { options: { ...DEFAULT_TLSH_OPTIONS }, force: true, hashes: [] };
+  if (!(config instanceof Map) || config.size === 0) return settings;
+  const map = config as Map<StellarValue, StellarValue>;
+  const buckets = intSetting(mapGet(map, 'bucketSize'));
+  if (buckets === 128 || buckets === 256) settings.options.buckets = buckets;
+  const checksum = intSetting(mapGet(map, 'checksumBytes'));
+  if (checksum === 1 || checksum === 3) settings.options.checksumBytes = checksum;
+  const force = convertBoolean(mapGet(map, 'force'));
+  if (force !== null) settings.force = force;
+  const hashes = mapGet(map, 'hashes');
+  if (hashes !== null) {
+    const sizes = (Array.isArray(hashes) ? hashes : [hashes]).map((h) => intSetting(h as StellarValue));
+    if (sizes.some((h) => h === null || h <= 0)) fail(`HASH: tlsh 'hashes' must be positive integers, got ${javaToString(hashes)}`);
+    settings.hashes = sizes as number[];
+  }
+  return settings;
+}
+
+/** HASH(x, 'tlsh', config): the digest, a map of it and its bins, or null when TLSH refuses the input. */
+function tlshValue(toHash: StellarValue, config: StellarValue): StellarValue {
+  let bytes: Uint8Array;
+  if (typeof toHash === 'string') bytes = utf8Bytes(toHash);
+  else if (toHash instanceof Uint8Array) bytes = toHash;
+  else return null;
+  const settings = tlshSettings(config);
+  const digest = tlshHash(bytes, settings.options, settings.force);
+  if (digest === null || settings.hashes.length === 0) return digest;
+  const out = new Map<StellarValue, StellarValue>([['tlsh', digest]]);
+  for (const [k, v] of tlshBins(digest, settings.options.checksumBytes, settings.hashes)) out.set(k, v);
+  return out;
+}
+
+function tlshDigestArg(v: StellarValue): string | null {
+  if (v === null) return null;
+  if (typeof v !== 'string') return fail(`TLSH_DIST: ${javaToString(v)} must be strings`);
+  return v;
+}
+
 export const functions: StellarFunction[] = [
   defineFunction('GET_HASHES_AVAILABLE', '', 'Lists the hash algorithms HASH supports.', [], 'A list of algorithm names.', (args) => {
     if (args.length !== 0) fail('Invalid call. This function does not expect any arguments.');
-    return ['MD5', 'SHA', 'SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512', 'SHA-512/224', 'SHA-512/256', 'SHA3-224', 'SHA3-256', 'SHA3-384', 'SHA3-512'];
+    return ['MD5', 'SHA', 'SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512', 'SHA-512/224', 'SHA-512/256', 'SHA3-224', 'SHA3-256', 'SHA3-384', 'SHA3-512', 'TLSH'];
   }),
-  defineFunction('HASH', '', 'Hashes a string with a message digest algorithm and returns it hex encoded.', ['toHash - The value to hash', "hashType - The algorithm, one of GET_HASHES_AVAILABLE() (e.g. 'SHA-256')", 'config? - Optional map; charset - the character set of the string (UTF-8 by default)'], "The lowercase hex digest; all '00' for a null value; null when the hash type is null or the value is not a string.", (args) => {
-    if (args.length < 2) fail(`Invalid number of arguments: ${args.length}`);
-    const toHash = arg(args, 0);
-    const hashType = arg(args, 1);
-    if (hashType === null) return null;
-    const algorithm = javaToString(hashType);
-    if (algorithm.toLowerCase() === 'tlsh') return fail('HASH: TLSH hashing is not available in this implementation');
-    const digest = lookupDigest(algorithm);
-    if (digest === undefined) return fail(`Invalid hash type: ${algorithm}`);
-    if (toHash === null) return '00'.repeat(digest.length);
-    if (typeof toHash !== 'string') return null;
-    return hexDigest(algorithm, charsetBytes(toHash, arg(args, 2)));
-  }),
-  defineFunction('TLSH_DIST', 'TLSH', 'Computes the distance between two TLSH hashes (not available in this implementation).', ['hash1 - The first TLSH hash', 'hash2 - The second TLSH hash', 'includeLength? - Whether the length counts in the distance'], 'An int distance; 0 means very similar.', (args) => {
-    if (args.length < 2) fail('Invalid call. This function requires at least 2 arguments: the two TLSH hashes.');
-    return fail('TLSH_DIST: TLSH is not available in this implementation');
-  }),
+  defineFunction(
+    'HASH',
+    '',
+    'Hashes a value with a message digest algorithm (hex encoded) or with the TLSH locality-sensitive hash.',
+    [
+      'toHash - The value to hash',
+      "hashType - The algorithm, one of GET_HASHES_AVAILABLE() (e.g. 'SHA-256', 'TLSH')",
+      "config? - Optional map. Digests: charset (UTF-8 by default). TLSH: bucketSize (128 or 256), checksumBytes (1 or 3), force (true: 50 bytes suffice, false: 256 needed), hashes (bin sizes: returns a map with 'tlsh' and its bins)",
+    ],
+    "The hex digest; for a null value all '00' of the digest length (a digest) or null (TLSH); null when the hash type is null, the value cannot be hashed, or TLSH finds too little data or variation.",
+    (args) => {
+      if (args.length < 2) fail(`Invalid number of arguments: ${args.length}`);
+      const toHash = arg(args, 0);
+      const hashType = arg(args, 1);
+      if (hashType === null) return null;
+      const algorithm = javaToString(hashType);
+      if (algorithm.toUpperCase() === 'TLSH') return tlshValue(toHash, arg(args, 2));
+      const digest = lookupDigest(algorithm);
+      if (digest === undefined) return fail(`Invalid hash type: ${algorithm}`);
+      if (toHash === null) return '00'.repeat(digest.length);
+      if (typeof toHash !== 'string') return null;
+      return hexDigest(algorithm, charsetBytes(toHash, arg(args, 2)));
+    },
+  ),
+  defineFunction(
+    'TLSH_DIST',
+    'TLSH',
+    'Computes the TLSH distance between two TLSH digests made with the same options.',
+    ['hash1 - The first TLSH digest', 'hash2 - The second TLSH digest', 'includeLength? - Whether the data lengths count in the distance (false by default)'],
+    'An int: 0 for identical data, larger for less similar data; -1 when a digest is null.',
+    (args) => {
+      if (args.length < 2) fail('Invalid call. This function requires at least 2 arguments: the two TLSH hashes.');
+      const h1 = tlshDigestArg(arg(args, 0));
+      const h2 = tlshDigestArg(arg(args, 1));
+      const includeLength = args.length > 2 ? (convertBoolean(arg(args, 2)) ?? false) : false;
+      if (h1 === null || h2 === null) return new JInt(-1);
+      try {
+        return new JInt(tlshDistance(decodeTlsh(h1).digest, decodeTlsh(h2).digest, includeLength));
+      } catch (e) {
+        if (e instanceof TlshFormatError) return fail(`TLSH_DIST: ${e.message}`);
+        throw e;
+      }
+    },
+  ),
 ];

@@ -1,0 +1,61 @@
+/**
+ * Metron's enrichment table model (SimpleHBaseEnrichmentFunctions, EnrichmentConverter) on a
+ * KeyValueStore: a table (HBase table, here a namespace) holds rows keyed by (enrichment type,
+ * indicator) in a column family; each row's value is a map of fields, stored as its JSON text the
+ * way Metron stores it in the row's `v` column. Table and column family names are those Metron's
+ * ENRICHMENT_GET(type, indicator, nosql_table, column_family) and the loaders take.
+ */
+import type { KeyValueStore } from './key-value-store.js';
+
+/** One row to load: what Metron's LookupKV<EnrichmentKey, EnrichmentValue> holds. */
+export interface EnrichmentRow {
+  type: string;
+  indicator: string;
+  /** The value map; or its JSON text, stored as given. */
+  value: Readonly<Record<string, unknown>> | string;
+}
+
+/** The store key of a row: the column family, type and indicator as a JSON array (unambiguous, prefix-scannable). */
+export function enrichmentRowKey(columnFamily: string, type: string, indicator: string): string {
+  return JSON.stringify([columnFamily, type, indicator]);
+}
+
+/** Enrichment and threat-intel tables over a key-value store. */
+export class EnrichmentTables {
+  constructor(readonly store: KeyValueStore) {}
+
+  /** The JSON text of the row's value map, or undefined when there is no such row. */
+  getText(table: string, columnFamily: string, type: string, indicator: string): string | undefined {
+    return this.store.get(table, enrichmentRowKey(columnFamily, type, indicator));
+  }
+
+  /** The row's value map, or undefined when there is no such row. */
+  get(table: string, columnFamily: string, type: string, indicator: string): Record<string, unknown> | undefined {
+    const text = this.getText(table, columnFamily, type, indicator);
+    return text === undefined ? undefined : (JSON.parse(text) as Record<string, unknown>);
+  }
+
+  exists(table: string, columnFamily: string, type: string, indicator: string): boolean {
+    return this.store.has(table, enrichmentRowKey(columnFamily, type, indicator));
+  }
+
+  /** The indicators of one enrichment type in a table's column family, in key order. */
+  *indicators(table: string, columnFamily: string, type: string): Iterable<string> {
+    const prefix = enrichmentRowKey(columnFamily, type, '').slice(0, -3);
+    for (const [key] of this.store.entries(table, prefix)) {
+      const parts = JSON.parse(key) as unknown;
+      if (Array.isArray(parts) && parts.length === 3 && typeof parts[2] === 'string') yield parts[2];
+    }
+  }
+
+  /** Writes rows (replacing existing ones) in one commit; resolves to the number written. */
+  async load(table: string, columnFamily: string, rows: Iterable<EnrichmentRow>): Promise<number> {
+    const entries: Array<[string, string]> = [];
+    for (const row of rows) {
+      const text = typeof row.value === 'string' ? row.value : JSON.stringify(row.value);
+      entries.push([enrichmentRowKey(columnFamily, row.type, row.indicator), text]);
+    }
+    await this.store.putAll(table, entries);
+    return entries.length;
+  }
+}

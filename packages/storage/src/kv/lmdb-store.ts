@@ -1,0 +1,124 @@
+/**
+ * KeyValueStore on LMDB (the `lmdb` package): one LMDB environment (a directory holding
+ * data.mdb and lock.mdb) per store, one LMDB named database per namespace. Several processes may
+ * open the same directory (LMDB's own locking): the REPL reads while the server writes.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { KeyValueStoreError, type KeyValueStore } from './key-value-store.js';
+
+export interface LmdbStoreOptions {
+  /** The environment's directory; created when missing unless `readOnly`. */
+  path: string;
+  /** Open for reading only (the directory must already hold a store). */
+  readOnly?: boolean;
+  /** Most namespaces the environment can hold (LMDB's maxDbs); 64 by default. */
+  maxNamespaces?: number;
+}
+
+/** LMDB's key size limit in bytes (the `lmdb` package's build). */
+export const LMDB_MAX_KEY_BYTES = 1978;
+
+/** Whether `path` holds an LMDB store (so it can be opened read-only). */
+export function lmdbStoreExists(path: string): boolean {
+  return existsSync(join(path, 'data.mdb'));
+}
+
+/** Opens (or creates) an LMDB store. */
+export function openLmdbStore(options: LmdbStoreOptions): KeyValueStore {
+  const readOnly = options.readOnly ?? false;
+  if (readOnly && !lmdbStoreExists(options.path)) {
+    // checked here: LMDB itself would create the directory before failing
+    throw new KeyValueStoreError(`no key-value store at ${options.path} (it holds no data.mdb)`);
+  }
+  const root = open({ path: options.path, readOnly, maxDbs: options.maxNamespaces ?? 64 });
+  return new LmdbKeyValueStore(root, readOnly, options.path);
+}
+
+class LmdbKeyValueStore implements KeyValueStore {
+  private readonly databases = new Map<string, Database<string, string>>();
+
+  constructor(
+    private readonly root: RootDatabase,
+    private readonly readOnly: boolean,
+    private readonly path: string,
+  ) {}
+
+  /** The namespace's database; undefined for a namespace that does not exist yet, unless creating. */
+  private database(namespace: string, create: boolean): Database<string, string> | undefined {
+    const open = this.databases.get(namespace);
+    if (open !== undefined) return open;
+    // named databases are the keys of the root database (whose values are LMDB's own, unreadable
+    // to doesExist); opening an absent one read-only is not possible
+    if (!create && !this.namespaceExists(namespace)) return undefined;
+    const db = this.root.openDB<string, string>({ name: namespace, encoding: 'string' });
+    this.databases.set(namespace, db);
+    return db;
+  }
+
+  private namespaceExists(namespace: string): boolean {
+    for (const key of this.root.getKeys({ start: namespace, limit: 1 })) return key === namespace;
+    return false;
+  }
+
+  private writable(namespace: string, key: string): Database<string, string> {
+    if (this.readOnly) throw new KeyValueStoreError(`the key-value store at ${this.path} is open read-only`);
+    checkKey(key);
+    if (namespace === '') throw new KeyValueStoreError('a namespace needs a name');
+    return this.database(namespace, true)!;
+  }
+
+  get(namespace: string, key: string): string | undefined {
+    return this.database(namespace, false)?.get(key);
+  }
+
+  has(namespace: string, key: string): boolean {
+    return this.database(namespace, false)?.doesExist(key) ?? false;
+  }
+
+  *entries(namespace: string, prefix?: string): Iterable<[string, string]> {
+    const db = this.database(namespace, false);
+    if (db === undefined) return;
+    const range = prefix === undefined || prefix === '' ? db.getRange() : db.getRange({ start: prefix });
+    for (const { key, value } of range) {
+      if (prefix !== undefined && !key.startsWith(prefix)) return;
+      yield [key, value];
+    }
+  }
+
+  namespaces(): string[] {
+    return [...this.root.getKeys()].filter((k): k is string => typeof k === 'string');
+  }
+
+  async put(namespace: string, key: string, value: string): Promise<void> {
+    await this.writable(namespace, key).put(key, value);
+  }
+
+  async putAll(namespace: string, entries: Iterable<readonly [string, string]>): Promise<void> {
+    const list = [...entries];
+    if (list.length === 0) return;
+    const db = this.writable(namespace, list[0]![0]);
+    for (const [key] of list) checkKey(key);
+    await db.batch(() => {
+      for (const [key, value] of list) void db.put(key, value);
+    });
+  }
+
+  async delete(namespace: string, key: string): Promise<boolean> {
+    const db = this.writable(namespace, key);
+    const existed = db.doesExist(key);
+    await db.remove(key);
+    return existed;
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}
+
+function checkKey(key: string): void {
+  const bytes = Buffer.byteLength(key, 'utf8');
+  if (bytes === 0) throw new KeyValueStoreError('an empty key cannot be stored');
+  if (bytes > LMDB_MAX_KEY_BYTES) throw new KeyValueStoreError(`a key of ${bytes} bytes is longer than LMDB's limit of ${LMDB_MAX_KEY_BYTES} bytes`);
+}
