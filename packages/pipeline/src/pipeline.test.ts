@@ -158,6 +158,46 @@ describe('Pipeline', () => {
     expect(errors.total).toBe(1);
   });
 
+  it('chains syslog into CEF with the ENVELOPE strategy, as Metron\'s parser chaining does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'metron-pipeline-'));
+    const bus = await openLocalLog({ dir: join(dir, 'log') });
+    const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
+    const pipeline = new Pipeline({
+      bus, store, dataDir: dir, parseWorkers: 1,
+      sensors: {
+        syslog: { parser: { parserClassName: 'Syslog5424', outputTopic: 'cef_raw' } },
+        cef: { parser: { parserClassName: 'CEF', sensorTopic: 'cef_raw', rawMessageStrategy: 'ENVELOPE', rawMessageStrategyConfig: { messageField: 'syslog.message', metadataPrefix: '' } } as never },
+      },
+    });
+    await pipeline.start();
+    cleanups.push(async () => {
+      await pipeline.stop(1000);
+      await store.close();
+      await bus.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const line = '<134>1 2024-06-15T10:11:12.000Z fw01 cef-agent 4242 - - CEF:0|Acme|Firewall|2.1|100|Blocked connection|7|src=10.1.2.3 dst=203.0.113.9 spt=51515 dpt=443 act=blocked';
+    await pipeline.ingest('syslog', [Buffer.from(line)]);
+    await pipeline.waitIdle();
+    expect(pipeline.metrics.get('syslog', 'forwarded')).toBe(1);
+    expect(pipeline.metrics.get('cef', 'indexed')).toBe(1);
+    const hits = await store.search({ indices: ['cef'], query: '*', size: 10 });
+    expect(hits.total).toBe(1);
+    const m = hits.results[0]!.source;
+    // the CEF parser's fields ...
+    expect(m).toMatchObject({
+      DeviceVendor: 'Acme', DeviceProduct: 'Firewall', Name: 'Blocked connection', Severity: 7,
+      ip_src_addr: '10.1.2.3', ip_dst_addr: '203.0.113.9', ip_src_port: 51515, ip_dst_port: 443, deviceAction: 'blocked',
+      'source.type': 'cef',
+    });
+    // ... with the syslog envelope's fields merged in, and the outermost record as original_string
+    expect(m['syslog.header.hostName']).toBe('fw01');
+    expect(m['syslog.header.appName']).toBe('cef-agent');
+    expect(m['original_string']).toBe(line);
+    const errors = await store.search({ indices: ['error'], query: '*', size: 10 });
+    expect(errors.total).toBe(0);
+  });
+
   it('refuses an outputTopic nothing reads, and chains that loop', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'metron-pipeline-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
