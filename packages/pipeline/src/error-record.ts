@@ -22,6 +22,8 @@ export interface ErrorRecordInput {
   now?: number;
   /** Set when the raw bytes were too large to inline and were written to a file. */
   rawFile?: string;
+  /** The record's metadata (prefixed keys) when its sensor reads metadata; added as Metron does. */
+  metadata?: Record<string, unknown>;
 }
 
 /**
@@ -46,6 +48,10 @@ export function errorRecord(input: ErrorRecordInput): Message {
     [ErrorFields.RAW_MESSAGE]: text,
     raw_message_length: raw.length,
   };
+  if (input.metadata !== undefined) {
+    // Never over the error record's own fields.
+    for (const [k, v] of Object.entries(input.metadata)) if (!(k in msg) && v !== undefined) msg[k] = v as Message[string];
+  }
   if (inline) msg[ErrorFields.RAW_MESSAGE_BYTES] = raw.toString('base64');
   if (input.rawFile) msg['raw_message_file'] = input.rawFile;
   return msg;

@@ -34,6 +34,8 @@ export interface ParseBatchError {
   errorType: 'PARSER_INVALID' | 'PARSER_ERROR';
   /** Offset of the failing raw bytes in `values` and their length (a parser may narrow them). */
   raw?: Uint8Array;
+  /** The record's metadata when the sensor reads it (Metron puts it on error records). */
+  metadata?: Record<string, unknown>;
 }
 
 export interface ParseBatchOutput {
@@ -100,7 +102,13 @@ export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): Pars
       : { guid, now: input.now, metadata: transportMetadata(input.topic, partition, offset, input.keys[i] ?? null) });
     if (result.errors.length > 0) {
       for (const e of result.errors) {
-        errors.push({ record: i, reason: e.reason, errorType: e.errorType, ...(e.raw !== raw ? { raw: new Uint8Array(e.raw) } : {}) });
+        errors.push({
+          record: i,
+          reason: e.reason,
+          errorType: e.errorType,
+          ...(e.raw !== raw ? { raw: new Uint8Array(e.raw) } : {}),
+          ...(e.metadata !== undefined ? { metadata: e.metadata } : {}),
+        });
       }
       if (result.errors[0]?.errorType === 'PARSER_INVALID') invalid++;
       else failed++;

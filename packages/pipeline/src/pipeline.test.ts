@@ -194,8 +194,19 @@ describe('Pipeline', () => {
     expect(m['syslog.header.hostName']).toBe('fw01');
     expect(m['syslog.header.appName']).toBe('cef-agent');
     expect(m['original_string']).toBe(line);
-    const errors = await store.search({ indices: ['error'], query: '*', size: 10 });
-    expect(errors.total).toBe(0);
+    expect((await store.search({ indices: ['error'], query: '*', size: 10 })).total).toBe(0);
+
+    // A syslog line whose message is not CEF: the CEF sensor's error record carries the envelope's
+    // fields (its metadata), as Metron's error messages do.
+    const bad = '<134>1 2024-06-15T10:11:13.000Z fw02 cef-agent 4243 - - not a CEF line';
+    await pipeline.ingest('syslog', [Buffer.from(bad)]);
+    await pipeline.waitIdle();
+    const errors = await store.search({ indices: ['error'], query: 'failed_sensor_type:cef', size: 10 });
+    expect(errors.total).toBe(1);
+    const e = errors.results[0]!.source;
+    expect(e['syslog.header.hostName']).toBe('fw02');
+    expect(e['original_string']).toBe(bad);
+    expect(e['stage']).toBe('parse');
   });
 
   it('refuses an outputTopic nothing reads, and chains that loop', async () => {

@@ -236,6 +236,7 @@ export class Pipeline {
     reason: string,
     raw: Buffer,
     guid: string,
+    metadata?: Record<string, unknown>,
   ): Promise<Message> {
     let rawFile: string | undefined;
     if (raw.length > MAX_INLINE_RAW_BYTES) {
@@ -245,7 +246,7 @@ export class Pipeline {
       rawFile = join(dir, `${createHash('sha256').update(raw).digest('hex')}.raw`);
       await writeFile(rawFile, raw);
     }
-    return errorRecord({ stage, sensor, errorType, reason, raw, guid, ...(rawFile ? { rawFile } : {}) });
+    return errorRecord({ stage, sensor, errorType, reason, raw, guid, ...(rawFile ? { rawFile } : {}), ...(metadata ? { metadata } : {}) });
   }
 
   private async sendErrors(errors: Message[]): Promise<void> {
@@ -301,7 +302,7 @@ export class Pipeline {
       const guid = recordGuid(epoch, `${rec.topic}#error`, rec.partition, rec.offset, n);
       const type: ErrorType = e.errorType === 'PARSER_INVALID' ? 'parser_invalid' : 'parser_error';
       const raw = e.raw ? Buffer.from(e.raw) : rec.value;
-      errors.push(await this.buildError(sensor, 'parse', type, e.reason, raw, guid));
+      errors.push(await this.buildError(sensor, 'parse', type, e.reason, raw, guid, e.metadata));
     }
     // Downstream first, then the error topic; the loop commits the input only after both.
     const outputTopic = this.outputTopic(sensor);
