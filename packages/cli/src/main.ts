@@ -1,4 +1,5 @@
 import { errorMessage } from '@metron/core';
+import { runLoad } from './load/load.js';
 import { runParse } from './parse.js';
 import { runStart } from './start.js';
 import { runStellar } from './stellar.js';
@@ -13,6 +14,8 @@ Commands:
                       --demo-rate N  demo events per second (default 200)
   stellar    Stellar REPL; --json evaluates JSON lines from stdin (batch mode)
   parse      parse raw lines from stdin with a sensor's parser config (--config-file FILE | --sensor NAME --config-dir DIR)
+  load       load enrichment / threat-intel data: flatfile (a CSV file with a Metron extractor config) or
+             list (one indicator per line), into LMDB (<data-dir>/kv) or Redis; metron load --help
   help       show this help
 
 Common options:
@@ -34,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runStellar(rest);
       case 'parse':
         return await runParse(rest);
+      case 'load':
+        return await runLoad(rest);
       case undefined:
       case 'help':
       case '--help':

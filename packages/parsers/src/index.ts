@@ -77,6 +77,7 @@ export { syslog3164ParserDefinition, Syslog3164Parser, FUTURE_TOLERANCE_MS, read
 export { SyslogKeys } from './util/syslog.js';
 export { resolveTimeZone, type TimeZone } from './util/time-zone.js';
 export { compileJavaDatePattern, DatePatternError, type CompiledDatePattern } from './util/java-date-format.js';
+export { splitOpenCsvLine, type CsvSplit } from './util/opencsv.js';
 export {
   grokParserDefinition,
   GrokParser,

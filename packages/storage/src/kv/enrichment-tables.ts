@@ -3,9 +3,10 @@
  * KeyValueStore: a table (HBase table, here a namespace) holds rows keyed by (enrichment type,
  * indicator) in a column family; each row's value is a map of fields, stored as its JSON text the
  * way Metron stores it in the row's `v` column. Table and column family names are those Metron's
- * ENRICHMENT_GET(type, indicator, nosql_table, column_family) and the loaders take.
+ * ENRICHMENT_GET(type, indicator, nosql_table, column_family) and the loaders take. A row may
+ * expire (threat indicators age out): an expired row reads as absent.
  */
-import type { KeyValueStore } from './key-value-store.js';
+import type { KeyValueEntry, KeyValueStore } from './key-value-store.js';
 
 /** One row to load: what Metron's LookupKV<EnrichmentKey, EnrichmentValue> holds. */
 export interface EnrichmentRow {
@@ -13,6 +14,14 @@ export interface EnrichmentRow {
   indicator: string;
   /** The value map; or its JSON text, stored as given. */
   value: Readonly<Record<string, unknown>> | string;
+  /** When the row stops being returned (epoch ms); none: never. */
+  expiresAt?: number | undefined;
+}
+
+/** One lookup of a batch to prefetch. */
+export interface EnrichmentLookup {
+  type: string;
+  indicator: string;
 }
 
 /** The store key of a row: the column family, type and indicator as a JSON array (unambiguous, prefix-scannable). */
@@ -48,14 +57,33 @@ export class EnrichmentTables {
     }
   }
 
-  /** Writes rows (replacing existing ones) in one commit; resolves to the number written. */
+  /**
+   * Makes the lookups a batch is about to make cheap (the Redis store fetches them in one round
+   * trip; LMDB has nothing to do). Call it before enriching a batch, with every (type, indicator)
+   * the batch's rules and adapters will look up.
+   */
+  async prefetch(table: string, columnFamily: string, lookups: Iterable<EnrichmentLookup>): Promise<void> {
+    const keys: string[] = [];
+    for (const { type, indicator } of lookups) keys.push(enrichmentRowKey(columnFamily, type, indicator));
+    await this.store.prefetch(table, keys);
+  }
+
+  /**
+   * Writes rows (replacing existing ones) in one commit; resolves to the number written. A row
+   * whose expiry has passed removes the row instead.
+   */
   async load(table: string, columnFamily: string, rows: Iterable<EnrichmentRow>): Promise<number> {
-    const entries: Array<[string, string]> = [];
+    const entries: KeyValueEntry[] = [];
     for (const row of rows) {
       const text = typeof row.value === 'string' ? row.value : JSON.stringify(row.value);
-      entries.push([enrichmentRowKey(columnFamily, row.type, row.indicator), text]);
+      entries.push([enrichmentRowKey(columnFamily, row.type, row.indicator), text, row.expiresAt]);
     }
     await this.store.putAll(table, entries);
     return entries.length;
+  }
+
+  /** Removes a row; resolves to whether it was there (and unexpired). */
+  async remove(table: string, columnFamily: string, type: string, indicator: string): Promise<boolean> {
+    return this.store.delete(table, enrichmentRowKey(columnFamily, type, indicator));
   }
 }

@@ -2,11 +2,14 @@
  * KeyValueStore on LMDB (the `lmdb` package): one LMDB environment (a directory holding
  * data.mdb and lock.mdb) per store, one LMDB named database per namespace. Several processes may
  * open the same directory (LMDB's own locking): the REPL reads while the server writes.
+ * Expiring values carry their expiry in the stored string (stored-value.ts); reads skip expired
+ * ones, and `purgeExpired` reclaims their space.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { KeyValueStoreError, type KeyValueStore } from './key-value-store.js';
+import { checkWrite, KeyValueStoreError, type KeyValueEntry, type KeyValueStore, type WriteOptions } from './key-value-store.js';
+import { encodeStoredValue, liveValue } from './stored-value.js';
 
 export interface LmdbStoreOptions {
   /** The environment's directory; created when missing unless `readOnly`. */
@@ -15,6 +18,8 @@ export interface LmdbStoreOptions {
   readOnly?: boolean;
   /** Most namespaces the environment can hold (LMDB's maxDbs); 64 by default. */
   maxNamespaces?: number;
+  /** The clock expiries are checked against (epoch ms); Date.now by default. */
+  now?: () => number;
 }
 
 /** LMDB's key size limit in bytes (the `lmdb` package's build). */
@@ -33,7 +38,7 @@ export function openLmdbStore(options: LmdbStoreOptions): KeyValueStore {
     throw new KeyValueStoreError(`no key-value store at ${options.path} (it holds no data.mdb)`);
   }
   const root = open({ path: options.path, readOnly, maxDbs: options.maxNamespaces ?? 64 });
-  return new LmdbKeyValueStore(root, readOnly, options.path);
+  return new LmdbKeyValueStore(root, readOnly, options.path, options.now ?? Date.now);
 }
 
 class LmdbKeyValueStore implements KeyValueStore {
@@ -43,6 +48,7 @@ class LmdbKeyValueStore implements KeyValueStore {
     private readonly root: RootDatabase,
     private readonly readOnly: boolean,
     private readonly path: string,
+    private readonly now: () => number,
   ) {}
 
   /** The namespace's database; undefined for a namespace that does not exist yet, unless creating. */
@@ -62,54 +68,84 @@ class LmdbKeyValueStore implements KeyValueStore {
     return false;
   }
 
-  private writable(namespace: string, key: string): Database<string, string> {
+  private writable(namespace: string, key: string, expiresAt?: number): Database<string, string> {
     if (this.readOnly) throw new KeyValueStoreError(`the key-value store at ${this.path} is open read-only`);
+    checkWrite(namespace, key, expiresAt);
     checkKey(key);
-    if (namespace === '') throw new KeyValueStoreError('a namespace needs a name');
     return this.database(namespace, true)!;
   }
 
   get(namespace: string, key: string): string | undefined {
-    return this.database(namespace, false)?.get(key);
+    const stored = this.database(namespace, false)?.get(key);
+    return stored === undefined ? undefined : liveValue(stored, this.now());
   }
 
   has(namespace: string, key: string): boolean {
-    return this.database(namespace, false)?.doesExist(key) ?? false;
+    return this.get(namespace, key) !== undefined;
   }
 
   *entries(namespace: string, prefix?: string): Iterable<[string, string]> {
     const db = this.database(namespace, false);
     if (db === undefined) return;
     const range = prefix === undefined || prefix === '' ? db.getRange() : db.getRange({ start: prefix });
+    const now = this.now();
     for (const { key, value } of range) {
       if (prefix !== undefined && !key.startsWith(prefix)) return;
-      yield [key, value];
+      const live = liveValue(value, now);
+      if (live !== undefined) yield [key, live];
     }
+  }
+
+  async prefetch(): Promise<void> {
+    // reads come from the memory map: nothing to fetch ahead
   }
 
   namespaces(): string[] {
     return [...this.root.getKeys()].filter((k): k is string => typeof k === 'string');
   }
 
-  async put(namespace: string, key: string, value: string): Promise<void> {
-    await this.writable(namespace, key).put(key, value);
+  async put(namespace: string, key: string, value: string, options: WriteOptions = {}): Promise<void> {
+    await this.putAll(namespace, [[key, value, options.expiresAt]]);
   }
 
-  async putAll(namespace: string, entries: Iterable<readonly [string, string]>): Promise<void> {
+  async putAll(namespace: string, entries: Iterable<KeyValueEntry>): Promise<void> {
     const list = [...entries];
     if (list.length === 0) return;
-    const db = this.writable(namespace, list[0]![0]);
-    for (const [key] of list) checkKey(key);
+    const db = this.writable(namespace, list[0]![0], list[0]![2]);
+    for (const [key, , expiresAt] of list) {
+      checkWrite(namespace, key, expiresAt);
+      checkKey(key);
+    }
+    const now = this.now();
     await db.batch(() => {
-      for (const [key, value] of list) void db.put(key, value);
+      for (const [key, value, expiresAt] of list) {
+        // an entry that is already expired is a removal: nothing stale is left behind
+        if (expiresAt !== undefined && expiresAt <= now) void db.remove(key);
+        else void db.put(key, encodeStoredValue(value, expiresAt));
+      }
     });
   }
 
   async delete(namespace: string, key: string): Promise<boolean> {
     const db = this.writable(namespace, key);
-    const existed = db.doesExist(key);
+    const existed = this.get(namespace, key) !== undefined;
     await db.remove(key);
     return existed;
+  }
+
+  async purgeExpired(namespace: string): Promise<number> {
+    const db = this.database(namespace, false);
+    if (db === undefined) return 0;
+    if (this.readOnly) throw new KeyValueStoreError(`the key-value store at ${this.path} is open read-only`);
+    const now = this.now();
+    const expired: string[] = [];
+    for (const { key, value } of db.getRange()) if (liveValue(value, now) === undefined) expired.push(key);
+    if (expired.length > 0) {
+      await db.batch(() => {
+        for (const key of expired) void db.remove(key);
+      });
+    }
+    return expired.length;
   }
 
   async close(): Promise<void> {
@@ -119,6 +155,5 @@ class LmdbKeyValueStore implements KeyValueStore {
 
 function checkKey(key: string): void {
   const bytes = Buffer.byteLength(key, 'utf8');
-  if (bytes === 0) throw new KeyValueStoreError('an empty key cannot be stored');
   if (bytes > LMDB_MAX_KEY_BYTES) throw new KeyValueStoreError(`a key of ${bytes} bytes is longer than LMDB's limit of ${LMDB_MAX_KEY_BYTES} bytes`);
 }

@@ -1,0 +1,185 @@
+/**
+ * A real redis-server for tests: found on the machine, installed from Debian's package when it is
+ * missing and the tests run as root, else a clear failure (Redis tests are never skipped).
+ * Each caller gets its own server: 127.0.0.1, a free port, no persistence, a temp dir, stopped
+ * by `stop()`. `METRON_TEST_REDIS_URL` in the environment points the tests at an existing server
+ * instead (then nothing is started).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+export interface TestRedis {
+  /** `redis://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The environment variable that names an existing server for the tests to use instead of their own. */
+export const TEST_REDIS_URL_ENV = 'METRON_TEST_REDIS_URL';
+
+const SERVER = 'redis-server';
+
+/** The path of redis-server on PATH (or in the Debian package's place), or undefined. */
+export function findRedisServer(): string | undefined {
+  const dirs = [...(process.env['PATH'] ?? '').split(delimiter), '/usr/bin', '/usr/sbin', '/usr/local/bin'];
+  for (const dir of dirs) {
+    if (dir === '') continue;
+    const candidate = join(dir, SERVER);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * redis-server's path, installing Debian's `redis-server` package first when it is missing and
+ * this process runs as root. Concurrent test files install once: a lock directory serialises them.
+ */
+export function ensureRedisServer(): string {
+  const found = findRedisServer();
+  if (found !== undefined) return found;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`${SERVER} is not installed, and these tests need a real one: install it (on Debian: sudo apt-get install -y redis-server), or set ${TEST_REDIS_URL_ENV} to a running server's URL`);
+  }
+  return withInstallLock(() => {
+    const again = findRedisServer();
+    if (again !== undefined) return again;
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', SERVER], { env, encoding: 'utf8' });
+    let result = install();
+    if (result.status !== 0) {
+      // a fresh machine has no package lists yet
+      const update = spawnSync('apt-get', ['update'], { env, encoding: 'utf8' });
+      if (update.status !== 0) throw new Error(`apt-get update failed (needed to install ${SERVER}): ${tail(update.stderr ?? String(update.error))}`);
+      result = install();
+    }
+    if (result.status !== 0) throw new Error(`apt-get install -y ${SERVER} failed: ${tail(result.stderr ?? String(result.error))}`);
+    const installed = findRedisServer();
+    if (installed === undefined) throw new Error(`apt-get installed ${SERVER}, but it is not on PATH nor in /usr/bin`);
+    return installed;
+  });
+}
+
+/** Starts a private redis-server, or answers with the one METRON_TEST_REDIS_URL names. */
+export async function startTestRedis(): Promise<TestRedis> {
+  const given = process.env[TEST_REDIS_URL_ENV];
+  if (given !== undefined && given !== '') {
+    return { url: given, port: Number(new URL(given).port || 6379), stop: async () => {} };
+  }
+  const server = ensureRedisServer();
+  let lastError: unknown;
+  // a free port can be taken by someone else between the probe and redis binding it: try again
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    try {
+      return await launch(server, port);
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw new Error(`could not start ${SERVER}: ${(lastError as Error)?.message ?? String(lastError)}`);
+}
+
+async function launch(server: string, port: number): Promise<TestRedis> {
+  const dir = mkdtempSync(join(tmpdir(), 'metron-redis-'));
+  const child = spawn(
+    server,
+    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', '', '--databases', '4'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    if (output.length < 8192) output += chunk.toString('utf8');
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not ready within 10 s: ${tail(output)}`)), 10_000);
+      const check = (chunk: Buffer) => {
+        if (chunk.toString('utf8').includes('Ready to accept connections') || output.includes('Ready to accept connections')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout?.on('data', check);
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`exited (${code ?? signal}) before it was ready: ${tail(output)}`));
+      });
+    });
+  } catch (err) {
+    child.kill('SIGKILL');
+    cleanup();
+    throw err;
+  }
+  return { url: `redis://127.0.0.1:${port}`, port, stop: () => stopChild(child, cleanup) };
+}
+
+async function stopChild(child: ChildProcess, cleanup: () => void): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  cleanup();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs `fn` holding a machine-wide lock (a directory), so that parallel test files install once. */
+function withInstallLock<T>(fn: () => T): T {
+  const lock = join(tmpdir(), 'metron-redis-install.lock');
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // a lock left by a killed run is taken over after 10 minutes
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 10 * 60_000) rmdirSync(lock);
+      } catch {
+        // gone meanwhile
+      }
+      if (Date.now() > deadline) throw new Error(`waited 10 minutes for ${lock} (another test run installing ${SERVER})`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
+function tail(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length > 2000 ? `...${trimmed.slice(-2000)}` : trimmed;
+}
