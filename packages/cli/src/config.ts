@@ -12,7 +12,8 @@ export function pipelineSensorsFrom(configs: ConfigSet): Record<string, Pipeline
       const s = indexingWriterSettings(sensor, writer, indexing);
       writers[writer] = { index: s.index, enabled: s.enabled, batchSize: s.batchSize, batchTimeout: s.batchTimeout };
     }
-    out[sensor] = { parser: parser as PipelineSensor['parser'], indexing: writers };
+    const enrichment = configs.enrichments[sensor];
+    out[sensor] = { parser: parser as PipelineSensor['parser'], indexing: writers, ...(enrichment !== undefined ? { enrichment } : {}) };
   }
   return out;
 }

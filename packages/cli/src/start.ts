@@ -96,7 +96,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
     const store = await openDuckDbSearchStore({ path: join(dataDir, 'index', 'metron.duckdb') });
     cleanup.unshift(async () => store.close());
     const metrics = new PipelineMetrics();
-    const pipeline = new Pipeline({ bus, store, sensors, global: configs.global ?? {}, metrics, dataDir, log });
+    const pipeline = new Pipeline({ bus, store, sensors, global: configs.global ?? {}, metrics, dataDir, log, kvPath: join(dataDir, 'kv'), configDir });
     await pipeline.start();
     cleanup.unshift(async () => pipeline.stop());
     const sampler = setInterval(() => metrics.sample(), 5000);

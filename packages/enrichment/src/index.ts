@@ -34,3 +34,5 @@ export {
   type IpDatabases,
   type IpDatabaseSettings,
 } from './config.js';
+export * from './sensor-enrichment/index.js';
+export * from './triage/index.js';

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { ERROR_SENSOR, ErrorFields, Fields, type Message, type Stage } from '@metron/core';
 
 /** Metron's error types, lower-cased as its error index holds them. */
-export type ErrorType = 'parser_invalid' | 'parser_error' | 'source_refused' | 'enrichment_error' | 'indexing_error';
+export type ErrorType = 'parser_invalid' | 'parser_error' | 'source_refused' | 'enrichment_error' | 'threat_intel_error' | 'indexing_error';
 
 /** Raw bytes above this size are kept in full in a quarantine file, referenced from the record. */
 export const MAX_INLINE_RAW_BYTES = 1024 * 1024;

@@ -17,6 +17,8 @@ export const COUNTERS = [
   'filtered',
   'skipped',
   'enriched',
+  'enrich_errors',
+  'alerts',
   'indexed',
   'index_errors',
   'forwarded',
@@ -35,6 +37,8 @@ const HELP: Record<CounterName, string> = {
   filtered: 'Raw records dropped by a configured filter',
   skipped: 'Raw records that carry no event by design (Zeek header lines, CSV comments)',
   enriched: 'Messages passed through the enrichment stage',
+  enrich_errors: 'Messages the enrichment stage could not pass on (a failing triage rule); sent to the error index',
+  alerts: 'Messages marked as alerts (is_alert) by threat intel or triage',
   indexed: 'Messages written to the search index',
   index_errors: 'Messages the index writer could not write; sent to the error index',
   forwarded: "Messages sent on to another sensor's parser (parser chaining)",
@@ -125,7 +129,7 @@ export class PipelineMetrics {
     for (const [sensor, c] of this.counters) {
       out[sensor] = {
         recordsInFlight: c.received - c.refused - c.invalid - c.errors - c.filtered - c.skipped - c.parsed,
-        messagesInFlight: c.messages - c.indexed - c.index_errors - c.forwarded,
+        messagesInFlight: c.messages - c.indexed - c.index_errors - c.forwarded - c.enrich_errors,
       };
     }
     return out;

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ParserRunnerConfig } from '@metron/parsers';
 import { buildParsers, parseBatch, type ParseBatchInput, type ParseBatchOutput, type SensorParsers } from './parse-core.js';
+import { buildEnrichers, enrichBatch, type EnrichBatchInput, type EnrichBatchOutput, type EnrichSetup, type SensorEnrichers } from './enrich-core.js';
 
 /**
  * Runs the parse step on worker threads so parsing uses other cores while the main thread moves
@@ -11,7 +12,13 @@ import { buildParsers, parseBatch, type ParseBatchInput, type ParseBatchOutput, 
 export class ParsePool {
   private readonly workers: Array<{ worker: Worker; busy: number }> = [];
   private readonly inline: SensorParsers | undefined;
-  private readonly pending = new Map<number, { resolve(out: ParseBatchOutput): void; reject(err: Error): void; worker: Worker }>();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parse or enrich output, by task
+  private readonly pending = new Map<number, { resolve(out: any): void; reject(err: Error): void; worker: Worker }>();
+  /**
+   * The enrichers compiled on this thread: used inline (no workers), and built in any case so a bad
+   * enrichment config or a missing GeoIP database fails at start, with its path, on the main thread.
+   */
+  private readonly enrichers: Promise<SensorEnrichers>;
   private nextId = 1;
   private closed = false;
   /**
@@ -20,10 +27,13 @@ export class ParsePool {
    */
   private readonly sensorWorker = new Map<string, number>();
 
-  constructor(configs: Record<string, ParserRunnerConfig>, workers: number, global: Record<string, unknown> = {}) {
+  constructor(configs: Record<string, ParserRunnerConfig>, workers: number, global: Record<string, unknown> = {}, enrich?: EnrichSetup) {
     // Build inline once in any case: it checks every config here, on the main thread, so a bad
     // config fails at start with its path rather than inside a worker.
     const parsers = buildParsers(configs, global);
+    this.enrichers = buildEnrichers(enrich ?? { configs: {}, global });
+    // Until someone awaits ready(), a failure must not be an unhandled rejection.
+    this.enrichers.catch(() => undefined);
     if (workers <= 0) {
       this.inline = parsers;
       return;
@@ -31,7 +41,7 @@ export class ParsePool {
     const entry = workerEntry();
     for (let i = 0; i < workers; i++) {
       // A larger young generation: parse batches make many short-lived strings.
-      const worker = new Worker(entry, { workerData: { configs, global }, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+      const worker = new Worker(entry, { workerData: { configs, global, enrich }, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
       worker.unref();
       worker.on('message', (msg: { id: number; out?: ParseBatchOutput; error?: string }) => {
         const p = this.pending.get(msg.id);
@@ -53,6 +63,29 @@ export class ParsePool {
 
   get size(): number {
     return this.workers.length;
+  }
+
+  /** Resolves once the enrichment configs are compiled; rejects with the config's error. */
+  async ready(): Promise<void> {
+    await this.enrichers;
+  }
+
+  /** Whether `sensor` has an enrichment config (others pass the enrich stage unchanged). */
+  async enriches(sensor: string): Promise<boolean> {
+    return (await this.enrichers).has(sensor);
+  }
+
+  /** Enriches a batch; on the least busy worker, or inline without workers. */
+  async enrich(input: EnrichBatchInput): Promise<EnrichBatchOutput> {
+    if (this.inline) return enrichBatch(await this.enrichers, input);
+    if (this.closed) throw new Error('parse pool is closed');
+    const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+    slot.busy++;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, worker: slot.worker });
+      slot.worker.postMessage({ id, kind: 'enrich', input }, [input.values.buffer as ArrayBuffer]);
+    });
   }
 
   async parse(input: ParseBatchInput): Promise<ParseBatchOutput> {

@@ -254,6 +254,88 @@ describe('Pipeline', () => {
     expect(hits.results.every((h) => typeof h.source['ip_src_addr'] === 'string' && typeof h.source['uid'] === 'string')).toBe(true);
   });
 
+  it('enriches (geo, stellar), marks alerts and scores them by the triage rules of the sensor\'s enrichment config', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'metron-pipeline-'));
+    const bus = await openLocalLog({ dir: join(dir, 'log') });
+    const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
+    const enrichment = {
+      enrichment: { fieldMap: { geo: ['ip_dst_addr'], stellar: { config: { proto_upper: 'TO_UPPER(proto)' } } } },
+      threatIntel: {
+        fieldMap: { stellar: { config: { is_alert: 'ip_dst_port == 22 || ip_dst_port == 23' } } },
+        triageConfig: {
+          riskLevelRules: [
+            { name: 'ssh', comment: 'ssh out', rule: 'ip_dst_port == 22', score: 50, reason: "FORMAT('ssh to %s', ip_dst_addr)" },
+            { name: 'telnet', rule: 'ip_dst_port == 23', score: 'ip_dst_port / 0' },
+          ],
+          aggregator: 'MAX',
+        },
+      },
+    };
+    const pipeline = new Pipeline({
+      bus, store, dataDir: dir, parseWorkers: 1, kvPath: join(dir, 'kv'),
+      sensors: { json: { parser: JSON_MAP, enrichment }, plain: { parser: JSON_MAP } },
+    });
+    await pipeline.start();
+    cleanups.push(async () => {
+      await pipeline.stop(1000);
+      await store.close();
+      await bus.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const msg = (port: number, n: number) => Buffer.from(JSON.stringify({ n, ip_src_addr: '10.0.0.5', ip_dst_addr: '8.8.8.8', ip_dst_port: port, proto: 'tcp', timestamp: 1000 + n }));
+    await pipeline.ingest('json', [msg(22, 1), msg(443, 2), msg(23, 3)]);
+    await pipeline.ingest('plain', [msg(22, 4)]);
+    await pipeline.waitIdle();
+    const m = pipeline.metrics;
+    expect(m.get('json', 'alerts')).toBe(1);
+    expect(m.get('json', 'enrich_errors')).toBe(1);
+    expect(m.get('json', 'indexed')).toBe(2);
+    expect(m.accounting()['json']).toEqual({ recordsInFlight: 0, messagesInFlight: 0 });
+
+    const hits = await store.search({ indices: ['json'], query: '*', size: 10, sort: [{ field: 'n', sortOrder: 'asc' }] });
+    expect(hits.results.map((h) => h.source['n'])).toEqual([1, 2]);
+    const [ssh, https] = hits.results.map((h) => h.source);
+    for (const e of [ssh!, https!]) {
+      expect(e['enrichments.geo.ip_dst_addr.country']).toBe('US');
+      expect(typeof e['enrichments.geo.ip_dst_addr.latitude']).toBe('string');
+      expect(e['proto_upper']).toBe('TCP');
+    }
+    expect(ssh!['is_alert']).toBe('true');
+    expect(ssh!['threat.triage.score']).toBe(50);
+    expect(ssh!['threat.triage.rules.0.name']).toBe('ssh');
+    expect(ssh!['threat.triage.rules.0.comment']).toBe('ssh out');
+    expect(ssh!['threat.triage.rules.0.reason']).toBe('ssh to 8.8.8.8');
+    expect(https!['is_alert']).toBeUndefined();
+    expect(https!['threat.triage.score']).toBeUndefined();
+
+    // the failing score expression: error-indexed from the enrich stage, with the message
+    const errors = await store.search({ indices: ['error'], query: 'stage:enrich', size: 10 });
+    expect(errors.total).toBe(1);
+    expect(errors.results[0]!.source['failed_sensor_type']).toBe('json');
+    expect(errors.results[0]!.source['error_type']).toBe('threat_intel_error');
+    expect(String(errors.results[0]!.source['raw_message'])).toContain('"n":3');
+
+    // a sensor without an enrichment config passes unchanged
+    const plain = await store.search({ indices: ['plain'], query: '*', size: 10 });
+    expect(plain.total).toBe(1);
+    expect(plain.results[0]!.source['is_alert']).toBeUndefined();
+    expect(plain.results[0]!.source['enrichments.geo.ip_dst_addr.country']).toBeUndefined();
+  });
+
+  it('refuses a bad enrichment config at start, naming its file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'metron-pipeline-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const bus = await openLocalLog({ dir: join(dir, 'log') });
+    cleanups.push(() => bus.close());
+    const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
+    cleanups.push(() => store.close());
+    const pipeline = new Pipeline({
+      bus, store, dataDir: dir, parseWorkers: 0,
+      sensors: { json: { parser: JSON_MAP, enrichment: { threatIntel: { triageConfig: { riskLevelRules: [{ rule: 'ip_dst_port ==', score: 1 }], aggregator: 'MAX' } } } } },
+    });
+    await expect(pipeline.start()).rejects.toThrow(/enrichments\/json\.json/);
+  });
+
   it('rejects unknown sensors', async () => {
     const { pipeline } = await setup();
     await expect(pipeline.ingest('nope', [Buffer.from('x')])).rejects.toThrow(/unknown sensor/);

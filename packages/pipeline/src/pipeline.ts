@@ -32,6 +32,11 @@ export interface PipelineSensor {
   parser: ParserRunnerConfig & { sensorTopic?: string | null; outputTopic?: string | null };
   /** Metron indexing config for the sensor: writer name → settings. */
   indexing?: Record<string, IndexWriterConfig | undefined>;
+  /**
+   * Metron sensor enrichment config (enrichment, threat intel, triage). Without one the sensor's
+   * messages pass the enrich stage unchanged.
+   */
+  enrichment?: unknown;
 }
 
 export interface PipelineLogger {
@@ -61,6 +66,10 @@ export interface PipelineOptions {
   parseWorkers?: number;
   /** How long the index stage gathers a light trickle into one write (ms, default 100). */
   indexLingerMs?: number;
+  /** The LMDB store of the enrichment and threat-intel tables (`<data-dir>/kv`); absent: none. */
+  kvPath?: string;
+  /** Where relative paths of the global config (the GeoIP database) resolve. */
+  configDir?: string;
 }
 
 /** The writer keys whose settings drive the search index, in order of preference. */
@@ -90,7 +99,14 @@ export class Pipeline {
     this.maxRecordBytes = opts.maxRecordBytes ?? MAX_INLINE_RAW_BYTES;
     const parserConfigs = Object.fromEntries(Object.entries(opts.sensors).map(([s, c]) => [s, c.parser]));
     this.checkChains();
-    this.parsePool = new ParsePool(parserConfigs, opts.parseWorkers ?? Math.max(1, availableParallelism() - 1), opts.global ?? {});
+    const enrichmentConfigs: Record<string, unknown> = {};
+    for (const [s, c] of Object.entries(opts.sensors)) if (c.enrichment !== undefined && c.enrichment !== null) enrichmentConfigs[s] = c.enrichment;
+    this.parsePool = new ParsePool(parserConfigs, opts.parseWorkers ?? Math.max(1, availableParallelism() - 1), opts.global ?? {}, {
+      configs: enrichmentConfigs,
+      global: opts.global ?? {},
+      ...(opts.kvPath !== undefined ? { kvPath: opts.kvPath } : {}),
+      ...(opts.configDir !== undefined ? { configDir: opts.configDir } : {}),
+    });
     this.metrics.setLagProvider(() => this.lag());
   }
 
@@ -153,6 +169,8 @@ export class Pipeline {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    // A bad enrichment config or a missing GeoIP database refuses the start, with its path.
+    await this.parsePool.ready();
     const { bus } = this.opts;
     const partitions = this.opts.partitions ?? 1;
     const topics = new Set([...this.knownSensors().map((s) => this.sensorTopic(s)), Topics.ENRICHMENTS, Topics.INDEXING, Topics.ERROR]);
@@ -231,7 +249,7 @@ export class Pipeline {
 
   private async buildError(
     sensor: string,
-    stage: 'source' | 'parse' | 'index',
+    stage: 'source' | 'parse' | 'enrich' | 'index',
     errorType: ErrorType,
     reason: string,
     raw: Buffer,
@@ -323,16 +341,65 @@ export class Pipeline {
     this.metrics.add(sensor, 'skipped', result.skipped);
   }
 
+  /**
+   * Enrichment, threat intel and triage per the sensor's enrichment config (on the parse workers);
+   * messages of sensors without one pass byte for byte. A message a fatal error stopped (a failing
+   * triage rule) goes to the error index only; a failing adapter is error-indexed and the message
+   * goes on without that adapter's fields, as in Metron.
+   */
   private async enrichBatch(records: ConsumerRecord[]): Promise<void> {
-    // Enrichment lands in its own issue; until then messages pass through byte for byte.
+    const sensors: string[] = new Array(records.length);
+    const toEnrich: number[] = [];
+    for (let i = 0; i < records.length; i++) {
+      const sensor = (records[i] as ConsumerRecord).headers[SENSOR_HEADER] ?? 'unknown';
+      sensors[i] = sensor;
+      if (await this.parsePool.enriches(sensor)) toEnrich.push(i);
+    }
+    // Output in input order: pass-through records as they are, enriched ones from the worker.
+    const outputs: Array<ProducerRecord | null> = records.map((r) => ({ value: r.value, headers: r.headers, timestamp: r.timestamp }));
+    const errors: Message[] = [];
+    const alerts = new Map<string, number>();
+    if (toEnrich.length > 0) {
+      const lengths = new Uint32Array(toEnrich.length);
+      let total = 0;
+      for (let k = 0; k < toEnrich.length; k++) total += lengths[k] = (records[toEnrich[k] as number] as ConsumerRecord).value.length;
+      const values = new Uint8Array(total);
+      let at = 0;
+      for (const i of toEnrich) {
+        const v = (records[i] as ConsumerRecord).value;
+        values.set(v, at);
+        at += v.length;
+      }
+      const result = await this.parsePool.enrich({ sensors: toEnrich.map((i) => sensors[i] as string), values, lengths });
+      for (const i of toEnrich) outputs[i] = null;
+      const buf = Buffer.from(result.messages.buffer, result.messages.byteOffset, result.messages.byteLength);
+      let pos = 0;
+      for (let k = 0; k < result.lengths.length; k++) {
+        const n = result.lengths[k] as number;
+        const i = toEnrich[result.inputs[k] as number] as number;
+        const rec = records[i] as ConsumerRecord;
+        outputs[i] = { value: buf.subarray(pos, pos + n), headers: rec.headers, timestamp: rec.timestamp };
+        pos += n;
+        if (result.alerts[k] === 1) alerts.set(sensors[i] as string, (alerts.get(sensors[i] as string) ?? 0) + 1);
+      }
+      const perRecord = new Map<number, number>();
+      for (const e of result.errors) {
+        const i = toEnrich[e.record] as number;
+        const rec = records[i] as ConsumerRecord;
+        const n = perRecord.get(i) ?? 0;
+        perRecord.set(i, n + 1);
+        const guid = recordGuid(this.opts.bus.topicEpoch(rec.topic), `${rec.topic}#error`, rec.partition, rec.offset, n);
+        errors.push(await this.buildError(sensors[i] as string, 'enrich', e.errorType, e.reason, rec.value, guid));
+        if (e.fatal) this.metrics.add(sensors[i] as string, 'enrich_errors');
+      }
+    }
+    const out = outputs.filter((o): o is ProducerRecord => o !== null);
+    if (out.length > 0) await this.producer.send(Topics.INDEXING, out);
+    await this.sendErrors(errors);
     const counts = new Map<string, number>();
-    const out: ProducerRecord[] = records.map((r) => {
-      const sensor = r.headers[SENSOR_HEADER] ?? 'unknown';
-      counts.set(sensor, (counts.get(sensor) ?? 0) + 1);
-      return { value: r.value, headers: r.headers, timestamp: r.timestamp };
-    });
-    await this.producer.send(Topics.INDEXING, out);
+    for (let i = 0; i < records.length; i++) if (outputs[i] !== null) counts.set(sensors[i] as string, (counts.get(sensors[i] as string) ?? 0) + 1);
     for (const [s, n] of counts) this.metrics.add(s, 'enriched', n);
+    for (const [s, n] of alerts) this.metrics.add(s, 'alerts', n);
   }
 
   /** The search-index settings of a sensor, from its Metron indexing config. */
