@@ -77,6 +77,9 @@ describe('createSensorParser', () => {
   it('empty and whitespace-only records are errors', () => {
     expect(run('').errors).toMatchObject([{ reason: 'empty record', errorType: 'PARSER_ERROR' }]);
     expect(run(' \t\r\n').errors).toMatchObject([{ reason: 'record holds only whitespace' }]);
+    expect(run('\u00a0\u2003\ufeff ').errors).toMatchObject([{ reason: 'record holds only whitespace' }]);
+    expect(run('\u00a0{"a": 1}').errors).toMatchObject([{ reason: expect.stringMatching(/^JSONMap parser: invalid JSON/) }]);
+    expect(run('\u00e9').errors).toMatchObject([{ reason: expect.stringMatching(/^JSONMap parser: invalid JSON/) }]);
   });
 
   it('a leading byte order mark is dropped', () => {

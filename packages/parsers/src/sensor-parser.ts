@@ -14,6 +14,7 @@ import { compileMessageFilter, type MessageFilter } from './filters/message-filt
 import { addPrefixed, joinMetadata, readEnvelope, readMetadataSettings, type MetadataSettings, type RawMessageConfig } from './raw-message-strategy.js';
 import { getParserDefinition } from './registry.js';
 import type { MessageParser, ParserDefinition } from './types.js';
+import { ShapeKeeper } from './util/fields.js';
 import { decodeUtf8Strict } from './utf8.js';
 
 /** The part of a Metron sensor parser config this package reads (the full schema lives in @metron/core). */
@@ -126,30 +127,26 @@ class SensorParserImpl implements SensorParser {
   /** DEFAULT strategy with readMetadata: the context's metadata is prefixed and joined. */
   private readonly readsTransportMetadata: boolean;
 
+  /** Keeps the messages of this sensor in V8's fast object layout (see ShapeKeeper). */
+  private readonly shapes = new ShapeKeeper();
+
   parse(raw: Buffer, ctx: RecordContext): SensorParseResult {
-    const messages: Message[] = [];
-    const errors: ParseError[] = [];
     // Metadata (prefixed keys) of this record; undefined unless the sensor reads metadata, so the
     // common path allocates nothing for it.
     let metadata: Record<string, unknown> | undefined;
-    const fail = (reason: string, errorType: ParseErrorType = 'PARSER_ERROR'): SensorParseResult => {
-      errors.push(metadata === undefined ? { reason: clip(reason), raw, errorType } : { reason: clip(reason), raw, errorType, metadata });
-      return { messages, errors };
-    };
-
     if (this.readsTransportMetadata && ctx.metadata !== undefined) metadata = addPrefixed({}, ctx.metadata, this.metadataSettings.keyPrefix);
-    if (raw.length > this.maxRecordBytes) return fail(`record is ${raw.length} bytes, over the limit of ${this.maxRecordBytes}`);
+    if (raw.length > this.maxRecordBytes) return failed(raw, metadata, `record is ${raw.length} bytes, over the limit of ${this.maxRecordBytes}`);
     const decoded = decodeUtf8Strict(raw);
-    if (!decoded.ok) return fail(`invalid UTF-8 at byte ${decoded.offset}`);
+    if (!decoded.ok) return failed(raw, metadata, `invalid UTF-8 at byte ${decoded.offset}`);
     let text = decoded.text;
-    if (!NON_WHITESPACE.test(text)) return fail(raw.length === 0 ? 'empty record' : 'record holds only whitespace');
+    if (!hasNonWhitespace(text)) return failed(raw, metadata, raw.length === 0 ? 'empty record' : 'record holds only whitespace');
     if (this.envelope) {
       const read = readEnvelope(text, this.metadataSettings, ctx.metadata);
       metadata = read.metadata;
-      if (!read.ok) return fail(read.reason);
+      if (!read.ok) return failed(raw, metadata, read.reason);
       text = read.text;
-      if (!NON_WHITESPACE.test(text)) {
-        return fail(`envelope field ${JSON.stringify(this.metadataSettings.messageField)} ${text === '' ? 'is empty' : 'holds only whitespace'}`);
+      if (!hasNonWhitespace(text)) {
+        return failed(raw, metadata, `envelope field ${JSON.stringify(this.metadataSettings.messageField)} ${text === '' ? 'is empty' : 'holds only whitespace'}`);
       }
     }
 
@@ -157,34 +154,53 @@ class SensorParserImpl implements SensorParser {
     let parsed: Message[];
     try {
       const outcome = this.parser.parse(text, { now });
-      if (!outcome.ok) return fail(`${this.definition.shortName} parser: ${outcome.reason}`);
-      if (outcome.messages.length === 0 && outcome.skip !== undefined) return { messages, errors, skipped: outcome.skip };
+      if (!outcome.ok) return failed(raw, metadata, `${this.definition.shortName} parser: ${outcome.reason}`);
+      if (outcome.messages.length === 0 && outcome.skip !== undefined) return { messages: [], errors: [], skipped: outcome.skip };
       parsed = outcome.messages;
     } catch (err) {
-      return fail(`${this.definition.shortName} parser failed: ${errorMessage(err)}`);
+      return failed(raw, metadata, `${this.definition.shortName} parser failed: ${errorMessage(err)}`);
     }
-    if (parsed.length === 0) return fail(`${this.definition.shortName} parser returned no message`);
+    if (parsed.length === 0) return failed(raw, metadata, `${this.definition.shortName} parser returned no message`);
 
+    const messages: Message[] = [];
+    const errors: ParseError[] = [];
+    const { transform, filter, validator } = this.steps;
+    // Metadata not merged into the message is still visible to Stellar transformations.
+    const transformMetadata = metadata !== undefined && !this.metadataSettings.mergeMetadata ? metadata : undefined;
     for (let i = 0; i < parsed.length; i++) {
       const message = parsed[i]!;
       try {
         if (metadata !== undefined) joinMetadata(message, metadata, this.metadataSettings);
         message[Fields.SENSOR_TYPE] = this.sensor;
-        const { transform, filter, validator } = this.steps;
-        // Metadata not merged into the message is still visible to Stellar transformations.
-        if (transform !== undefined) transform(message, now, metadata !== undefined && !this.metadataSettings.mergeMetadata ? metadata : undefined);
+        if (transform !== undefined) transform(message, now, transformMetadata);
         if (message[Fields.GUID] === undefined) message[Fields.GUID] = ctx.guid(i);
         if (message[Fields.ORIGINAL] === undefined) message[Fields.ORIGINAL] = text;
         if (filter !== undefined && !filter(message, now)) continue;
         const invalid = validate(message) ?? validator?.(message, now);
-        if (invalid === undefined) messages.push(message);
-        else errors.push(withMetadata({ reason: invalid, raw, errorType: 'PARSER_INVALID', message }, metadata));
+        if (invalid === undefined) {
+          this.shapes.observe(message);
+          messages.push(message);
+        } else {
+          errors.push(withMetadata({ reason: invalid, raw, errorType: 'PARSER_INVALID', message }, metadata));
+        }
       } catch (err) {
         errors.push(withMetadata({ reason: clip(`message ${i}: ${errorMessage(err)}`), raw, errorType: 'PARSER_ERROR', message }, metadata));
       }
     }
     return { messages, errors };
   }
+}
+
+/** The result of a record that failed as a whole: one PARSER_ERROR, no message. */
+function failed(raw: Buffer, metadata: Record<string, unknown> | undefined, reason: string): SensorParseResult {
+  const error: ParseError = metadata === undefined ? { reason: clip(reason), raw, errorType: 'PARSER_ERROR' } : { reason: clip(reason), raw, errorType: 'PARSER_ERROR', metadata };
+  return { messages: [], errors: [error] };
+}
+
+/** /\S/.test(text), answered without the regex when the text starts with printable ASCII (a record nearly always does). */
+function hasNonWhitespace(text: string): boolean {
+  const first = text.charCodeAt(0);
+  return (first > 0x20 && first < 0x7f) || NON_WHITESPACE.test(text);
 }
 
 /**

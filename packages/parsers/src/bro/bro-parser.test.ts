@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@metron/core';
 import { createSensorParser } from '../sensor-parser.js';
 import { BroParser } from './bro-parser.js';
 
@@ -94,5 +95,68 @@ describe('Bro parser', () => {
 
   it('prints a null field as "null" (Metron fails the record)', () => {
     expect(messageOf('{"x": {"ts":1,"a":null}}')['original_string']).toContain(' a:null');
+  });
+
+  it('the fast path (JSON.parse, integral doubles found in the text, numbers printed as written) equals the Java-faithful reader on random records (seeded)', () => {
+    const rnd = seededRandom(4242);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
+    const keys = ['uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'source_ip', 'dest_port', 'duration', 'TTLs', 'answers', 'tx_hosts', 'rx_hosts', 'x', 'e1', '7', '12', 'a b', 'type', '__proto__', 'timestamp', 'protocol', 'k\\"q', 'é'];
+    const numbers = ['0', '-0', '7', '80', '-42', '3600', '3600.0', '-0.0', '1e3', '1.5E2', '2.5e-3', '15e-1', '0.5', '1.50', '1.000001', '0.0000001', '123.1', '-3.25', '1440447880.931272', '1440447880.5',
+      '8589934591.999999', '8589934592.5', '123456789012345678.5', '9007199254740993', '12345678901234567890', '5.9999999999999999'];
+    const strings = ['"a"', '"10.0.0.1"', '"3600.0"', '"x:1.0,y"', '"a\\"b"', '"\\\\"', '"\\u0041"', '"a\\/b"', '"2001:db8:8e28::1"', '""', '"é😀"', '"}}"'];
+    const value = (depth: number): string => {
+      const r = rnd();
+      if (r < 0.45) return pick(numbers);
+      if (r < 0.75) return pick(strings);
+      if (r < 0.85 || depth > 1) return pick(['true', 'false', 'null']);
+      const items = Array.from({ length: Math.floor(rnd() * 3) }, () => value(depth + 1));
+      return r < 0.95 ? `[${items.join(',')}]` : `{${items.map((item, i) => `"n${i}":${item}`).join(',')}}`;
+    };
+    const record = (): string => {
+      const ws = rnd() < 0.2 ? ' ' : '';
+      const members = [`"ts":${pick(['1440447880.931272', '1440447880', '1440447880.0', '"1440447880.5"', '1.5e9'])}`];
+      for (let n = Math.floor(rnd() * 8); n > 0; n--) members.push(`${JSON.stringify(pick(keys)).replace('\\\\', '\\')}${ws}:${ws}${value(0)}`);
+      if (rnd() < 0.1) members.push(members[1 + Math.floor(rnd() * (members.length - 1))] ?? '"x":1'); // a duplicate
+      const payload = `{${ws}${members.sort(() => rnd() - 0.5).join(`,${ws}`)}${ws}}`;
+      const r = rnd();
+      if (r < 0.7) return `{${JSON.stringify(pick(['conn', 'dns', 'http', 'ssl']))}:${ws}${payload}}`;
+      if (r < 0.8) return `{"ht-tp":${payload}}`;
+      if (r < 0.9) return `{"type":"dns",${payload.slice(1)}`;
+      return `{"conn":${payload},"dns":{"x":1.0}}`;
+    };
+    const fast = new BroParser();
+    const reference = new BroParser({ javaReaderOnly: true });
+    const shape = (outcome: ReturnType<BroParser['parse']>) =>
+      outcome.ok ? outcome.messages.map((m) => JSON.stringify(Object.entries(m), (_k, v: unknown) => (Object.is(v, -0) ? '-0' : v))) : 'failed';
+    let messages = 0;
+    for (let i = 0; i < 6000; i++) {
+      const text = record();
+      const expected = shape(reference.parse(text));
+      expect(shape(fast.parse(text)), text).toEqual(expected);
+      if (expected !== 'failed') messages++;
+    }
+    expect(messages).toBeGreaterThan(3000);
+  });
+
+  it('prints numbers as Metron does whether they are taken from the text or printed from their value', () => {
+    const m = messageOf('{"conn":{"ts":1440447880.9,"a":-0,"b":1.50,"c":0.0000001,"d":8589934592.5,"e":9007199254740993,"f":2.5e-3,"g":15e-1,"h":123.000001,"i":-7,"j":[1.0,2]}}');
+    const original = m['original_string'] as string;
+    for (const part of ['ts:1440447880.9', 'a:0', 'b:1.5', 'c:0.0', 'd:8589934592.5', 'e:9007199254740992', 'f:0.0025', 'g:1.5', 'h:123.000001', 'i:-7', 'j:[1.0,2]']) {
+      expect(original).toContain(` ${part}`);
+    }
+    expect(m['bro_timestamp']).toBe('1440447880.9');
+  });
+
+  it('keeps one plan per key set and still reads records whose key sets keep changing', () => {
+    const local = new BroParser();
+    for (let i = 0; i < 300; i++) {
+      const record = `{"conn":{"ts":1.5,"k${i}":${i},"id.orig_h":"10.0.0.${i % 250}"}}`;
+      const outcome = local.parse(record);
+      expect(outcome.ok && outcome.messages[0]).toMatchObject({ [`k${i}`]: i, ip_src_addr: `10.0.0.${i % 250}`, timestamp: 1500, original_string: expect.stringContaining(` k${i}:${i}`) });
+    }
+    // a type seen with several key sets, alternating
+    for (let i = 0; i < 50; i++) {
+      expect(local.parse(i % 2 ? '{"dns":{"ts":2,"q":"a"}}' : '{"dns":{"ts":2,"q":"a","n":3}}')).toMatchObject({ ok: true, messages: [i % 2 ? { q: 'a' } : { q: 'a', n: 3 }] });
+    }
   });
 });

@@ -13,14 +13,19 @@
  *   `dest_port`|`id.resp_p` → ip_dst_port; `protocol` = the log type.
  * Beyond Metron: a `ts` given as a numeric string or ISO 8601 text (Zeek's JSON::TS_ISO8601) is
  * read instead of failing the record, and a null field prints as `null` instead of failing it.
+ *
+ * Speed (about 5 µs a record, bench/parsers.js): JSON.parse reads the record; one pass over the
+ * text then finds out whether it holds an integral double (3600.0, which JSON.parse cannot tell
+ * from 3600; such a record is read again by the Java-faithful reader) and where each number is
+ * written, so that original_string prints most numbers as the text writes them. What a key set
+ * decides (HashMap order, renames, copy list) is worked out once per key set (KeySetPlan).
  */
 import type { Message } from '@metron/core';
 import type { MessageParser, ParseOutcome } from '../types.js';
 import { isJsonObject, setField } from '../util/fields.js';
 import { javaDecimalFormat6, javaHashMapOrder, JavaDouble, javaValueToString, unwrapJavaValues } from '../util/java-compat.js';
-import { mayHoldIntegralDouble, parseJsonKeepingDoubles } from '../util/json-java-reader.js';
+import { holdsIntegralDouble, mayHoldIntegralDouble, parseJsonKeepingDoubles, scanJsonNumbers } from '../util/json-java-reader.js';
 
-const UNCLEAN_KEY = /[^._a-zA-Z0-9]/;
 const UNCLEAN_KEY_RUNS = /[^._a-zA-Z0-9]+/g;
 
 /** Renamed fields: the first source key present wins (Metron's replaceKey). */
@@ -29,80 +34,304 @@ const DST_ADDR_KEYS = ['dest_ip', 'id.resp_h'] as const;
 const SRC_PORT_KEYS = ['source_port', 'id.orig_p'] as const;
 const DST_PORT_KEYS = ['dest_port', 'id.resp_p'] as const;
 
+/**
+ * What a record's key set decides, worked out once per key set: a sensor's records of one log type
+ * repeat a handful of key sets, and the HashMap order, the renames and the copy list cost more than
+ * the rest of the record when computed every time.
+ */
+interface KeySetPlan {
+  /** The payload's keys in object order: the identity of the plan. */
+  readonly keys: readonly string[];
+  /** `<TYPE> |`, the head of original_string. */
+  readonly head: string;
+  /** Where each key of Java HashMap order (original_string's order) is in `keys`, and ` key:` for each. */
+  readonly hashIndex: readonly number[];
+  readonly labels: readonly string[];
+  /** Keys copied into the message as they are, in object order, and where each is in `keys`. */
+  readonly copied: readonly string[];
+  readonly copiedIndex: readonly number[];
+  /** A key `__proto__` needs setField to become a field. */
+  readonly copiesProto: boolean;
+  /** Where the renamed fields are in `keys` (-1: absent). */
+  readonly srcAddrAt: number;
+  readonly dstAddrAt: number;
+  readonly srcPortAt: number;
+  readonly dstPortAt: number;
+  /** tx_hosts / rx_hosts, consumed only when no address field was found. */
+  readonly txKey: string | undefined;
+  readonly rxKey: string | undefined;
+  readonly hasTs: boolean;
+  /** Where `ts` is in hashOrder (-1 without one). */
+  readonly tsIndex: number;
+  /** No key is an array index, so `keys` is in the order the text lists them (duplicates aside). */
+  readonly textOrder: boolean;
+}
+
+/** What `read` answers when JSON.parse lost a distinction the record needs. */
+const HOLDS_DOUBLES = Symbol('holds integral doubles');
+
+function invalidJson(err: unknown): ParseOutcome {
+  return { ok: false, reason: `invalid JSON: ${(err as Error).message}` };
+}
+
+/** Plans per log type; bounded, so records with ever-new key sets cost no more memory than this. */
+const PLANS_PER_TYPE = 64;
+const PLANS_LIMIT = 4096;
+
+export interface BroParserOptions {
+  /**
+   * Read every record with the Java-faithful reader instead of JSON.parse: the slow reference the
+   * fast path is tested against (same output).
+   */
+  javaReaderOnly?: boolean;
+}
+
 export class BroParser implements MessageParser {
+  private readonly plans = new Map<string, KeySetPlan[]>();
+  private planCount = 0;
+  private readonly javaReaderOnly: boolean;
+
+  constructor(options: BroParserOptions = {}) {
+    this.javaReaderOnly = options.javaReaderOnly === true;
+  }
+
   parse(text: string): ParseOutcome {
-    // JSON.parse is the fast path; the Java-faithful reader only when a number like 3600.0 may occur.
-    const keepDoubles = mayHoldIntegralDouble(text);
+    if (this.javaReaderOnly) return this.parseKeepingDoubles(text);
+    // JSON.parse is the fast path. The Java-faithful reader re-reads only a record that holds a
+    // number like 3600.0 (decided exactly once JSON.parse has accepted the text), or, for a record
+    // JSON.parse refuses, gives its reason where the record may hold one (as it always did).
     let root: unknown;
     try {
-      root = keepDoubles ? parseJsonKeepingDoubles(text) : JSON.parse(text);
+      root = JSON.parse(text);
     } catch (err) {
-      return { ok: false, reason: `invalid JSON: ${(err as Error).message}` };
+      return mayHoldIntegralDouble(text) ? this.parseKeepingDoubles(text) : invalidJson(err);
     }
+    const outcome = this.read(text, root, false);
+    return outcome === HOLDS_DOUBLES ? this.parseKeepingDoubles(text) : outcome;
+  }
+
+  private parseKeepingDoubles(text: string): ParseOutcome {
+    let root: unknown;
+    try {
+      root = parseJsonKeepingDoubles(text);
+    } catch (err) {
+      return invalidJson(err);
+    }
+    return this.read(text, root, true) as ParseOutcome;
+  }
+
+  /**
+   * The record's message from `root`, the text read by JSON.parse (keepDoubles false; HOLDS_DOUBLES
+   * when the text holds an integral double, which JSON.parse has lost) or by the Java-faithful reader.
+   */
+  private read(text: string, root: unknown, keepDoubles: boolean): ParseOutcome | typeof HOLDS_DOUBLES {
     if (!isJsonObject(root)) return { ok: false, reason: 'Bro record is not a JSON object' };
     const cleaned = cleanTopLevel(root);
-    const topKeys = Object.keys(cleaned);
-    if (topKeys.length === 0) return { ok: false, reason: 'Bro record is an empty object' };
 
     let logType: string;
     let payload: Record<string, unknown>;
+    let topKeyCount = 0;
     if (Object.hasOwn(cleaned, 'type')) {
       const type = cleaned['type'];
       if (type === null || type === undefined) return { ok: false, reason: 'Bro record has a null "type"' };
+      // A numeric type names the log as Java prints it (3600.0): decide on doubles first.
+      if (!keepDoubles && typeof type !== 'string' && holdsIntegralDouble(text)) return HOLDS_DOUBLES;
       logType = javaValueToString(type);
       payload = cleaned;
     } else {
-      logType = javaHashMapOrder(topKeys)[0]!;
+      // One key, the common case, without listing the keys.
+      let firstKey = '';
+      for (const key in cleaned) if (topKeyCount++ === 0) firstKey = key;
+      if (topKeyCount === 1 && Object.hasOwn(cleaned, firstKey)) {
+        logType = firstKey;
+      } else {
+        const topKeys = Object.keys(cleaned);
+        topKeyCount = topKeys.length;
+        if (topKeyCount === 0) return { ok: false, reason: 'Bro record is an empty object' };
+        logType = topKeyCount === 1 ? topKeys[0]! : javaHashMapOrder(topKeys)[0]!;
+      }
       const inner = cleaned[logType];
       if (!isJsonObject(inner)) return { ok: false, reason: `Bro record's ${JSON.stringify(logType)} is not a JSON object` };
       payload = inner;
     }
+    const plan = this.planFor(logType, payload);
+    // The values in the payload's key order (plan.keys): one call, where a lookup per key by name costs more.
+    const values = Object.values(payload);
+    // Where the payload's members are in the text, when the text lists exactly the plan's keys in
+    // its order: root not cleaned, no array-index key (V8 lists those first), and as many members as
+    // keys (no duplicate). Numbers are then printed from the text (see numberAsWritten).
+    const memberDepth = cleaned !== root || !plan.textOrder ? -1 : payload === root ? 1 : topKeyCount === 1 ? 2 : -1;
+    let numbersFromText = false;
+    if (!keepDoubles) {
+      const members = scanJsonNumbers(text, memberDepth, NUMBER_SPANS);
+      if (members < 0) return HOLDS_DOUBLES;
+      numbersFromText = memberDepth > 0 && members === values.length;
+    }
 
-    const payloadKeys = Object.keys(payload);
-    let original = `${logType.toUpperCase()} |`;
-    for (const key of javaHashMapOrder(payloadKeys)) original += ` ${key}:${javaValueToString(payload[key])}`;
+    let original = plan.head;
+    const { hashIndex, labels, tsIndex } = plan;
+    // ts as original_string prints it: bro_timestamp is the same text when ts is a Double.
+    let tsPrinted = '';
+    for (let i = 0; i < hashIndex.length; i++) {
+      const at = hashIndex[i]!;
+      const value = values[at];
+      const printed = numbersFromText && typeof value === 'number' ? numberAsWritten(text, NUMBER_SPANS[2 * at]!, NUMBER_SPANS[2 * at + 1]!, value) : javaValueToString(value);
+      if (i === tsIndex) tsPrinted = printed;
+      original += labels[i]! + printed;
+    }
 
     const message: Record<string, unknown> = {};
-    const srcAddrKey = firstPresent(payload, SRC_ADDR_KEYS);
-    const dstAddrKey = firstPresent(payload, DST_ADDR_KEYS);
-    const srcPortKey = firstPresent(payload, SRC_PORT_KEYS);
-    const dstPortKey = firstPresent(payload, DST_PORT_KEYS);
-    // Metron removes tx_hosts / rx_hosts only when no address field was found.
-    const txKey = srcAddrKey === undefined && Object.hasOwn(payload, 'tx_hosts') ? 'tx_hosts' : undefined;
-    const rxKey = dstAddrKey === undefined && Object.hasOwn(payload, 'rx_hosts') ? 'rx_hosts' : undefined;
-    const hasTs = Object.hasOwn(payload, 'ts');
-    for (const key of payloadKeys) {
-      if (key === srcAddrKey || key === dstAddrKey || key === srcPortKey || key === dstPortKey || key === txKey || key === rxKey) continue;
-      if (hasTs && key === 'ts') continue;
-      const value = payload[key];
-      setField(message, key, keepDoubles ? unwrapJavaValues(value) : value);
+    const { copied, copiedIndex } = plan;
+    if (keepDoubles || plan.copiesProto) {
+      for (let i = 0; i < copied.length; i++) {
+        const value = values[copiedIndex[i]!];
+        setField(message, copied[i]!, keepDoubles ? unwrapJavaValues(value) : value);
+      }
+    } else {
+      for (let i = 0; i < copied.length; i++) message[copied[i]!] = values[copiedIndex[i]!];
     }
     message['original_string'] = original;
-
-    const ts = hasTs ? payload['ts'] : payload['timestamp'];
-    if (ts !== undefined) {
+    const ts = plan.hasTs ? payload['ts'] : payload['timestamp'];
+    if (typeof ts === 'number' && Number.isFinite(ts) && !Number.isInteger(ts) && plan.hasTs) {
+      message['timestamp'] = Math.trunc(ts * 1000);
+      message['bro_timestamp'] = tsPrinted;
+    } else if (ts !== undefined) {
       const converted = convertTimestamp(ts);
       if (converted === undefined) return { ok: false, reason: `Bro ts ${JSON.stringify(unwrapJavaValues(ts))} is not epoch seconds` };
       message['timestamp'] = converted.millis;
       message['bro_timestamp'] = converted.formatted;
     }
-
-    if (srcAddrKey !== undefined) message['ip_src_addr'] = unwrapJavaValues(payload[srcAddrKey]);
-    else if (txKey !== undefined) setFirstHost(message, 'ip_src_addr', payload[txKey]);
-    if (dstAddrKey !== undefined) message['ip_dst_addr'] = unwrapJavaValues(payload[dstAddrKey]);
-    else if (rxKey !== undefined) setFirstHost(message, 'ip_dst_addr', payload[rxKey]);
-    if (srcPortKey !== undefined) message['ip_src_port'] = unwrapJavaValues(payload[srcPortKey]);
-    if (dstPortKey !== undefined) message['ip_dst_port'] = unwrapJavaValues(payload[dstPortKey]);
+    const { srcAddrAt, dstAddrAt, srcPortAt, dstPortAt } = plan;
+    if (srcAddrAt >= 0) message['ip_src_addr'] = keepDoubles ? unwrapJavaValues(values[srcAddrAt]) : values[srcAddrAt];
+    else if (plan.txKey !== undefined) setFirstHost(message, 'ip_src_addr', payload[plan.txKey]);
+    if (dstAddrAt >= 0) message['ip_dst_addr'] = keepDoubles ? unwrapJavaValues(values[dstAddrAt]) : values[dstAddrAt];
+    else if (plan.rxKey !== undefined) setFirstHost(message, 'ip_dst_addr', payload[plan.rxKey]);
+    if (srcPortAt >= 0) message['ip_src_port'] = keepDoubles ? unwrapJavaValues(values[srcPortAt]) : values[srcPortAt];
+    if (dstPortAt >= 0) message['ip_dst_port'] = keepDoubles ? unwrapJavaValues(values[dstPortAt]) : values[dstPortAt];
     message['protocol'] = logType;
     return { ok: true, messages: [message as Message] };
   }
+
+  /** The plan of `payload`'s key set, made on first sight. */
+  private planFor(logType: string, payload: Record<string, unknown>): KeySetPlan {
+    let plans = this.plans.get(logType);
+    if (plans !== undefined) {
+      for (let i = 0; i < plans.length; i++) {
+        const plan = plans[i]!;
+        if (hasKeys(payload, plan.keys)) {
+          // Move towards the front: the common key sets of a type are then found first.
+          if (i > 0) {
+            plans[i] = plans[i - 1]!;
+            plans[i - 1] = plan;
+          }
+          return plan;
+        }
+      }
+    }
+    const plan = makePlan(logType, Object.keys(payload));
+    if (this.planCount >= PLANS_LIMIT) {
+      this.plans.clear();
+      this.planCount = 0;
+      plans = undefined;
+    }
+    if (plans === undefined) this.plans.set(logType, (plans = []));
+    if (plans.length >= PLANS_PER_TYPE) {
+      plans.pop();
+      this.planCount--;
+    }
+    plans.push(plan);
+    this.planCount++;
+    return plan;
+  }
+}
+
+/** Whether `object`'s own keys are `keys`, in that order (for-in lists own keys only here: JSON objects). */
+function hasKeys(object: Record<string, unknown>, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const key in object) if (keys[i++] !== key) return false;
+  return i === keys.length;
+}
+
+function makePlan(logType: string, keys: string[]): KeySetPlan {
+  const has = (key: string): boolean => keys.includes(key);
+  const firstPresent = (candidates: readonly string[]): string | undefined => candidates.find(has);
+  const srcAddrKey = firstPresent(SRC_ADDR_KEYS);
+  const dstAddrKey = firstPresent(DST_ADDR_KEYS);
+  const srcPortKey = firstPresent(SRC_PORT_KEYS);
+  const dstPortKey = firstPresent(DST_PORT_KEYS);
+  // Metron removes tx_hosts / rx_hosts only when no address field was found.
+  const txKey = srcAddrKey === undefined && has('tx_hosts') ? 'tx_hosts' : undefined;
+  const rxKey = dstAddrKey === undefined && has('rx_hosts') ? 'rx_hosts' : undefined;
+  const hasTs = has('ts');
+  const renamed = new Set([srcAddrKey, dstAddrKey, srcPortKey, dstPortKey, txKey, rxKey, hasTs ? 'ts' : undefined]);
+  const copied = keys.filter((key) => !renamed.has(key));
+  const hashOrder = javaHashMapOrder(keys);
+  return {
+    keys,
+    head: `${logType.toUpperCase()} |`,
+    hashIndex: hashOrder.map((key) => keys.indexOf(key)),
+    labels: hashOrder.map((key) => ` ${key}:`),
+    copied,
+    copiedIndex: copied.map((key) => keys.indexOf(key)),
+    copiesProto: copied.includes('__proto__'),
+    srcAddrAt: srcAddrKey === undefined ? -1 : keys.indexOf(srcAddrKey),
+    dstAddrAt: dstAddrKey === undefined ? -1 : keys.indexOf(dstAddrKey),
+    srcPortAt: srcPortKey === undefined ? -1 : keys.indexOf(srcPortKey),
+    dstPortAt: dstPortKey === undefined ? -1 : keys.indexOf(dstPortKey),
+    txKey,
+    rxKey,
+    hasTs,
+    tsIndex: hashOrder.indexOf('ts'),
+    textOrder: !keys.some(isArrayIndex),
+  };
+}
+
+/** Scratch for scanJsonNumbers: where each payload member's number is written (one record at a time). */
+const NUMBER_SPANS: number[] = [];
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+
+/** A key V8 keeps as an element, listed before the others whatever its place in the text. */
+function isArrayIndex(key: string): boolean {
+  return ARRAY_INDEX.test(key) && Number(key) < 2 ** 32 - 1;
+}
+
+/** Below 2^33 a double's ulp is under 10^-6 (see numberAsWritten). */
+const DECIMAL_TEXT_LIMIT = 2 ** 33;
+
+/**
+ * How Metron prints `value`, the number written in text[start, end), taken from the text where it
+ * reads the same, which spares the number-to-string conversion:
+ * - an integer (a Long: the record holds no integral double) is written in its canonical digits,
+ *   except `-0` and beyond 2^53, where Java prints what the double holds;
+ * - a fraction of 1 to 6 digits not ending in 0, without exponent, below 2^33, is the double's
+ *   shortest form (no other decimal of at most 6 fraction digits reads back as the same double, the
+ *   ulp being under 10^-6), so DecimalFormat("0.0#####") prints those digits.
+ * Anything else, or no span (start -1), is printed from the value.
+ */
+function numberAsWritten(text: string, start: number, end: number, value: number): string {
+  if (start < 0) return javaValueToString(value);
+  let p = start;
+  let c = text.charCodeAt(p);
+  if (c === 0x2d /* - */) c = text.charCodeAt(++p);
+  while (c >= 0x30 && c <= 0x39 && p < end) c = text.charCodeAt(++p);
+  if (p === end) {
+    // an integer
+    if (value === 0 || !(value <= Number.MAX_SAFE_INTEGER && value >= Number.MIN_SAFE_INTEGER)) return javaValueToString(value);
+    return text.slice(start, end);
+  }
+  // a fraction of 1 to 6 digits up to the end (no exponent), the last not 0
+  if (c !== 0x2e /* . */ || end - p > 7 || !(value < DECIMAL_TEXT_LIMIT && value > -DECIMAL_TEXT_LIMIT)) return javaValueToString(value);
+  for (c = text.charCodeAt(++p); c >= 0x30 && c <= 0x39 && p < end; c = text.charCodeAt(++p));
+  if (p !== end || text.charCodeAt(end - 1) === 0x30) return javaValueToString(value);
+  return text.slice(start, end);
 }
 
 /** JSONCleaner: strips characters other than `._a-zA-Z0-9` from top-level keys (later duplicates win). */
 function cleanTopLevel(root: Record<string, unknown>): Record<string, unknown> {
   let needed = false;
   for (const key in root) {
-    if (UNCLEAN_KEY.test(key)) {
+    if (!isCleanKey(key)) {
       needed = true;
       break;
     }
@@ -114,9 +343,14 @@ function cleanTopLevel(root: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function firstPresent(payload: Record<string, unknown>, keys: readonly string[]): string | undefined {
-  for (const key of keys) if (Object.hasOwn(payload, key)) return key;
-  return undefined;
+/** Whether `key` is made of `[._a-zA-Z0-9]` only (a loop: a regex call costs more for such short keys). */
+function isCleanKey(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    // 0-9, A-Z, a-z, '.', '_'
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2e || c === 0x5f)) return false;
+  }
+  return true;
 }
 
 function setFirstHost(message: Record<string, unknown>, field: string, hosts: unknown): void {

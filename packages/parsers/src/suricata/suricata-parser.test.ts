@@ -150,4 +150,26 @@ describe('Suricata EVE parser', () => {
     expect(result.errors).toEqual([]);
     expect(result.messages[0]).toMatchObject({ 'source.type': 'suricata', guid: testGuid(3)(0), flow_id: '1484385536290553856', 'alert.signature_id': 2024897 });
   });
+
+  it('unfolds objects whose keys change order and set from record to record under one prefix', () => {
+    const local = new SuricataParser();
+    const read = (text: string) => {
+      const outcome = local.parse(text);
+      if (!outcome.ok) throw new Error(outcome.reason);
+      return outcome.messages[0]!;
+    };
+    const t = '"timestamp":"2024-03-12T09:14:22Z"';
+    expect(read(`{${t},"x":{"a":1,"b":2,"n":{"c":3}}}`)).toMatchObject({ 'x.a': 1, 'x.b': 2, 'x.n.c': 3 });
+    const swapped = read(`{${t},"x":{"b":4,"a":5,"n":{"d":6,"c":7}}}`);
+    expect(Object.keys(swapped)).toEqual(['x.b', 'x.a', 'x.n.d', 'x.n.c', 'timestamp', 'original_string']);
+    expect(swapped).toMatchObject({ 'x.b': 4, 'x.a': 5, 'x.n.d': 6, 'x.n.c': 7 });
+    expect(read(`{${t},"x":{"z":8}}`)).toMatchObject({ 'x.z': 8 });
+    expect(read(`{${t},"x":{"a":9}}`)).not.toHaveProperty('x.z');
+    // proto in lower case, whatever its case, every time
+    for (const [proto, lower] of [['TCP', 'tcp'], ['Udp', 'udp'], ['TCP', 'tcp'], ['IPv6-ICMP', 'ipv6-icmp']]) expect(read(`{${t},"proto":"${proto}"}`)['protocol']).toBe(lower);
+    // a __proto__ field stays a field
+    const m = read(`{${t},"__proto__":{"a":1},"p":{"__proto__":2}}`);
+    expect(Object.getPrototypeOf(m)).toBe(Object.prototype);
+    expect(m).toMatchObject({ '__proto__.a': 1, 'p.__proto__': 2 });
+  });
 });

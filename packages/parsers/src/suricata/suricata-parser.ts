@@ -13,8 +13,9 @@
 import type { Message } from '@metron/core';
 import type { MessageParser, ParseOutcome } from '../types.js';
 import { isJsonObject, setField } from '../util/fields.js';
+import { safeIntegerToString } from '../util/java-compat.js';
 import { isoToMillis } from '../zeek/iso-timestamp.js';
-import { dottedKey } from './dotted-keys.js';
+import { dottedKeysUnder } from './dotted-keys.js';
 
 export class SuricataParser implements MessageParser {
   parse(text: string): ParseOutcome {
@@ -47,11 +48,20 @@ export class SuricataParser implements MessageParser {
           message['ip_dst_port'] = value;
           continue;
         case 'proto':
-          message['protocol'] = typeof value === 'string' ? value.toLowerCase() : value;
+          message['protocol'] = typeof value === 'string' ? lowerCase(value) : value;
           continue;
       }
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) unfold(key, value as Record<string, unknown>, message, text);
-      else setField(message, key, typeof value === 'number' && isFlowIdKey(key) ? exactInteger(text, key, value) : value);
+      if (typeof value === 'object') {
+        if (value !== null && !Array.isArray(value)) {
+          unfold(key, value as Record<string, unknown>, message, text);
+          continue;
+        }
+      } else if (typeof value === 'number' && isFlowIdKey(key)) {
+        message[key] = exactInteger(text, key, value);
+        continue;
+      }
+      if (key === '__proto__') setField(message, key, value);
+      else message[key] = value;
     }
 
     if (time === undefined) return { ok: false, reason: 'EVE record has no timestamp' };
@@ -64,13 +74,38 @@ export class SuricataParser implements MessageParser {
   }
 }
 
+/** Nested objects' fields as top-level fields with dotted keys (never `__proto__`: they hold a dot). */
 function unfold(prefix: string, object: Record<string, unknown>, into: Record<string, unknown>, text: string): void {
+  const under = dottedKeysUnder(prefix);
+  let position = 0;
   for (const key in object) {
     const value = object[key];
-    const dotted = dottedKey(prefix, key);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) unfold(dotted, value as Record<string, unknown>, into, text);
-    else setField(into, dotted, typeof value === 'number' && isFlowIdKey(key) ? exactInteger(text, key, value) : value);
+    const dotted = under.at(position++, key);
+    if (typeof value === 'object') {
+      if (value !== null && !Array.isArray(value)) {
+        unfold(dotted, value as Record<string, unknown>, into, text);
+        continue;
+      }
+    } else if (typeof value === 'number' && isFlowIdKey(key)) {
+      into[dotted] = exactInteger(text, key, value);
+      continue;
+    }
+    into[dotted] = value;
   }
+}
+
+/** The protocols of a sensor are a handful: their lower case is looked up, not made, per record. */
+const LOWER_CASE_LIMIT = 64;
+const lowerCases = new Map<string, string>();
+
+function lowerCase(value: string): string {
+  let lower = lowerCases.get(value);
+  if (lower === undefined) {
+    lower = value.toLowerCase();
+    if (lowerCases.size >= LOWER_CASE_LIMIT) lowerCases.clear();
+    lowerCases.set(value, lower);
+  }
+  return lower;
 }
 
 function isFlowIdKey(key: string): boolean {
@@ -83,7 +118,7 @@ function isFlowIdKey(key: string): boolean {
  * which keeps the common path free of scanning).
  */
 function exactInteger(text: string, key: string, value: number): string {
-  if (Number.isSafeInteger(value)) return String(value);
+  if (Number.isSafeInteger(value)) return safeIntegerToString(value);
   const quoted = `"${key}"`;
   for (let at = text.indexOf(quoted); at >= 0; at = text.indexOf(quoted, at + quoted.length)) {
     let pos = at + quoted.length;

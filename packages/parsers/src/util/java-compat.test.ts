@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@metron/core';
 import { readFileSync } from 'node:fs';
 import {
   javaDecimalFormat6,
@@ -9,6 +10,8 @@ import {
   javaValueToString,
   jsonSimpleEscape,
   jsonSimpleToString,
+  microsDecimal,
+  safeIntegerToString,
   unwrapJavaValues,
 } from './java-compat.js';
 
@@ -66,5 +69,42 @@ describe('Java compatibility (vectors generated with OpenJDK 17)', () => {
     const plain = { a: [1, 2], b: { c: 'x' } };
     expect(unwrapJavaValues(plain)).toBe(plain);
     expect(unwrapJavaValues({ a: [new JavaDouble(1)], b: plain })).toEqual({ a: [1], b: plain });
+  });
+
+  it('prints up to 6 fraction digits without the shortest-digits search only where String() prints the same (seeded)', () => {
+    const rnd = seededRandom(7);
+    let fast = 0;
+    for (let i = 0; i < 40_000; i++) {
+      // epoch seconds and durations with 0 to 8 decimals, and arbitrary doubles
+      const decimals = Math.floor(rnd() * 9);
+      const magnitude = [1, 1e3, 1e6, 2e9, 8.5e9, 1e12][i % 6]!;
+      const x = i % 5 === 4 ? rnd() * magnitude : Math.round(rnd() * magnitude * 10 ** decimals) / 10 ** decimals;
+      const printed = microsDecimal(x);
+      const string = String(x);
+      if (printed !== undefined) {
+        fast++;
+        expect(printed, string).toBe(string);
+      } else if (x < 2 ** 33 && !Number.isInteger(x)) {
+        // not taken: String() has more than 6 fraction digits (or x·10^6 rounded to a neighbour)
+        expect(/^\d+\.\d{1,6}$/.test(string) && Math.round(x * 1e6) / 1e6 === x, string).toBe(false);
+      }
+      expect(javaDecimalFormat6(x)).toBe(javaDecimalFormat6(-x).slice(1));
+    }
+    expect(fast).toBeGreaterThan(15_000);
+    for (const x of [0.5, 1.000001, 0.000001, 1718452809.612345, 8589934591.999999, 123.1]) expect(microsDecimal(x)).toBe(String(x));
+    for (const x of [0, 1, 0.0000001, 2 ** 33 + 0.5, 1.0000001, Number.NaN]) expect(microsDecimal(x)).toBeUndefined();
+  });
+
+  it('prints safe integers as String() does', () => {
+    const rnd = seededRandom(11);
+    for (let i = 0; i < 20_000; i++) {
+      const x = Math.floor((rnd() - 0.5) * 2 * [10, 2 ** 31, 1e12, Number.MAX_SAFE_INTEGER][i % 4]!);
+      expect(safeIntegerToString(x)).toBe(String(x));
+    }
+    for (const x of [0, -0, 999_999_999, 1_000_000_000, -1_000_000_000, 1_000_000_007, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 2 ** 31, -(2 ** 31) - 1]) {
+      expect(safeIntegerToString(x)).toBe(String(x));
+    }
+    expect(jsonSimpleToString([])).toBe('[]');
+    expect(jsonSimpleToString([[], [1]])).toBe('[[],[1]]');
   });
 });

@@ -122,7 +122,25 @@ export function javaDoubleToString(x: number): string {
 
 /** Java `Long.toString` for an integral number (beyond 2^53 the JS value is already rounded). */
 export function javaLongToString(x: number): string {
-  return Number.isSafeInteger(x) ? String(x) : BigInt(x).toString();
+  return Number.isSafeInteger(x) ? safeIntegerToString(x) : BigInt(x).toString();
+}
+
+const NINE_DIGITS = 1e9;
+const ZERO_PADS = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '00000000'];
+
+/**
+ * String(x) for a safe integer. Past 32 bits V8 prints an integer with its general double printer,
+ * several times slower than printing two halves of at most 9 digits (64-bit ids such as Suricata's
+ * flow_id are printed once per record).
+ */
+export function safeIntegerToString(x: number): string {
+  if ((x | 0) === x) return String(x);
+  const negative = x < 0;
+  const abs = negative ? -x : x;
+  const high = Math.floor(abs / NINE_DIGITS);
+  const low = String(abs - high * NINE_DIGITS);
+  const digits = high === 0 ? low : `${high}${ZERO_PADS[9 - low.length]!}${low}`;
+  return negative ? `-${digits}` : digits;
 }
 
 /** The shortest round-trip digits of |x| in positional notation, e.g. "1402307733.473", "3600.0", "0.000517". */
@@ -135,6 +153,34 @@ function plainDecimal(x: number): string {
   return `0.${'0'.repeat(-exp - 1)}${digits}`;
 }
 
+/** Below 2^33 a double's ulp is under 10^-6: see microsDecimal. */
+const MICROS_FAST_LIMIT = 2 ** 33;
+const MILLION = 1_000_000;
+
+/**
+ * String(x) for a non-integral 0 < x < 2^33 whose shortest digits have at most 6 fraction digits
+ * (epoch seconds with up to microseconds, durations), else undefined (the caller then uses String);
+ * without the shortest-digits search String() does, the slowest part of printing a Bro record.
+ * Correct because: m / 10^6 is the correctly rounded quotient of two exact doubles, so it equals x
+ * exactly when the decimal m·10^-6 reads back as x; and no other decimal of at most 6 fraction
+ * digits reads back as x, as two of them differ by at least 10^-6, more than x's ulp (under 2^-20
+ * below 2^33). So that decimal, trailing zeros dropped, is x's shortest round-trip form, which is
+ * what String() prints. (When x·10^6 rounds to a neighbour of the right m, the check fails and the
+ * caller takes the slow path: never a wrong answer.)
+ */
+export function microsDecimal(x: number): string | undefined {
+  if (!(x > 0 && x < MICROS_FAST_LIMIT)) return undefined;
+  const m = Math.round(x * MILLION);
+  if (m / MILLION !== x) return undefined;
+  const fraction = m % MILLION;
+  if (fraction === 0) return undefined; // integral: printed elsewhere
+  const digits = String(fraction);
+  let end = digits.length;
+  while (digits.charCodeAt(end - 1) === 48 /* 0 */) end--;
+  return `${(m - fraction) / MILLION}.${ZEROS[6 - digits.length]!}${end < digits.length ? digits.slice(0, end) : digits}`;
+}
+const ZEROS = ['', '0', '00', '000', '0000', '00000'];
+
 /**
  * `new DecimalFormat("0.0#####").format(d)` (no grouping, 1 to 6 fraction digits, HALF_EVEN).
  * Java starts from the shortest digits: with at most 6 fraction digits they are printed as they
@@ -142,6 +188,8 @@ function plainDecimal(x: number): string {
  * exact binary value. Checked against OpenJDK 17 on 5,000 values (util/java-compat.test.ts).
  */
 export function javaDecimalFormat6(x: number): string {
+  const fast = microsDecimal(x < 0 ? -x : x);
+  if (fast !== undefined) return x < 0 ? `-${fast}` : fast;
   if (Number.isNaN(x)) return '\uFFFD';
   if (!Number.isFinite(x)) return x > 0 ? '\u221E' : '-\u221E';
   if (!Number.isInteger(x)) {
@@ -213,9 +261,10 @@ export function jsonSimpleToString(value: unknown): string {
   }
   if (value instanceof JavaDouble) return Number.isFinite(value.value) ? javaDoubleToString(value.value) : 'null';
   if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + jsonSimpleToString(value[i]);
-    return out + ']';
+    if (value.length === 0) return '[]';
+    let out = `[${jsonSimpleToString(value[0])}`;
+    for (let i = 1; i < value.length; i++) out += `,${jsonSimpleToString(value[i])}`;
+    return `${out}]`;
   }
   const obj = value as Record<string, unknown>;
   let out = '{';

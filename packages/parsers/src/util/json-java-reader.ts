@@ -3,8 +3,8 @@
  * a number written with a fraction or exponent is a Double even when its value is integral, so
  * `3600.0` comes back as `JavaDouble(3600)` (json-simple and Jackson print it as `3600.0`).
  * Everything else matches JSON.parse: later duplicate keys win, `__proto__` is an ordinary key.
- * Only used on records that may contain such a number (see `mayHoldIntegralDouble`); JSON.parse is
- * several times faster.
+ * Only used on records that hold such a number (see `holdsIntegralDouble`); JSON.parse is several
+ * times faster.
  */
 import { JavaDouble } from './java-compat.js';
 import { setField } from './fields.js';
@@ -13,8 +13,135 @@ const MAX_DEPTH = 512;
 const HEX4 = /^[0-9a-fA-F]{4}$/;
 
 /**
- * Cheap pre-check: false means no number in `text` can be an integral Double, so JSON.parse loses
- * nothing. True for a decimal whose fraction is all zeros and which ends inside a container
+ * Whether the reader would mark any number of `json` as a JavaDouble (an integral value written with
+ * a fraction or exponent, `3600.0`, `1e3`), decided exactly by one pass over the text. `json` must be
+ * text that JSON.parse has accepted: callers parse with JSON.parse first (the fast path) and re-read
+ * with parseJsonKeepingDoubles only when this is true. The pass jumps over strings with indexOf and
+ * looks only at the number tokens between them, so unlike mayHoldIntegralDouble it is never fooled
+ * by text inside strings (IPv6 addresses such as `2001:db8:8e28::1`, `Mozilla/5.0`).
+ */
+export function holdsIntegralDouble(json: string): boolean {
+  return scanJsonNumbers(json, -1, NO_SPANS) < 0;
+}
+
+const NO_SPANS: number[] = [];
+
+/**
+ * holdsIntegralDouble's pass, which also notes the numbers of one object's members: -1 when the
+ * text holds an integral double; else the number of object members at nesting depth `memberDepth`
+ * (1: members of the top-level object; -1: none noted). For the m-th such member in text order,
+ * `numberSpans[2m]` and `[2m + 1]` are where its value's text starts and ends when the value is a
+ * number, else -1 and -1, so that a caller can print the number as it is written.
+ */
+export function scanJsonNumbers(json: string, memberDepth: number, numberSpans: number[]): number {
+  const n = json.length;
+  let depth = 0;
+  let members = 0;
+  // After a member's `:` at memberDepth, until its value starts.
+  let valueNext = false;
+  let i = 0;
+  while (i < n) {
+    const c = json.charCodeAt(i);
+    switch (c) {
+      case 0x22: {
+        // to the closing quote: the next one not escaped (an odd run of backslashes before it)
+        let close = json.indexOf('"', i + 1);
+        while (close > 0 && json.charCodeAt(close - 1) === 0x5c && oddBackslashRun(json, close - 1)) close = json.indexOf('"', close + 1);
+        if (close < 0) return members; // not JSON: nothing more to read
+        i = close + 1;
+        valueNext = false;
+        break;
+      }
+      case 0x3a: // :
+        if (depth === memberDepth) {
+          numberSpans[2 * members] = -1;
+          numberSpans[2 * members + 1] = -1;
+          members++;
+          valueNext = true;
+        }
+        i++;
+        break;
+      case 0x7b: // {
+      case 0x5b: // [
+        depth++;
+        i++;
+        valueNext = false;
+        break;
+      case 0x7d: // }
+      case 0x5d: // ]
+        depth--;
+        i++;
+        break;
+      case 0x74: // true
+      case 0x6e: // null
+        i += 4;
+        valueNext = false;
+        break;
+      case 0x66: // false
+        i += 5;
+        valueNext = false;
+        break;
+      default:
+        if (c === 0x2d /* - */ || isDigit(c)) {
+          const end = integralDoubleEnd(json, i);
+          if (end < 0) return -1;
+          if (valueNext) {
+            numberSpans[2 * members - 2] = i;
+            numberSpans[2 * members - 1] = end;
+            valueNext = false;
+          }
+          i = end;
+        } else {
+          i++;
+        }
+    }
+  }
+  return members;
+}
+
+/** Whether the backslashes ending at `last` (inclusive) are an odd run. */
+function oddBackslashRun(text: string, last: number): boolean {
+  let k = last;
+  while (k > 0 && text.charCodeAt(k - 1) === 0x5c) k--;
+  return (last - k) % 2 === 0;
+}
+
+/**
+ * Reads the number token at `start`: its end, or -1 when it is written as a double (fraction or
+ * exponent) and its value is integral, which is what the reader marks. Only a fraction of all
+ * zeros, 17+ digits or an exponent can give an integral value (see mayHoldIntegralDouble), so
+ * `Number()` runs only for those.
+ */
+function integralDoubleEnd(text: string, start: number): number {
+  let p = start;
+  if (text.charCodeAt(p) === 0x2d) p++;
+  const intStart = p;
+  let c = text.charCodeAt(p);
+  while (isDigit(c)) c = text.charCodeAt(++p);
+  if (c !== 0x2e && c !== 0x65 && c !== 0x45) return p; // an integer: a Long in Java
+  let digits = p - intStart;
+  let mayBeIntegral = false;
+  if (c === 0x2e /* . */) {
+    const fracStart = ++p;
+    let zerosOnly = true;
+    for (c = text.charCodeAt(p); isDigit(c); c = text.charCodeAt(++p)) if (c !== 0x30) zerosOnly = false;
+    digits += p - fracStart;
+    mayBeIntegral = zerosOnly || digits >= 17;
+  }
+  if (c === 0x65 || c === 0x45) {
+    mayBeIntegral = true;
+    c = text.charCodeAt(++p);
+    if (c === 0x2b || c === 0x2d) c = text.charCodeAt(++p);
+    while (isDigit(c)) c = text.charCodeAt(++p);
+  }
+  return mayBeIntegral && Number.isInteger(Number(text.slice(start, p))) ? -1 : p;
+}
+
+/**
+ * Cheap pre-check on any text, JSON or not (holdsIntegralDouble needs text JSON.parse accepted):
+ * false means no number in `text` can be an integral Double, so JSON.parse loses nothing. The Bro
+ * parser uses it to give the reader's reason for a record JSON.parse refuses, as it always has.
+ * True for a decimal whose fraction is all zeros and which ends inside a container
  * (`3600.0,`; not `"10.0.0.1"`), for a decimal of 17+ digits (one of at most 16 significant digits
  * with a non-zero fraction never rounds to an integer: below 10^15 half an ulp is under its
  * smallest fraction), and for any exponent (`1e3`). Integers without `.` or exponent are Longs in
