@@ -69,12 +69,16 @@ export const EnrichmentSectionSchema = z.strictObject({
 });
 export type EnrichmentSection = z.infer<typeof EnrichmentSectionSchema>;
 
-/** One threat triage rule: when `rule` (a Stellar predicate) holds, `score` counts. */
+/**
+ * One threat triage rule: when `rule` (a Stellar predicate) holds, `score` counts. The score is a
+ * number (numeric text is read as one) or, as Metron's RiskLevelRule allows, a Stellar expression
+ * evaluated per message.
+ */
 export const RiskLevelRuleSchema = z.strictObject({
   name: z.string().optional(),
   comment: z.string().optional(),
   rule: z.string().min(1),
-  score: javaNumber(),
+  score: z.union([javaNumber(), z.string().trim().min(1)], { error: 'a number or a Stellar expression (text)' }),
   /** A Stellar expression explaining the score, evaluated when the rule fires. */
   reason: z.string().optional(),
 });

@@ -82,8 +82,8 @@ describe('schema failures', () => {
       jsonPath: '$.fieldTransformations[0].output[1]',
       reason: 'expected a string, got number',
     });
-    expect(problems('enrichment', { threatIntel: { triageConfig: { riskLevelRules: [{ rule: 'true', score: 'high' }] } } })).toEqual([
-      '$.threatIntel.triageConfig.riskLevelRules[0].score: expected a number, got string',
+    expect(problems('enrichment', { threatIntel: { triageConfig: { riskLevelRules: [{ rule: 'true', score: true }] } } })).toEqual([
+      '$.threatIntel.triageConfig.riskLevelRules[0].score: expected a number or a Stellar expression (text), got boolean',
     ]);
     expect(problems('enrichment', { enrichment: { fieldMap: { geo: ['ip_src_addr', 3] } } })).toEqual([
       '$.enrichment.fieldMap.geo[1]: expected a string, got number',
@@ -194,6 +194,16 @@ describe('values Metron coerced', () => {
     expect(problems('indexing', { hdfs: { batchSize: 'five', enabled: 'yes' } })).toEqual([
       '$.hdfs.batchSize: expected a number, got string',
       '$.hdfs.enabled: expected a boolean (true or false), got string',
+    ]);
+  });
+
+  it('a triage score is a number (numeric text too) or a Stellar expression', () => {
+    const rules = (...scores: unknown[]) => ({ threatIntel: { triageConfig: { riskLevelRules: scores.map((score, i) => ({ rule: `r${i}`, score })) } } });
+    const parsed = parseConfig('enrichment', JSON.stringify(rules(10, ' 2.5 ', "severity * 10 + IS_EMPTY(x) ? 0 : 1")), 'f');
+    expect(parsed.threatIntel?.triageConfig?.riskLevelRules?.map((r) => r.score)).toEqual([10, 2.5, 'severity * 10 + IS_EMPTY(x) ? 0 : 1']);
+    expect(problems('enrichment', rules('  ', null))).toEqual([
+      '$.threatIntel.triageConfig.riskLevelRules[0].score: must not be empty',
+      '$.threatIntel.triageConfig.riskLevelRules[1].score: expected a number or a Stellar expression (text), got null',
     ]);
   });
 

@@ -1,8 +1,8 @@
 /**
  * Reading a sensor enrichment config (Metron's SensorEnrichmentConfig, metron-enrichment-common
  * README "Sensor Enrichment Configuration") into the model the engine compiles: the shape is
- * checked by @metron/core's schema; on top of it, as Metron's beans do when they load, a rule's
- * `score` may be a Stellar expression, duplicate triage rules (same `rule` text) are dropped, and
+ * checked by @metron/core's schema (a rule's `score` a number or a Stellar expression); on top of
+ * it, as Metron's beans do when they load, duplicate triage rules (same `rule` text) are dropped, and
  * defaults are filled in (aggregator MAX, empty maps). `planSection` then checks what Metron only
  * found out per message: the adapter names, and the Stellar assignments of `stellar`.
  */
@@ -48,8 +48,6 @@ export interface NormalizedSensorEnrichmentConfig {
   configuration: Record<string, unknown>;
 }
 
-const NUMERIC_TEXT = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
-
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -61,22 +59,7 @@ function numberText(n: number): string {
 
 const RULES_PATH = '$.threatIntel.triageConfig.riskLevelRules';
 
-/**
- * The config's raw rules with Stellar-expression scores swapped for 0, so the core schema (which
- * knows numeric scores only) checks everything else; the expressions themselves are checked when
- * the rules compile.
- */
-function withExpressionScoresHidden(value: Record<string, unknown>): Record<string, unknown> {
-  const threatIntel = value['threatIntel'];
-  if (!isObject(threatIntel)) return value;
-  const triage = threatIntel['triageConfig'];
-  if (!isObject(triage) || !Array.isArray(triage['riskLevelRules'])) return value;
-  const rules = triage['riskLevelRules'].map((r: unknown) =>
-    isObject(r) && typeof r['score'] === 'string' && !NUMERIC_TEXT.test(r['score']) ? { ...r, score: 0 } : r,
-  );
-  return { ...value, threatIntel: { ...threatIntel, triageConfig: { ...triage, riskLevelRules: rules } } };
-}
-
+/** A rule's score as written: numeric text is kept as written (the schema reads it as a number). */
 function rawScore(value: Record<string, unknown>, i: number): unknown {
   const rules = ((value['threatIntel'] as Record<string, unknown> | undefined)?.['triageConfig'] as Record<string, unknown> | undefined)?.['riskLevelRules'];
   return Array.isArray(rules) && isObject(rules[i]) ? rules[i]['score'] : undefined;
@@ -115,14 +98,14 @@ export function emptySensorEnrichmentConfig(): NormalizedSensorEnrichmentConfig 
  */
 export function normalizeSensorEnrichmentConfig(value: unknown, file: string): NormalizedSensorEnrichmentConfig {
   if (!isObject(value)) throw new ConfigError(file, '$', 'a sensor enrichment config must be a JSON object with "enrichment" and/or "threatIntel"');
-  const checked = checkConfigValue('enrichment', withExpressionScoresHidden(value), file);
+  const checked = checkConfigValue('enrichment', value, file);
   if (!checked.ok) throwConfigErrors(checked.errors);
   const parsed: SensorEnrichmentConfig = checked.config;
   const rules: RiskLevelRuleConfig[] = (parsed.threatIntel?.triageConfig?.riskLevelRules ?? []).map((r, i) => {
     const raw = rawScore(value, i);
     const rule: RiskLevelRuleConfig = {
       rule: r.rule,
-      score: typeof raw === 'string' ? raw.trim() : numberText(r.score),
+      score: typeof raw === 'string' ? raw.trim() : typeof r.score === 'number' ? numberText(r.score) : r.score,
       jsonPath: `${RULES_PATH}[${i}]`,
     };
     if (r.name !== undefined) rule.name = r.name;
@@ -164,8 +147,8 @@ export function sensorEnrichmentConfigJson(config: NormalizedSensorEnrichmentCon
 // ---------------------------------------------------------------------------------------------
 // fieldMap: adapters and Stellar assignments
 
-/** The adapters of Metron's enrichment topology, by the fieldMap key that selects them. */
-export const ENRICHMENT_ADAPTERS = ['geo', 'host', 'hbaseEnrichment', 'stellar'] as const;
+/** The adapters of Metron's enrichment topology, by the fieldMap key that selects them, then this project's asset and identity adapters (assets/). */
+export const ENRICHMENT_ADAPTERS = ['geo', 'host', 'hbaseEnrichment', 'stellar', 'asset', 'identity'] as const;
 /** The adapters of Metron's threat intel topology. */
 export const THREAT_INTEL_ADAPTERS = ['hbaseThreatIntel', 'stellar'] as const;
 

@@ -378,7 +378,10 @@ describe('THREAT_TRIAGE_*', () => {
     expect(() => call('THREAT_TRIAGE_SET_AGGREGATOR', '{}', 'MEDIAN')).toThrow(/aggregator must be one of/);
     expect(() => call('THREAT_TRIAGE_ADD', null, m([['rule', 'x'], ['score', int(1)]]))).toThrow(/got null/);
     expect(() => call('THREAT_TRIAGE_ADD', '{}', 'x')).toThrow(/map or list/);
-    expect(() => call('THREAT_TRIAGE_ADD', '{}', m([['rule', 'x'], ['score', 'high']]))).toThrow(/'score'/);
+    // a score that is not a number is a Stellar expression, handed over as written (trimmed)
+    expect(call('THREAT_TRIAGE_ADD', e, m([['rule', 'y'], ['score', ' severity * 10 ']]))).toBe(JSON.stringify([{ rule: 'y', score: 'severity * 10' }]));
+    expect(() => call('THREAT_TRIAGE_ADD', '{}', m([['rule', 'x'], ['score', '  ']]))).toThrow(/'score' must be a number or a Stellar expression/);
+    expect(() => call('THREAT_TRIAGE_ADD', '{}', m([['rule', 'x'], ['score', true]]))).toThrow(/'score'/);
     expect(() => call('THREAT_TRIAGE_INIT', null)).toThrow(/unable to deserialize/);
     expect(() => call('THREAT_TRIAGE_SCORE', 'not json', e)).toThrow(/JSON/);
     expect(() => call('THREAT_TRIAGE_CONFIG', 'x')).toThrow(/THREAT_TRIAGE_INIT/);

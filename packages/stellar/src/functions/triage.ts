@@ -17,7 +17,8 @@ export interface TriageRule {
   name?: string;
   comment?: string;
   rule: string;
-  score: number;
+  /** The score: a number, or a Stellar expression giving it per message (as a config's rule may have). */
+  score: number | string;
   /** A Stellar expression explaining the score. */
   reason?: string;
 }
@@ -71,16 +72,18 @@ function optionalText(m: Map<StellarValue, StellarValue>, key: string): string |
   return typeof v === 'string' ? v : undefined;
 }
 
-/** A rule map as a rule; undefined (skipped, as Metron does) without 'rule' and 'score'. */
+/** A rule map as a rule; undefined (skipped, as Metron does) without 'rule' and 'score'. A numeric score text is a number. */
 function ruleOf(fn: string, v: StellarValue): TriageRule | undefined {
   if (!(v instanceof Map) || !v.has('rule') || !v.has('score')) return undefined;
   const rule = v.get('rule');
   const score = v.get('score');
   if (typeof rule !== 'string') throw new StellarFunctionError(`${fn}: a triage rule's 'rule' must be a Stellar expression`);
-  let value: number | undefined;
+  // Metron converted the score to a Double here; a config's rule may also give a Stellar expression
+  // as its score, so text that is not a number is kept as one (it compiles with the rules).
+  let value: number | string | undefined;
   if (isNumber(score)) value = toDouble(score);
-  else if (typeof score === 'string' && score.trim() !== '' && !Number.isNaN(Number(score))) value = Number(score);
-  if (value === undefined) throw new StellarFunctionError(`${fn}: a triage rule's 'score' must be a number`);
+  else if (typeof score === 'string' && score.trim() !== '') value = Number.isNaN(Number(score)) ? score.trim() : Number(score);
+  if (value === undefined) throw new StellarFunctionError(`${fn}: a triage rule's 'score' must be a number or a Stellar expression (text)`);
   const out: TriageRule = { rule, score: value };
   const name = optionalText(v, 'name');
   const comment = optionalText(v, 'comment');
@@ -163,7 +166,7 @@ export const functions: StellarFunction[] = [
     name: 'THREAT_TRIAGE_ADD',
     namespace: 'THREAT_TRIAGE',
     description: 'Adds triage rules to a sensor enrichment config.',
-    params: [SENSOR_CONFIG, "triageRules - A rule map (keys 'rule' and 'score', optionally 'name', 'comment', 'reason') or a list of them"],
+    params: [SENSOR_CONFIG, "triageRules - A rule map (keys 'rule' and 'score', a number or a Stellar expression; optionally 'name', 'comment', 'reason') or a list of them"],
     returns: 'The changed sensor enrichment config (JSON).',
     requires: TRIAGE,
     call(args, ctx) {
