@@ -1,2 +1,3 @@
 export { openDuckDbSearchStore, type DuckDbSearchStore, type DuckDbSearchStoreOptions } from './store.js';
 export { type ColumnInfo, type ColumnType, type MetronFieldType, tableForSensor } from './catalog.js';
+export * from './alerts/index.js';

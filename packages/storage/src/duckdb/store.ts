@@ -7,11 +7,12 @@
 import path from 'node:path';
 import { DuckDBInstance, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { MetronError, errorMessage, type Message } from '@metron/core';
+import type { QueryNode } from '../query/ast.js';
 import { parseQuery, type ParseOptions } from '../query/parser.js';
 import type { GetRequest, SearchRequest, SearchResponse, SearchStore } from '../types.js';
 import {
   GUID, TABLE_SUFFIX, TableCatalog, columnTypeOf, metronFieldType, tableForSensor,
-  type ColumnInfo, type MetronFieldType,
+  type ColumnInfo, type ColumnType, type MetronFieldType,
 } from './catalog.js';
 import {
   countStatement, decodeRows, decodeTableRow, facetKey, facetStatement, rowsStatement, validatePaging,
@@ -75,6 +76,26 @@ export interface DuckDbSearchStore extends SearchStore {
   writeStats(): { fastBatches: number; statementBatches: number };
   /** Folds the WAL into the database file. */
   checkpoint(): Promise<void>;
+  /** Search; `options.rewrite` turns the parsed query into the one run (the alert layer hides meta-alert children with it). */
+  search(request: SearchRequest, options?: SearchOptions): Promise<SearchResponse>;
+  /**
+   * Runs `task` alone on the write connection, queued with the ingest batches, so a
+   * read-modify-write of a document (alert updates, ./alerts/) never interleaves with a write.
+   */
+  exclusiveWrite<T>(task: (access: StoreWriteAccess) => Promise<T>): Promise<T>;
+}
+
+export interface SearchOptions {
+  rewrite?: (query: QueryNode) => QueryNode;
+}
+
+/** What an exclusive writer may use: the write connection and the catalog. */
+export interface StoreWriteAccess {
+  connection: DuckDBConnection;
+  /** The catalog of a sensor's index; undefined when it has none. */
+  catalog(sensor: string): TableCatalog | undefined;
+  /** Creates the sensor's table and adds or widens columns so values of `types` fit (committed on its own). */
+  ensureColumns(sensor: string, types: Map<string, ColumnType>): Promise<TableCatalog>;
 }
 
 /** Runs tasks one at a time, in order; failures do not stop later tasks. */
@@ -239,6 +260,26 @@ class DuckDbStore implements DuckDbSearchStore {
     });
   }
 
+  async exclusiveWrite<T>(task: (access: StoreWriteAccess) => Promise<T>): Promise<T> {
+    this.ensureOpen();
+    return this.writeQueue.run(() => task({
+      connection: this.writeConnection,
+      catalog: (sensor) => {
+        const table = tableForSensor(sensor);
+        return table === null ? undefined : this.tables.get(table);
+      },
+      ensureColumns: async (sensor, types) => {
+        const table = tableForSensor(sensor);
+        if (table === null) throw new MetronError('INPUT_INVALID', `invalid sensor name ${JSON.stringify(sensor)}`);
+        const known = this.tables.get(table);
+        const catalog = known ?? new TableCatalog(table);
+        await this.writer.applySchema(catalog, known === undefined, types);
+        if (known === undefined) this.tables.set(table, catalog);
+        return catalog;
+      },
+    }));
+  }
+
   /** Index tables for the requested sensors; unknown or invalid names are skipped (no results). */
   private selectTables(indices: string[] | undefined): TableCatalog[] {
     if (indices === undefined || indices.length === 0) return [...this.tables.values()].sort((a, b) => a.table.localeCompare(b.table));
@@ -290,9 +331,10 @@ class DuckDbStore implements DuckDbSearchStore {
     }
   }
 
-  async search(request: SearchRequest): Promise<SearchResponse> {
+  async search(request: SearchRequest, options: SearchOptions = {}): Promise<SearchResponse> {
     this.ensureOpen();
-    const query = parseQuery(typeof request.query === 'string' ? request.query : '*', this.parseOptions);
+    const parsed = parseQuery(typeof request.query === 'string' ? request.query : '*', this.parseOptions);
+    const query = options.rewrite ? options.rewrite(parsed) : parsed;
     const { from, size, sort } = validatePaging(request, this.limits);
     const facetFields = request.facetFields ?? null;
     const fields = request.fields ?? null;

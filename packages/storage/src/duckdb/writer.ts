@@ -76,7 +76,8 @@ export class IndexWriter {
     }
   }
 
-  private async applySchema(catalog: TableCatalog, isNew: boolean, fieldTypes: Map<string, ColumnType>): Promise<void> {
+  /** Creates the table (when `isNew`) and adds or widens columns so values of `fieldTypes` fit; one transaction. */
+  async applySchema(catalog: TableCatalog, isNew: boolean, fieldTypes: Map<string, ColumnType>): Promise<void> {
     const changes: SchemaChange[] = [];
     for (const [field, type] of fieldTypes) {
       const info = catalog.get(field);
