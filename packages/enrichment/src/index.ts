@@ -36,3 +36,5 @@ export {
 } from './config.js';
 export * from './sensor-enrichment/index.js';
 export * from './triage/index.js';
+export * from './assets/index.js';
+export * from './threat-intel/index.js';

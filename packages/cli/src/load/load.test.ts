@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { EnrichmentTables, openLmdbStore, openRedisStore, type KeyValueStore } from '@metron/storage';
 import { startTestRedis, type TestRedis } from '../../../storage/src/kv/test-support/redis-server.js';
 import { runLoad } from './load.js';
-import { emptyCounts, Progress } from './progress.js';
+import { Progress } from './progress.js';
 
 let redis: TestRedis;
 let admin: Redis;
@@ -239,41 +239,69 @@ describe('metron load', () => {
 });
 
 describe('load progress', () => {
-  const capture = (isTTY: boolean) => {
-    const stream = new PassThrough() as PassThrough & { isTTY?: boolean };
+  const capture = (isTTY: boolean, columns?: number) => {
+    const stream = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number };
     stream.isTTY = isTTY;
+    if (columns !== undefined) stream.columns = columns;
     let text = '';
     stream.on('data', (c: Buffer) => (text += c.toString('utf8')));
-    return { stream, text: () => text };
+    return { stream, text: async () => (await new Promise((r) => setImmediate(r)), text) };
   };
+  /** A clock the test moves. */
+  const clock = () => {
+    let t = 1_000_000;
+    return { now: () => t, advance: (ms: number) => (t += ms) };
+  };
+  const view = { unit: 'lines', done: 10_000, loaded: 8000, filtered: 1000, failed: 1000 };
 
-  it('writes a line per interval with the counts and the rate; rewrites it in place on a terminal', async () => {
-    const counts = { ...emptyCounts(), lines: 10, loaded: 8, filtered: 1, failed: 1 };
+  it('writes a plain line per interval when stderr is not a terminal', async () => {
     const pipe = capture(false);
-    const progress = new Progress(pipe.stream, false, 0);
-    await new Promise((r) => setTimeout(r, 5));
-    progress.update(counts);
+    const c = clock();
+    const progress = new Progress(pipe.stream, false, { now: c.now });
+    c.advance(4999);
+    progress.update(view); // within the default 5 s interval: nothing
+    c.advance(1);
+    progress.update(view);
+    c.advance(5000);
+    progress.update({ ...view, done: 20_000, fraction: 0.5 });
     progress.breakLine();
-    await new Promise((r) => setImmediate(r));
-    expect(pipe.text()).toMatch(/^metron load: 10 lines, 8 rows loaded, 1 filtered, 1 failed, \d+ lines\/s\n$/);
+    expect(await pipe.text()).toBe(
+      'metron load: 10000 lines, 8000 rows loaded, 1000 filtered, 1000 failed, 2000 lines/s\n' + 'metron load: 50%, 20000 lines, 8000 rows loaded, 1000 filtered, 1000 failed, 2000 lines/s\n',
+    );
+  });
 
+  it('draws a bar in place on a terminal: filled to the share done, with the time left; a sweeping block when the total is unknown', async () => {
     const tty = capture(true);
-    const inPlace = new Progress(tty.stream, false, 0);
-    await new Promise((r) => setTimeout(r, 5));
-    inPlace.update(counts);
-    inPlace.update({ ...counts, lines: 11 });
-    inPlace.breakLine();
-    await new Promise((r) => setImmediate(r));
-    const clearToEnd = '\u001b[K';
-    const written = tty.text().split(clearToEnd);
-    expect(written).toHaveLength(3);
-    expect(written[0]).toMatch(/^\rmetron load: 10 lines, /);
-    expect(written[1]).toMatch(/^\rmetron load: 11 lines, /);
-    expect(written[2]).toBe('\n');
+    const c = clock();
+    const progress = new Progress(tty.stream, false, { now: c.now, barWidth: 10 });
+    c.advance(2000);
+    progress.update({ ...view, fraction: 0.25 });
+    c.advance(50); // within the 100 ms interval: nothing
+    progress.update({ ...view, fraction: 0.3 });
+    c.advance(2000);
+    progress.update({ unit: 'objects', done: 400, loaded: 300, failed: 0 });
+    c.advance(100);
+    progress.update({ unit: 'objects', done: 500, loaded: 400, failed: 0 });
+    progress.breakLine();
+    expect((await tty.text()).split('\u001b[K')).toEqual([
+      '\r[███░░░░░░░]  25% 10000 lines, 8000 rows loaded, 1000 filtered, 1000 failed, 5000 lines/s, 6s left',
+      '\r[███       ] 400 objects, 300 rows loaded, 0 failed, 99 objects/s',
+      '\r[ ███      ] 500 objects, 400 rows loaded, 0 failed, 120 objects/s',
+      '\n',
+    ]);
+  });
 
+  it('fits the line to the terminal width, and says nothing when quiet', async () => {
+    const narrow = capture(true, 30);
+    const c = clock();
+    const progress = new Progress(narrow.stream, false, { now: c.now, barWidth: 10 });
+    c.advance(1000);
+    progress.update({ ...view, fraction: 1 });
+    expect(await narrow.text()).toBe('\r[██████████] 100% 10000 lines\u001b[K');
     const quiet = capture(false);
-    new Progress(quiet.stream, true, 0).update(counts);
-    await new Promise((r) => setImmediate(r));
-    expect(quiet.text()).toBe('');
+    const silent = new Progress(quiet.stream, true, { now: c.now, intervalMs: 0 });
+    c.advance(10_000);
+    silent.update(view);
+    expect(await quiet.text()).toBe('');
   });
 });

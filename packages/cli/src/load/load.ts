@@ -57,7 +57,7 @@ Options:
 Exit code: 0 all lines loaded, skipped or filtered; 1 some lines failed (the rest is loaded); 2 usage or config error.
 `;
 
-const COMMON_OPTIONS = {
+export const COMMON_OPTIONS = {
   input: { type: 'string', short: 'i' },
   table: { type: 'string', short: 't' },
   'column-family': { type: 'string', short: 'c' },
@@ -84,7 +84,7 @@ const FLATFILE_OPTIONS = { ...COMMON_OPTIONS, extractor: { type: 'string', short
 const LIST_OPTIONS = { ...COMMON_OPTIONS, type: { type: 'string' }, value: { type: 'string' } } as const;
 
 /** Failed lines shown one by one; past this, only counted. */
-const SHOWN_FAILURES = 20;
+export const SHOWN_FAILURES = 20;
 
 export interface LoadIo {
   stdin: Readable;
@@ -94,7 +94,7 @@ export interface LoadIo {
 
 type Values = { [K in keyof typeof FLATFILE_OPTIONS | keyof typeof LIST_OPTIONS]?: string | boolean | undefined };
 
-interface Target {
+export interface Target {
   backend: 'lmdb' | 'redis';
   /** LMDB directory or Redis URL (as shown: without password). */
   where: string;
@@ -240,7 +240,7 @@ function listExtractor(type: string, value: Record<string, unknown>): (line: str
   };
 }
 
-function storeTarget(backend: string | undefined, dataDir: string | undefined, redisUrl: string | undefined): Target {
+export function storeTarget(backend: string | undefined, dataDir: string | undefined, redisUrl: string | undefined): Target {
   const kind = backend ?? 'lmdb';
   if (kind === 'lmdb') {
     if (redisUrl !== undefined) throw new MetronError('INPUT_INVALID', '--redis-url goes with --backend redis');
@@ -268,9 +268,17 @@ async function execute(plan: Plan, store: KeyValueStore, io: LoadIo): Promise<Lo
     batch = [];
     await tables.load(plan.table, plan.columnFamily, rows);
   };
-  for (const input of plan.inputs) {
+  // the bar's share of work: input bytes read (unknown when stdin is an input)
+  const sizes = plan.inputs.includes('-') ? undefined : await Promise.all(plan.inputs.map(async (p) => (await stat(p)).size));
+  const totalBytes = sizes?.reduce((a, b) => a + b, 0);
+  let bytesBefore = 0;
+  for (const [index, input] of plan.inputs.entries()) {
     const name = input === '-' ? '(stdin)' : input;
-    const lines = createInterface({ input: openInput(input, io.stdin), crlfDelay: Infinity });
+    const stream = openInput(input, io.stdin);
+    const file = stream as Readable & { bytesRead?: number };
+    const source = (stream as Readable & { source?: Readable & { bytesRead?: number } }).source ?? file;
+    const fraction = (): number | undefined => (totalBytes === undefined || totalBytes === 0 ? undefined : (bytesBefore + (source.bytesRead ?? 0)) / totalBytes);
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
     const records = plan.wholeFile ? wholeFileRecord(lines) : lines;
     let lineNumber = 0;
     for await (const line of records) {
@@ -300,8 +308,9 @@ async function execute(plan: Plan, store: KeyValueStore, io: LoadIo): Promise<Lo
           }
           break;
       }
-      progress.update(counts);
+      progress.update({ unit: 'lines', done: counts.lines, loaded: counts.loaded, filtered: counts.filtered, failed: counts.failed, fraction: fraction() });
     }
+    bytesBefore += sizes?.[index] ?? 0;
   }
   await flush();
   const purged = await store.purgeExpired(plan.table);
@@ -320,10 +329,12 @@ async function execute(plan: Plan, store: KeyValueStore, io: LoadIo): Promise<Lo
 }
 
 /** An input's text stream: stdin for '-', a .gz file decompressed. */
-function openInput(input: string, stdin: Readable): Readable {
+export function openInput(input: string, stdin: Readable): Readable {
   if (input === '-') return stdin;
   const file = createReadStream(input);
-  return input.endsWith('.gz') ? file.pipe(createGunzip()) : file;
+  if (!input.endsWith('.gz')) return file;
+  // the compressed stream, whose bytesRead measures progress through the file
+  return Object.assign(file.pipe(createGunzip()), { source: file });
 }
 
 /** WHOLE_FILE input: the file's lines joined without separator, as one record (Metron's extractWholeFiles). */
@@ -334,7 +345,7 @@ async function* wholeFileRecord(lines: AsyncIterable<string>): AsyncGenerator<st
 }
 
 /** The files named by --input: comma-separated paths; a directory gives its files, recursively, sorted. */
-async function expandInputs(input: string): Promise<string[]> {
+export async function expandInputs(input: string): Promise<string[]> {
   const out: string[] = [];
   for (const part of input.split(',').map((p) => p.trim())) {
     if (part === '') continue;
@@ -373,7 +384,7 @@ export function parseDuration(text: string): number {
   return Math.round(ms);
 }
 
-function positiveInt(value: string | undefined, fallback: number, name: string): number {
+export function positiveInt(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0) throw new MetronError('INPUT_INVALID', `${name} must be a positive integer, got '${value}'`);

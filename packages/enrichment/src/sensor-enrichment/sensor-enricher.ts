@@ -23,6 +23,7 @@ import { ConfigError } from '@metron/core';
 import type { JsonValue, Message } from '@metron/core';
 import { fromJson } from '@metron/stellar';
 import type { EvalContext } from '@metron/stellar';
+import { assetIdentityStep, identityLearnStep } from '../assets/steps.js';
 import { TriageRuleError, compileThreatTriage, type FiredRule, type ThreatTriage } from '../triage/threat-triage.js';
 import { geoStep, hbaseEnrichmentStep, hbaseThreatIntelStep, hostStep, type StageStep } from './adapters.js';
 import { normalizeSensorEnrichmentConfig, planSection, type NormalizedSensorEnrichmentConfig, type SectionName } from './config.js';
@@ -181,8 +182,15 @@ class CompiledSensorEnricher implements SensorEnricher {
           );
           break;
         }
+        case 'asset':
+        case 'identity':
+          steps.push(assetIdentityStep(list, section, deps, file));
+          break;
       }
     }
+    // learning identities comes first, so the message that establishes one is enriched with it
+    const learn = name === 'enrichment' ? identityLearnStep(section, deps, file, stellar, this.ctx) : undefined;
+    if (learn !== undefined) steps.unshift(learn);
     if (plan.stellar.length > 0) {
       const groups = compileStellarGroups(plan.stellar, file, stellar);
       steps.push(stellarStep(groups, scope, this.ctx, { errorType, label: name === 'enrichment' ? 'ENRICHMENT' : 'THREAT_INTEL' }));

@@ -1,6 +1,8 @@
 /** The public types of the sensor enrichment engine, and the output buffer its adapters share. */
 import type { JsonValue, Message } from '@metron/core';
 import type { FunctionRegistry, StellarLimits } from '@metron/stellar';
+import type { AssetLookup } from '../assets/asset-inventory.js';
+import type { IdentityLookup } from '../assets/identity-store.js';
 import type { GeoRecord } from '../geo/geo-database.js';
 import type { KnownHosts } from './known-hosts.js';
 
@@ -47,6 +49,10 @@ export interface SensorEnrichmentDeps {
   readonly threatIntelTable?: TableLocation;
   /** The known hosts of the `host` adapter (parseKnownHosts); none when absent. */
   readonly knownHosts?: KnownHosts;
+  /** The asset inventory of the `asset` adapter (AssetInventory over the key-value store). */
+  readonly assets?: AssetLookup;
+  /** The identity store of the `identity` adapter and of `enrichment.config.identity.learn` (IdentityStore). */
+  readonly identities?: IdentityLookup;
   /** "Now" for Stellar time functions (default: the clock). */
   readonly now?: () => number;
 }

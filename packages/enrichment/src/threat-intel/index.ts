@@ -1,0 +1,47 @@
+export {
+  DEFAULT_INDICATOR_TYPES,
+  HASH_ALGORITHMS,
+  INDICATOR_KINDS,
+  formatIPv6,
+  hashAlgorithmName,
+  normalizeDomain,
+  normalizeEmail,
+  normalizeHash,
+  normalizeIp,
+  normalizeUrl,
+  parseIndicatorTypes,
+  settleRows,
+  type IndicatorKind,
+  type IndicatorTypeNames,
+  type LoadIssue,
+  type Normalized,
+  type ThreatIntelRow,
+} from './indicator.js';
+export {
+  formatObjectPath,
+  parseStixPattern,
+  patternComparisons,
+  StixPatternError,
+  type Comparison,
+  type ComparisonExpression,
+  type ComparisonOperator,
+  type ObjectPath,
+  type ObservationExpression,
+  type PathStep,
+  type PatternLiteral,
+  type Qualifier,
+} from './stix-pattern.js';
+export { jsonErrorLocation, readStixDocument, StixIndicatorMapper, type LocatedObject, type StixChunk, type StixMapOptions } from './stix.js';
+export {
+  redactUrl,
+  TAXII_MEDIA_TYPE,
+  TaxiiClient,
+  TaxiiError,
+  type TaxiiApiRoot,
+  type TaxiiAuth,
+  type TaxiiClientOptions,
+  type TaxiiCollection,
+  type TaxiiDiscovery,
+  type TaxiiObjectsPage,
+} from './taxii-client.js';
+export { mapMispEvent, readMispManifest, type MispChunk, type MispManifestEntry, type MispMapOptions } from './misp.js';
