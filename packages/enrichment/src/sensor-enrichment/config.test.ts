@@ -114,7 +114,7 @@ describe('config errors are refused at compile with the JSON path', () => {
 
   it('unknown adapters, and adapters of the other stage', () => {
     expect(refusal({ enrichment: { fieldMap: { geoip: ['ip_src_addr'] } } })).toEqual([
-      { jsonPath: '$.enrichment.fieldMap.geoip', reason: 'unknown enrichment adapter "geoip"; the adapters are geo, host, hbaseEnrichment, stellar' },
+      { jsonPath: '$.enrichment.fieldMap.geoip', reason: 'unknown enrichment adapter "geoip"; the adapters are geo, host, hbaseEnrichment, stellar, asset, identity' },
     ]);
     expect(refusal({ threatIntel: { fieldMap: { geo: ['ip_src_addr'] } } })).toEqual([
       {
