@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@metron/core';
 import { createSensorParser } from '../sensor-parser.js';
+import { conformancePath, readLines } from '../test-support/conformance.js';
 import { BroParser } from './bro-parser.js';
+import { newFlatRecord, readFlatRecord } from './flat-record.js';
 
 const parser = new BroParser();
 const parse = (text: string) => parser.parse(text);
@@ -158,5 +160,58 @@ describe('Bro parser', () => {
     for (let i = 0; i < 50; i++) {
       expect(local.parse(i % 2 ? '{"dns":{"ts":2,"q":"a"}}' : '{"dns":{"ts":2,"q":"a","n":3}}')).toMatchObject({ ok: true, messages: [i % 2 ? { q: 'a' } : { q: 'a', n: 3 }] });
     }
+  });
+
+  it('the one-pass reader (flat-record.ts) gives the messages JSON.parse and the Java-faithful reader give, on random records and the conformance sample (seeded)', () => {
+    const shape = (outcome: ReturnType<BroParser['parse']>) =>
+      outcome.ok ? outcome.messages.map((m) => JSON.stringify(Object.entries(m), (_k, v: unknown) => (Object.is(v, -0) ? '-0' : v))) : outcome.reason;
+    const onePass = new BroParser();
+    const general = new BroParser({ flatReading: false });
+    const reference = new BroParser({ javaReaderOnly: true });
+    const flatShaped = (text: string): boolean => readFlatRecord(text, newFlatRecord());
+    // Each record twice: the one-pass reader needs a plan of its key set, made the first time.
+    const check = (text: string): void => {
+      const expected = shape(general.parse(text));
+      expect(shape(onePass.parse(text)), text).toEqual(expected);
+      expect(shape(onePass.parse(text)), text).toEqual(expected);
+      if (expected.length > 0 && typeof expected !== 'string') expect(shape(reference.parse(text)), text).toEqual(expected);
+    };
+
+    let read = 0;
+    for (const line of readLines(conformancePath('parsers', 'bro', 'raw.txt'))) {
+      check(line);
+      if (flatShaped(line)) read++;
+    }
+    expect(read).toBeGreaterThan(20);
+
+    // A few key sets per type (so plans repeat; some alike in length or keys), random values of every
+    // kind the reader answers or declines.
+    const rnd = seededRandom(2718);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
+    const keySets = [
+      ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'duration', 'tunnel_parents'],
+      ['ts', 'source_ip', 'id.orig_h', 'dest_port', 'id.resp_p', 'answers', 'TTLs'],
+      ['ts', 'tx_hosts', 'rx_hosts', 'fuid', 'seen_bytes'],
+      ['timestamp', 'uid', 'dest_ip', 'n'],
+      ['ts', 'uid', 'id.orig_h', 'n'], // as many keys as the one above
+      ['uid', 'peer'],
+      ['peer', 'uid'], // the same keys in another order
+      ['ts', 'uie', 'id.orig_h', 'n'],
+      ['7', 'ts', '__proto__', 'protocol', 'original_string', 'é k'],
+      ['ts', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't'],
+    ];
+    const tsValues = ['1440447880.931272', '1440447880', '1440447880.5', '1216706377.0', '"1440447880.5"', '"2015-08-24T20:24:40Z"', '-1.25', '0.000001', '8589934592.5', '"x"', 'null', '1.5e9'];
+    const values = ['0', '-0', '7', '-42', '3600', '3600.0', '0.5', '1.50', '-3.25', '123.000001', '0.0000001', '9007199254740993', '12345678901234567890', '1718452800.123456', '1.5E2',
+      '"a"', '"10.0.0.1"', '""', '"é😀"', '"a\\"b"', '"x:1.0,y"', 'true', 'false', 'null', '[]', '["1.1.1.1","2.2.2.2"]', '[1,2.5,3600.0]', '[null]', '{"a":1}', '[[1]]'];
+    const ws = (): string => (rnd() < 0.1 ? ' ' : '');
+    let answered = 0;
+    for (let i = 0; i < 3000; i++) {
+      const keys = pick(keySets);
+      const members = keys.map((key) => `${JSON.stringify(key)}:${ws()}${key === 'ts' || key === 'timestamp' ? pick(tsValues) : pick(values)}`);
+      const text = `{"${pick(['conn', 'dns', 'files'])}":${ws()}{${members.join(',')}}}`;
+      check(text);
+      if (flatShaped(text)) answered++;
+    }
+    expect(answered).toBeGreaterThan(500);
   });
 });

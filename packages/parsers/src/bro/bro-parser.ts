@@ -24,6 +24,7 @@ import type { Message } from '@metron/core';
 import type { MessageParser, ParseOutcome } from '../types.js';
 import { isJsonObject, setField } from '../util/fields.js';
 import { javaDecimalFormat6, javaHashMapOrder, JavaDouble, javaValueToString, unwrapJavaValues } from '../util/java-compat.js';
+import { newFlatRecord, readFlatRecord, type FlatRecord } from './flat-record.js';
 import { holdsIntegralDouble, mayHoldIntegralDouble, parseJsonKeepingDoubles, scanJsonNumbers } from '../util/json-java-reader.js';
 
 const UNCLEAN_KEY_RUNS = /[^._a-zA-Z0-9]+/g;
@@ -40,7 +41,8 @@ const DST_PORT_KEYS = ['dest_port', 'id.resp_p'] as const;
  * the rest of the record when computed every time.
  */
 interface KeySetPlan {
-  /** The payload's keys in object order: the identity of the plan. */
+  /** The log type (the plans of a type are kept together) and the payload's keys in object order: the identity of the plan. */
+  readonly logType: string;
   readonly keys: readonly string[];
   /** `<TYPE> |`, the head of original_string. */
   readonly head: string;
@@ -57,10 +59,12 @@ interface KeySetPlan {
   readonly dstAddrAt: number;
   readonly srcPortAt: number;
   readonly dstPortAt: number;
-  /** tx_hosts / rx_hosts, consumed only when no address field was found. */
-  readonly txKey: string | undefined;
-  readonly rxKey: string | undefined;
-  readonly hasTs: boolean;
+  /** Where tx_hosts / rx_hosts are in `keys`, when consumed (only when no address field was found), else -1. */
+  readonly txAt: number;
+  readonly rxAt: number;
+  /** Where `ts` and `timestamp` are in `keys` (-1: absent); `timestamp` is read only without `ts`. */
+  readonly tsAt: number;
+  readonly timestampAt: number;
   /** Where `ts` is in hashOrder (-1 without one). */
   readonly tsIndex: number;
   /** No key is an array index, so `keys` is in the order the text lists them (duplicates aside). */
@@ -84,20 +88,33 @@ export interface BroParserOptions {
    * fast path is tested against (same output).
    */
   javaReaderOnly?: boolean;
+  /**
+   * Read records of the common shape in one pass (flat-record.ts) instead of with JSON.parse; on by
+   * default, off to test that both give the same output.
+   */
+  flatReading?: boolean;
 }
 
 export class BroParser implements MessageParser {
   private readonly plans = new Map<string, KeySetPlan[]>();
   private planCount = 0;
   private readonly javaReaderOnly: boolean;
+  private readonly flatReading: boolean;
 
   constructor(options: BroParserOptions = {}) {
     this.javaReaderOnly = options.javaReaderOnly === true;
+    this.flatReading = options.flatReading !== false;
   }
 
   parse(text: string): ParseOutcome {
     if (this.javaReaderOnly) return this.parseKeepingDoubles(text);
-    // JSON.parse is the fast path. The Java-faithful reader re-reads only a record that holds a
+    // The common record, `{"<type>":{flat members}}`, is read in one pass over its text; a plan of its
+    // key set must exist (made by the general path the first time the key set is seen).
+    if (this.flatReading && readFlatRecord(text, FLAT)) {
+      const plan = this.flatPlanFor(text, FLAT);
+      if (plan !== undefined) return this.build(text, plan, FLAT.values, FLAT.numberSpans, true, false);
+    }
+    // JSON.parse is the general path. The Java-faithful reader re-reads only a record that holds a
     // number like 3600.0 (decided exactly once JSON.parse has accepted the text), or, for a record
     // JSON.parse refuses, gives its reason where the record may hold one (as it always did).
     let root: unknown;
@@ -168,6 +185,14 @@ export class BroParser implements MessageParser {
       numbersFromText = memberDepth > 0 && members === values.length;
     }
 
+    return this.build(text, plan, values, NUMBER_SPANS, numbersFromText, keepDoubles);
+  }
+
+  /**
+   * The message of a payload of key set `plan` whose values (in the plan's key order) are `values`.
+   * numbersFromText: numberSpans says where each number value is written in `text` (by key index).
+   */
+  private build(text: string, plan: KeySetPlan, values: readonly unknown[], numberSpans: readonly number[], numbersFromText: boolean, keepDoubles: boolean): ParseOutcome {
     let original = plan.head;
     const { hashIndex, labels, tsIndex } = plan;
     // ts as original_string prints it: bro_timestamp is the same text when ts is a Double.
@@ -175,7 +200,7 @@ export class BroParser implements MessageParser {
     for (let i = 0; i < hashIndex.length; i++) {
       const at = hashIndex[i]!;
       const value = values[at];
-      const printed = numbersFromText && typeof value === 'number' ? numberAsWritten(text, NUMBER_SPANS[2 * at]!, NUMBER_SPANS[2 * at + 1]!, value) : javaValueToString(value);
+      const printed = numbersFromText && typeof value === 'number' ? numberAsWritten(text, numberSpans[2 * at]!, numberSpans[2 * at + 1]!, value) : javaValueToString(value);
       if (i === tsIndex) tsPrinted = printed;
       original += labels[i]! + printed;
     }
@@ -191,8 +216,8 @@ export class BroParser implements MessageParser {
       for (let i = 0; i < copied.length; i++) message[copied[i]!] = values[copiedIndex[i]!];
     }
     message['original_string'] = original;
-    const ts = plan.hasTs ? payload['ts'] : payload['timestamp'];
-    if (typeof ts === 'number' && Number.isFinite(ts) && !Number.isInteger(ts) && plan.hasTs) {
+    const ts = plan.tsAt >= 0 ? values[plan.tsAt] : plan.timestampAt >= 0 ? values[plan.timestampAt] : undefined;
+    if (typeof ts === 'number' && Number.isFinite(ts) && !Number.isInteger(ts) && plan.tsAt >= 0) {
       message['timestamp'] = Math.trunc(ts * 1000);
       message['bro_timestamp'] = tsPrinted;
     } else if (ts !== undefined) {
@@ -203,13 +228,38 @@ export class BroParser implements MessageParser {
     }
     const { srcAddrAt, dstAddrAt, srcPortAt, dstPortAt } = plan;
     if (srcAddrAt >= 0) message['ip_src_addr'] = keepDoubles ? unwrapJavaValues(values[srcAddrAt]) : values[srcAddrAt];
-    else if (plan.txKey !== undefined) setFirstHost(message, 'ip_src_addr', payload[plan.txKey]);
+    else if (plan.txAt >= 0) setFirstHost(message, 'ip_src_addr', values[plan.txAt]);
     if (dstAddrAt >= 0) message['ip_dst_addr'] = keepDoubles ? unwrapJavaValues(values[dstAddrAt]) : values[dstAddrAt];
-    else if (plan.rxKey !== undefined) setFirstHost(message, 'ip_dst_addr', payload[plan.rxKey]);
+    else if (plan.rxAt >= 0) setFirstHost(message, 'ip_dst_addr', values[plan.rxAt]);
     if (srcPortAt >= 0) message['ip_src_port'] = keepDoubles ? unwrapJavaValues(values[srcPortAt]) : values[srcPortAt];
     if (dstPortAt >= 0) message['ip_dst_port'] = keepDoubles ? unwrapJavaValues(values[dstPortAt]) : values[dstPortAt];
-    message['protocol'] = logType;
+    message['protocol'] = plan.logType;
     return { ok: true, messages: [message as Message] };
+  }
+
+  /**
+   * The plan of the key set `record` (read by readFlatRecord from `text`) lists, in the same key
+   * order; undefined when none was made yet (the general path makes it).
+   */
+  private flatPlanFor(text: string, record: FlatRecord): KeySetPlan | undefined {
+    const plans = this.plans.get(text.slice(record.typeStart, record.typeEnd));
+    if (plans === undefined) return undefined;
+    const { count, keyStart, keyEnd } = record;
+    for (let i = 0; i < plans.length; i++) {
+      const plan = plans[i]!;
+      const keys = plan.keys;
+      if (keys.length !== count) continue;
+      let k = 0;
+      while (k < count && keyWrittenAt(text, keyStart[k]!, keyEnd[k]!, keys[k]!)) k++;
+      if (k === count) {
+        if (i > 0) {
+          plans[i] = plans[i - 1]!;
+          plans[i - 1] = plan;
+        }
+        return plan;
+      }
+    }
+    return undefined;
   }
 
   /** The plan of `payload`'s key set, made on first sight. */
@@ -262,11 +312,11 @@ function makePlan(logType: string, keys: string[]): KeySetPlan {
   // Metron removes tx_hosts / rx_hosts only when no address field was found.
   const txKey = srcAddrKey === undefined && has('tx_hosts') ? 'tx_hosts' : undefined;
   const rxKey = dstAddrKey === undefined && has('rx_hosts') ? 'rx_hosts' : undefined;
-  const hasTs = has('ts');
-  const renamed = new Set([srcAddrKey, dstAddrKey, srcPortKey, dstPortKey, txKey, rxKey, hasTs ? 'ts' : undefined]);
+  const renamed = new Set([srcAddrKey, dstAddrKey, srcPortKey, dstPortKey, txKey, rxKey, has('ts') ? 'ts' : undefined]);
   const copied = keys.filter((key) => !renamed.has(key));
   const hashOrder = javaHashMapOrder(keys);
   return {
+    logType,
     keys,
     head: `${logType.toUpperCase()} |`,
     hashIndex: hashOrder.map((key) => keys.indexOf(key)),
@@ -278,9 +328,10 @@ function makePlan(logType: string, keys: string[]): KeySetPlan {
     dstAddrAt: dstAddrKey === undefined ? -1 : keys.indexOf(dstAddrKey),
     srcPortAt: srcPortKey === undefined ? -1 : keys.indexOf(srcPortKey),
     dstPortAt: dstPortKey === undefined ? -1 : keys.indexOf(dstPortKey),
-    txKey,
-    rxKey,
-    hasTs,
+    txAt: txKey === undefined ? -1 : keys.indexOf(txKey),
+    rxAt: rxKey === undefined ? -1 : keys.indexOf(rxKey),
+    tsAt: keys.indexOf('ts'),
+    timestampAt: keys.indexOf('timestamp'),
     tsIndex: hashOrder.indexOf('ts'),
     textOrder: !keys.some(isArrayIndex),
   };
@@ -288,6 +339,15 @@ function makePlan(logType: string, keys: string[]): KeySetPlan {
 
 /** Scratch for scanJsonNumbers: where each payload member's number is written (one record at a time). */
 const NUMBER_SPANS: number[] = [];
+/** Scratch for readFlatRecord (one record at a time). */
+const FLAT = newFlatRecord();
+
+/** Whether text[start, end) is `key` (compared in place: no string made for the key). */
+function keyWrittenAt(text: string, start: number, end: number, key: string): boolean {
+  if (end - start !== key.length) return false;
+  for (let i = 0; i < key.length; i++) if (text.charCodeAt(start + i) !== key.charCodeAt(i)) return false;
+  return true;
+}
 
 const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
 
