@@ -27,6 +27,18 @@ export function fakeSearchStore(docs: Array<{ sensor: string; message: Message }
     async findOne(request: GetRequest) {
       return docs.find((d) => d.sensor === request.sensorType && d.message['guid'] === request.guid)?.message ?? null;
     },
+    async findAll(requests: GetRequest[]) {
+      return requests.flatMap((r) => docs.filter((d) => d.sensor === r.sensorType && d.message['guid'] === r.guid).map((d) => d.message));
+    },
+    async group(request) {
+      return { groupedBy: request.groups[0]?.field ?? '', groupResults: [] };
+    },
+    async histogram(request) {
+      return { field: request.field ?? 'timestamp', interval: Number(request.interval), total: 0, buckets: [] };
+    },
+    async columnMetadata() {
+      return {};
+    },
     async indices() {
       return [...new Set(docs.map((d) => d.sensor))];
     },

@@ -1,4 +1,5 @@
 export type * from './types.js';
 export * from './query/index.js';
 export * from './duckdb/index.js';
+export { renderQueryDsl, type QueryDsl } from './opensearch/query-dsl.js';
 export * from './kv/index.js';

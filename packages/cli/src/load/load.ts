@@ -27,6 +27,7 @@ import { EnrichmentTables, openLmdbStore, openRedisStore, redactRedisUrl, type E
 import { parseFlags } from '../args.js';
 import { resolveConfigDir } from '../start.js';
 import { ENRICHMENT_STORE_DIR } from '../stellar.js';
+import { runLoadAssets } from './assets.js';
 import { createExtractor, parseTime, type Extraction } from './extractor.js';
 import { emptyCounts, Progress, rate, type LoadCounts } from './progress.js';
 
@@ -119,6 +120,7 @@ interface Plan {
 /** Entry point of `metron load`. Returns the exit code. */
 export async function runLoad(args: string[], io: LoadIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [kind, ...rest] = args;
+  if (kind === 'assets' || kind === 'identities') return runLoadAssets(kind, rest, io);
   if (kind === undefined || kind === 'help' || kind === '--help' || kind === '-h') {
     io.stdout.write(USAGE);
     return 0;

@@ -4,6 +4,9 @@
  * exactly what is on disk) and kept current by the writer after each schema change.
  */
 import type { JsonValue } from '@metron/core';
+import type { MetronFieldType } from '../types.js';
+
+export type { MetronFieldType } from '../types.js';
 
 /** Column types the store creates. Arrays and objects are JSON text. */
 export type ColumnType = 'BOOLEAN' | 'BIGINT' | 'DOUBLE' | 'VARCHAR' | 'JSON';
@@ -122,16 +125,20 @@ export function widen(a: ColumnType, b: ColumnType): ColumnType {
   return 'VARCHAR';
 }
 
-/** Metron's FieldType names (`/api/v1/search/column/metadata`). */
-export type MetronFieldType = 'string' | 'long' | 'double' | 'boolean' | 'date' | 'other';
+/** Fields Metron's index templates map as `ip` (the UI offers address actions on them). */
+const IP_FIELDS = new Set(['ip_src_addr', 'ip_dst_addr']);
 
+/**
+ * The Metron FieldType of a column, as Metron's index templates would map the field: strings are
+ * `keyword` (exact match), the two address fields `ip`, `timestamp` a `date` in epoch ms.
+ */
 export function metronFieldType(info: ColumnInfo): MetronFieldType {
   if (info.field === TIMESTAMP && info.type === 'BIGINT') return 'date';
   switch (info.type) {
     case 'BIGINT': return 'long';
     case 'DOUBLE': return 'double';
     case 'BOOLEAN': return 'boolean';
-    case 'VARCHAR': return 'string';
+    case 'VARCHAR': return IP_FIELDS.has(info.field) ? 'ip' : 'keyword';
     case 'JSON': return 'other';
   }
 }

@@ -9,7 +9,7 @@
  */
 import { BIGINT, BOOLEAN, DOUBLE, VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { JsonValue } from '@metron/core';
-import type { QueryNode, WildcardPart } from '../query/ast.js';
+import type { QueryNode, RangeBound, RangeNode, WildcardPart } from '../query/ast.js';
 import { type ColumnInfo, type ColumnType, type TableCatalog } from './catalog.js';
 
 /** Field searched with "contains" semantics by bare terms, standing in for an analyzed text field. */
@@ -32,7 +32,10 @@ export class SqlParams {
   }
 }
 
-/** Renders `node` as a boolean SQL expression over the columns of `table`. */
+/**
+ * Renders `node` as a boolean SQL expression over the columns of `table`. Dates on `timestamp`
+ * must have been resolved to epoch milliseconds first (query/dates.ts resolveDates).
+ */
 export function renderWhere(node: QueryNode, table: TableCatalog, params: SqlParams): string {
   switch (node.kind) {
     case 'match_all':
@@ -57,7 +60,8 @@ export function renderWhere(node: QueryNode, table: TableCatalog, params: SqlPar
       const pattern = likePattern(node.parts);
       if (node.field !== null) {
         const info = table.get(node.field);
-        return info === undefined ? 'FALSE' : matchLike(info, pattern, params);
+        // Wildcards apply to text, as in Elasticsearch (keyword/text fields only).
+        return info === undefined || (info.type !== 'VARCHAR' && info.type !== 'JSON') ? 'FALSE' : matchLike(info, pattern, params);
       }
       const ref = params.bind(pattern, VARCHAR);
       return anyOf(
@@ -65,6 +69,10 @@ export function renderWhere(node: QueryNode, table: TableCatalog, params: SqlPar
           .filter((info) => info.type === 'VARCHAR' || info.type === 'JSON')
           .map((info) => `COALESCE(${textExpr(info)} LIKE ${ref} ESCAPE '\\', FALSE)`),
       );
+    }
+    case 'range': {
+      const info = table.get(node.field);
+      return info === undefined ? 'FALSE' : renderRange(info, node, params);
     }
     default: {
       const unhandled: never = node;
@@ -141,6 +149,41 @@ function matchValue(info: ColumnInfo, value: string, params: SqlParams, cache = 
       return `COALESCE(json_extract_string(${column}, '$') = ${text} OR list_contains(json_extract_string(${column}, '$[*]'), ${text}), FALSE)`;
     }
   }
+}
+
+/**
+ * A range on one column. Numeric columns compare numerically (a bound that is not a number
+ * matches nothing, as a term does; `timestamp` bounds arrive as epoch ms), text and JSON scalars compare
+ * as text (lexicographically, as Elasticsearch ranges on keyword fields); booleans match nothing.
+ * `[* TO *]` is "the field exists".
+ */
+function renderRange(info: ColumnInfo, node: RangeNode, params: SqlParams): string {
+  const column = quoteIdent(info.column);
+  if (node.lower === null && node.upper === null) return `(${column} IS NOT NULL)`;
+  let expr: string;
+  let bind: (bound: RangeBound) => string | null;
+  if (info.type === 'BIGINT' || info.type === 'DOUBLE') {
+    expr = column;
+    bind = (bound) => {
+      const number = parseNumber(bound.value);
+      if (number === null) return null;
+      // Integral bounds stay BIGINT so DuckDB can prune row groups on the column's min/max.
+      return info.type === 'BIGINT' && Number.isSafeInteger(number) ? params.bind(BigInt(number), BIGINT) : params.bind(number, DOUBLE);
+    };
+  } else if (info.type === 'VARCHAR' || info.type === 'JSON') {
+    expr = textExpr(info);
+    bind = (bound) => params.bind(bound.value, VARCHAR);
+  } else {
+    return 'FALSE';
+  }
+  const conditions: string[] = [];
+  for (const [bound, strict, loose] of [[node.lower, '>', '>='], [node.upper, '<', '<=']] as const) {
+    if (bound === null) continue;
+    const ref = bind(bound);
+    if (ref === null) return 'FALSE';
+    conditions.push(`${expr} ${bound.inclusive ? loose : strict} ${ref}`);
+  }
+  return `COALESCE(${conditions.join(' AND ')}, FALSE)`;
 }
 
 function matchLike(info: ColumnInfo, pattern: string, params: SqlParams): string {

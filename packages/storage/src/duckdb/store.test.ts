@@ -163,8 +163,8 @@ describe('DuckDB search store: search', () => {
 
   it('reports column metadata in Metron field types', async () => {
     expect(await store.columnMetadata(['bro'])).toEqual({
-      guid: 'string', 'source.type': 'string', timestamp: 'date', ip_src_addr: 'string', ip_dst_port: 'long', protocol: 'string',
-      is_alert: 'boolean', 'enrichments.geo.ip_dst_addr.country': 'string', tags: 'other', original_string: 'string',
+      guid: 'keyword', 'source.type': 'keyword', timestamp: 'date', ip_src_addr: 'ip', ip_dst_port: 'long', protocol: 'keyword',
+      is_alert: 'boolean', 'enrichments.geo.ip_dst_addr.country': 'keyword', tags: 'other', original_string: 'keyword',
       'threat.triage.score': 'double',
     });
   });

@@ -9,7 +9,14 @@ import { DuckDBInstance, VARCHAR, type DuckDBConnection } from '@duckdb/node-api
 import { MetronError, errorMessage, type Message } from '@metron/core';
 import type { QueryNode } from '../query/ast.js';
 import { parseQuery, type ParseOptions } from '../query/parser.js';
-import type { GetRequest, SearchRequest, SearchResponse, SearchStore } from '../types.js';
+import { resolveDates } from '../query/dates.js';
+import type {
+  GetRequest, GroupRequest, GroupResponse, HistogramRequest, HistogramResponse, SearchRequest, SearchResponse, SearchStore,
+} from '../types.js';
+import {
+  DEFAULT_AGGREGATE_LIMITS, decodeGroups, findAllStatement, groupStatement, histogramStatement, parseInterval, validateGroups,
+  type AggregateLimits,
+} from './aggregate.js';
 import {
   GUID, TABLE_SUFFIX, TableCatalog, columnTypeOf, metronFieldType, tableForSensor,
   type ColumnInfo, type ColumnType, type MetronFieldType,
@@ -56,6 +63,10 @@ export interface DuckDbSearchStoreOptions {
   defaultSize?: number;
   /** Limits on user queries. */
   query?: ParseOptions;
+  /** Limits of group, histogram and findAll (see aggregate.ts for the defaults). */
+  aggregateLimits?: Partial<AggregateLimits>;
+  /** The clock date math in queries (`now-24h`) resolves against (default Date.now). */
+  clock?: () => number;
 }
 
 /** The DuckDB search store: SearchStore plus what the embedded deployment needs of it. */
@@ -148,7 +159,7 @@ export async function openDuckDbSearchStore(options: DuckDbSearchStoreOptions): 
       maxResultWindow: options.maxResultWindow ?? 10_000,
       facetLimit: options.facetLimit ?? 1_000,
       defaultSize: options.defaultSize ?? 10,
-    }, options.query ?? {});
+    }, options.query ?? {}, { ...DEFAULT_AGGREGATE_LIMITS, ...options.aggregateLimits }, options.clock ?? Date.now);
     await store.load();
     return store;
   } catch (err) {
@@ -178,6 +189,8 @@ class DuckDbStore implements DuckDbSearchStore {
     private readonly readConnections: DuckDBConnection[],
     private readonly limits: SearchLimits,
     private readonly parseOptions: ParseOptions,
+    private readonly aggregateLimits: AggregateLimits,
+    private readonly clock: () => number,
   ) {
     this.readQueues = readConnections.map(() => new SerialQueue());
     this.writer = new IndexWriter(writeConnection, fastWrite ? spool : null, () => {
@@ -333,7 +346,7 @@ class DuckDbStore implements DuckDbSearchStore {
 
   async search(request: SearchRequest, options: SearchOptions = {}): Promise<SearchResponse> {
     this.ensureOpen();
-    const parsed = parseQuery(typeof request.query === 'string' ? request.query : '*', this.parseOptions);
+    const parsed = this.parse(request.query);
     const query = options.rewrite ? options.rewrite(parsed) : parsed;
     const { from, size, sort } = validatePaging(request, this.limits);
     const facetFields = request.facetFields ?? null;
@@ -361,6 +374,78 @@ class DuckDbStore implements DuckDbSearchStore {
           facetCounts[field] = counts;
         }
         return { total, results, ...(facetCounts && { facetCounts }) };
+      };
+    });
+  }
+
+  /** Parses a request's query once, with dates on `timestamp` resolved against the current time. */
+  private parse(query: unknown): QueryNode {
+    return resolveDates(parseQuery(typeof query === 'string' ? query : '*', this.parseOptions), this.clock());
+  }
+
+  async group(request: GroupRequest): Promise<GroupResponse> {
+    this.ensureOpen();
+    const query = this.parse(request.query);
+    const levels = validateGroups(request, this.aggregateLimits);
+    return this.readWithRetry(() => {
+      const tables = this.selectTables(request.indices);
+      if (tables.length === 0) return async () => ({ groupedBy: levels[0]!.field, groupResults: [] });
+      const statement = groupStatement(tables, query, levels, request.scoreField ?? null);
+      return async (connection) => decodeGroups(levels, (await runStatement(connection, statement)).getRows(), this.aggregateLimits);
+    });
+  }
+
+  async histogram(request: HistogramRequest): Promise<HistogramResponse> {
+    this.ensureOpen();
+    const query = this.parse(request.query);
+    const interval = parseInterval(request.interval);
+    const field = request.field ?? 'timestamp';
+    const limits = this.aggregateLimits;
+    return this.readWithRetry(() => {
+      const statement = histogramStatement(this.selectTables(request.indices), query, request, interval, limits);
+      return async (connection) => {
+        const rows = statement === null ? [] : (await runStatement(connection, statement)).getRows();
+        if (rows.length > limits.maxHistogramBuckets) {
+          throw new MetronError('INPUT_INVALID', `the histogram has more than ${limits.maxHistogramBuckets} buckets; use a larger interval or a narrower time range`);
+        }
+        const buckets = rows.map(([bucket, n]) => ({ key: Number(bucket) * interval, count: Number(n) }));
+        return { field, interval, total: buckets.reduce((sum, b) => sum + b.count, 0), buckets };
+      };
+    });
+  }
+
+  async findAll(requests: GetRequest[]): Promise<Message[]> {
+    this.ensureOpen();
+    if (requests.length > this.aggregateLimits.maxFindAll) {
+      throw new MetronError('INPUT_INVALID', `findAll takes at most ${this.aggregateLimits.maxFindAll} requests, got ${requests.length}`);
+    }
+    return this.readWithRetry(() => {
+      const byTable = new Map<TableCatalog, Set<string>>();
+      for (const request of requests) {
+        const table = tableForSensor(String(request.sensorType));
+        const catalog = table === null ? undefined : this.tables.get(table);
+        if (catalog === undefined) continue;
+        let guids = byTable.get(catalog);
+        if (guids === undefined) byTable.set(catalog, (guids = new Set()));
+        guids.add(String(request.guid));
+      }
+      return async (connection) => {
+        const found = new Map<string, Message>();
+        for (const [catalog, guids] of byTable) {
+          const reader = await runStatement(connection, findAllStatement(catalog, [...guids]));
+          const names = reader.columnNames();
+          for (const row of reader.getRows()) {
+            const message = decodeTableRow(catalog, names, row);
+            found.set(`${catalog.table}\u0000${String(message[GUID])}`, message);
+          }
+        }
+        const result: Message[] = [];
+        for (const request of requests) {
+          const table = tableForSensor(String(request.sensorType));
+          const message = table === null ? undefined : found.get(`${table}\u0000${String(request.guid)}`);
+          if (message !== undefined) result.push(message);
+        }
+        return result;
       };
     });
   }

@@ -3,7 +3,7 @@
  * `SearchRequest.query`) is parsed once into this tree, and each search backend renders it
  * (`duckdb/sql.ts` to SQL with bound parameters; OpenSearch to its query DSL later).
  *
- * The union is discriminated by `kind` so later node kinds (ranges, fuzzy, regexp, boosts) extend
+ * The union is discriminated by `kind` so later node kinds (fuzzy, regexp, boosts) extend
  * it without changing the existing ones; renderers switch exhaustively on `kind`, so adding a kind
  * is a compile error in every renderer until handled.
  */
@@ -14,7 +14,8 @@ export type QueryNode =
   | NotNode
   | TermNode
   | ExistsNode
-  | WildcardNode;
+  | WildcardNode
+  | RangeNode;
 
 /** `*`, `*:*` or an empty query. */
 export interface MatchAllNode {
@@ -63,4 +64,23 @@ export interface WildcardNode {
   kind: 'wildcard';
   field: string | null;
   parts: WildcardPart[];
+}
+
+/** One end of a range; `value` is unescaped text, read per column type by each renderer. */
+export interface RangeBound {
+  value: string;
+  inclusive: boolean;
+}
+
+/**
+ * `field:[a TO b]`, `field:{a TO b}`, mixed brackets, `*` for an open end, and the one-sided
+ * `field:>=a`, `field:>a`, `field:<=a`, `field:<a`. A null bound is open. Numbers compare
+ * numerically on numeric columns, `timestamp` takes dates (see dates.ts), text compares
+ * lexicographically, as Elasticsearch compares keyword fields.
+ */
+export interface RangeNode {
+  kind: 'range';
+  field: string;
+  lower: RangeBound | null;
+  upper: RangeBound | null;
 }

@@ -1,17 +1,21 @@
 /**
- * Lexer for the subset of the Lucene classic query syntax
+ * Lexer for the Lucene classic query syntax
  * (https://lucene.apache.org/core/9_0_0/queryparser/org/apache/lucene/queryparser/classic/package-summary.html)
- * that the search stores support. Syntax of the full language that is not supported yet (ranges,
- * fuzzy, boosts, regexps, `+`/`-` clause modifiers) is refused with a positioned QUERY_INVALID
- * rather than being misread as terms.
+ * as Elasticsearch's `query_string` reads it, less the parts the stores do not support (fuzzy,
+ * proximity, boosts, regexps), which are refused with a positioned QUERY_INVALID rather than
+ * being misread as terms.
  */
 import { MetronError } from '@metron/core';
 import type { WildcardPart } from './ast.js';
 
 export type Token =
-  | { type: 'lparen' | 'rparen' | 'colon' | 'and' | 'or' | 'not' | 'eof'; pos: number }
+  | { type: 'lparen' | 'rparen' | 'colon' | 'and' | 'or' | 'not' | 'plus' | 'minus' | 'eof'; pos: number }
   | { type: 'term'; pos: number; text: string; parts: WildcardPart[]; wildcard: boolean }
-  | { type: 'phrase'; pos: number; text: string };
+  | { type: 'phrase'; pos: number; text: string }
+  /** `[a TO b]`, `{a TO b}` or mixed; a null end is `*` (open). */
+  | { type: 'range'; pos: number; lower: string | null; upper: string | null; includeLower: boolean; includeUpper: boolean }
+  /** `>`, `>=`, `<`, `<=` written before a value (`port:>=1024`). */
+  | { type: 'cmp'; pos: number; op: '>' | '>=' | '<' | '<=' };
 
 /** Builds a QUERY_INVALID error pointing at `pos` with a caret under the query. */
 export function queryError(query: string, pos: number, reason: string): MetronError {
@@ -25,15 +29,11 @@ export function queryError(query: string, pos: number, reason: string): MetronEr
 }
 
 const UNSUPPORTED: Record<string, string> = {
-  '[': 'range queries are not supported yet',
-  '{': 'range queries are not supported yet',
   ']': "unexpected ']'",
   '}': "unexpected '}'",
   '~': 'fuzzy and proximity queries are not supported yet',
   '^': 'boosts are not supported yet',
   '/': "regular expressions are not supported yet (escape a literal '/' as '\\/')",
-  '+': "the '+' (required) modifier is not supported yet; use AND (escape a literal '+' as '\\+')",
-  '-': "the '-' (prohibit) modifier is not supported yet; use NOT (escape a literal '-' as '\\-')",
 };
 
 /** Characters that end a term unless escaped. `+` and `-` only matter at the start of a term. */
@@ -61,6 +61,21 @@ export function tokenize(query: string): Token[] {
     if (ch === '!') { tokens.push({ type: 'not', pos }); i++; continue; }
     if (ch === '&' && query[i + 1] === '&') { tokens.push({ type: 'and', pos }); i += 2; continue; }
     if (ch === '|' && query[i + 1] === '|') { tokens.push({ type: 'or', pos }); i += 2; continue; }
+    // `+`/`-` are clause modifiers at the start of a term only (`a-b` is one term, as in Lucene).
+    if (ch === '+') { tokens.push({ type: 'plus', pos }); i++; continue; }
+    if (ch === '-') { tokens.push({ type: 'minus', pos }); i++; continue; }
+    if (ch === '>' || ch === '<') {
+      const eq = query[i + 1] === '=';
+      tokens.push({ type: 'cmp', pos, op: eq ? (ch === '>' ? '>=' : '<=') : ch });
+      i += eq ? 2 : 1;
+      continue;
+    }
+    if (ch === '[' || ch === '{') {
+      const [token, end] = readRange(query, pos);
+      tokens.push(token);
+      i = end;
+      continue;
+    }
     if (ch === '"') {
       i++;
       let text = '';
@@ -123,4 +138,69 @@ export function tokenize(query: string): Token[] {
   }
   tokens.push({ type: 'eof', pos: n });
   return tokens;
+}
+
+/** Reads one end of a range: a quoted phrase or a run of characters up to a space or a closing bracket. */
+function readBound(query: string, start: number): [text: string, quoted: boolean, end: number] {
+  let i = start;
+  const n = query.length;
+  if (query[i] === '"') {
+    i++;
+    let text = '';
+    for (;;) {
+      if (i >= n) throw queryError(query, start, 'unterminated quoted phrase');
+      const c = query[i]!;
+      if (c === '\\') {
+        if (i + 1 >= n) throw queryError(query, i, 'dangling escape character');
+        text += query[i + 1]!;
+        i += 2;
+        continue;
+      }
+      if (c === '"') return [text, true, i + 1];
+      text += c;
+      i++;
+    }
+  }
+  let text = '';
+  while (i < n) {
+    const c = query[i]!;
+    if (c === '\\') {
+      if (i + 1 >= n) throw queryError(query, i, 'dangling escape character');
+      text += query[i + 1]!;
+      i += 2;
+      continue;
+    }
+    if (isSpace(c) || c === ']' || c === '}' || c === '[' || c === '{' || c === '"') break;
+    text += c;
+    i++;
+  }
+  return [text, false, i];
+}
+
+function skipSpaces(query: string, i: number): number {
+  while (i < query.length && isSpace(query[i]!)) i++;
+  return i;
+}
+
+/** Reads `[lower TO upper]` (or with `{`/`}` for exclusive ends) starting at the bracket. */
+function readRange(query: string, pos: number): [Extract<Token, { type: 'range' }>, number] {
+  const expected = 'expected a range [lower TO upper] or {lower TO upper}';
+  let i = skipSpaces(query, pos + 1);
+  const [lowerText, lowerQuoted, afterLower] = readBound(query, i);
+  if (lowerText === '' && !lowerQuoted) throw queryError(query, i, expected);
+  i = skipSpaces(query, afterLower);
+  if (query.slice(i, i + 2) !== 'TO' || !isSpace(query[i + 2] ?? '')) throw queryError(query, i, `${expected}: missing TO`);
+  i = skipSpaces(query, i + 2);
+  const [upperText, upperQuoted, afterUpper] = readBound(query, i);
+  if (upperText === '' && !upperQuoted) throw queryError(query, i, expected);
+  i = skipSpaces(query, afterUpper);
+  const close = query[i];
+  if (close !== ']' && close !== '}') throw queryError(query, i >= query.length ? pos : i, `${expected}: missing ']' or '}'`);
+  return [{
+    type: 'range', pos,
+    lower: lowerText === '*' && !lowerQuoted ? null : lowerText,
+    upper: upperText === '*' && !upperQuoted ? null : upperText,
+    includeLower: query[pos] === '[',
+    includeUpper: close === ']',
+  }, i + 1];
 }

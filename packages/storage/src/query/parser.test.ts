@@ -83,6 +83,42 @@ describe('parseQuery', () => {
     expect(parseQuery('f:(a other:b)')).toEqual({ kind: 'or', children: [term('f', 'a'), term('other', 'b')] });
   });
 
+  it('reads ranges with inclusive, exclusive, mixed and open ends', () => {
+    const range = (field: string, lower: [string, boolean] | null, upper: [string, boolean] | null): QueryNode => ({
+      kind: 'range', field,
+      lower: lower && { value: lower[0], inclusive: lower[1] },
+      upper: upper && { value: upper[0], inclusive: upper[1] },
+    });
+    expect(parseQuery('port:[1 TO 1024]')).toEqual(range('port', ['1', true], ['1024', true]));
+    expect(parseQuery('port:{1 TO 1024}')).toEqual(range('port', ['1', false], ['1024', false]));
+    expect(parseQuery('port:[1 TO 1024}')).toEqual(range('port', ['1', true], ['1024', false]));
+    expect(parseQuery('port:{1 TO *]')).toEqual(range('port', ['1', false], null));
+    expect(parseQuery('port:[* TO *]')).toEqual(range('port', null, null));
+    expect(parseQuery('timestamp:["2023-11-14 10:00" TO now]')).toEqual(range('timestamp', ['2023-11-14 10:00', true], ['now', true]));
+    expect(parseQuery('host:[a\\]b TO "z z"]')).toEqual(range('host', ['a]b', true], ['z z', true]));
+    expect(parseQuery('port:>=1024')).toEqual(range('port', ['1024', true], null));
+    expect(parseQuery('port:>1024')).toEqual(range('port', ['1024', false], null));
+    expect(parseQuery('port:<=10')).toEqual(range('port', null, ['10', true]));
+    expect(parseQuery('delta:<-5')).toEqual(range('delta', null, ['-5', false]));
+    expect(parseQuery('port:(>=10 OR 5)')).toEqual({ kind: 'or', children: [range('port', ['10', true], null), term('port', '5')] });
+    expect(parseQuery('delta:-5')).toEqual(term('delta', '-5'));
+  });
+
+  it('reads + and - as Lucene clause modifiers', () => {
+    expect(parseQuery('+a b')).toEqual(term(null, 'a'));
+    expect(parseQuery('+a +b c')).toEqual({ kind: 'and', children: [term(null, 'a'), term(null, 'b')] });
+    expect(parseQuery('a -b')).toEqual({ kind: 'and', children: [term(null, 'a'), { kind: 'not', child: term(null, 'b') }] });
+    expect(parseQuery('-b')).toEqual({ kind: 'not', child: term(null, 'b') });
+    expect(parseQuery('+a -b c')).toEqual({ kind: 'and', children: [term(null, 'a'), { kind: 'not', child: term(null, 'b') }] });
+    expect(parseQuery('a AND -b')).toEqual({ kind: 'and', children: [term(null, 'a'), { kind: 'not', child: term(null, 'b') }] });
+    expect(parseQuery('a-b')).toEqual(term(null, 'a-b'));
+    expect(parseQuery('date:2020-01-01')).toEqual(term('date', '2020-01-01'));
+    expect(parseQuery('f:(+x -y)')).toEqual({ kind: 'and', children: [term('f', 'x'), { kind: 'not', child: term('f', 'y') }] });
+    expect(parseQuery('-(a OR b) c')).toEqual({
+      kind: 'and', children: [term(null, 'c'), { kind: 'not', child: { kind: 'or', children: [term(null, 'a'), term(null, 'b')] } }],
+    });
+  });
+
   it('refuses invalid queries with the position', () => {
     expect(invalid('a AND').details).toMatchObject({ position: 5 });
     expect(invalid('(a OR b').details).toMatchObject({ position: 0 });
@@ -93,10 +129,16 @@ describe('parseQuery', () => {
     expect(invalid('()').details).toMatchObject({ position: 1 });
     expect(invalid('OR a').details).toMatchObject({ position: 0 });
     expect(invalid('a:b:c').details).toMatchObject({ position: 3 });
-    const error = invalid('port:[1 TO 5]');
-    expect(error.message).toContain('range queries are not supported yet');
-    expect(error.message).toContain('\nport:[1 TO 5]\n     ^');
-    expect(invalid('-a').message).toContain("'-'");
+    const error = invalid('port:[1 TO 5');
+    expect(error.message).toContain("missing ']' or '}'");
+    expect(error.message).toContain('\nport:[1 TO 5\n     ^');
+    expect(invalid('port:[1 5]').message).toContain('missing TO');
+    expect(invalid('port:[1 TO ]').details).toMatchObject({ position: 11 });
+    expect(invalid('[1 TO 5]').message).toContain('a range needs a field');
+    expect(invalid('>=5').message).toContain('a range needs a field');
+    expect(invalid('port:>= 5').message).toContain("expected a value right after '>='");
+    expect(invalid('-').details).toMatchObject({ position: 1 });
+    expect(invalid('a +-b').details).toMatchObject({ position: 3 });
     expect(invalid('a~2').details).toMatchObject({ position: 1 });
     expect(invalid('a^2').details).toMatchObject({ position: 1 });
     expect(invalid('uri:/x/').details).toMatchObject({ position: 4 });
@@ -106,5 +148,8 @@ describe('parseQuery', () => {
     expect(invalid('('.repeat(100) + 'a' + ')'.repeat(100)).message).toContain('nesting deeper than 64');
     expect(invalid('!'.repeat(100) + 'a').message).toContain('nesting deeper than 64');
     expect(() => parseQuery('a'.repeat(20), { maxLength: 10 })).toThrow(/longer than 10/);
+    expect(() => parseQuery(Array.from({ length: 1025 }, (_, i) => `f:${i}`).join(' '))).toThrow(/more than 1024 clauses/);
+    expect(() => parseQuery('a b c', { maxClauses: 2 })).toThrow(/more than 2 clauses/);
+    expect(parseQuery(Array.from({ length: 1024 }, (_, i) => `f:${i}`).join(' ')).kind).toBe('or');
   });
 });

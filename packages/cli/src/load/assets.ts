@@ -1,0 +1,242 @@
+/**
+ * `metron load assets|identities`: the asset inventory and user identities that the `asset` and
+ * `identity` enrichment adapters read, into the embedded LMDB store (<data-dir>/kv) or Redis.
+ *
+ * - assets: CSV (header row), NDJSON or a JSON array of assets keyed by `ip` and/or `hostname`,
+ *   with owner, criticality, os, tags and any other columns. Each load replaces the inventory
+ *   (an asset missing from the new input is gone); readers switch to the new inventory at once.
+ *   An input that cannot be read, or whose every asset is bad, replaces nothing.
+ * - identities: records of ip, user, timestamp[, end], merged into the identity history of each
+ *   address (the same record loaded twice is stored once).
+ *
+ * A bad record is reported as `file:line: reason` on stderr and skipped; the summary goes to
+ * stderr and one JSON object to stdout. Exit code: 0 all loaded, 1 some records failed (the rest
+ * is loaded) or the store failed, 2 usage error.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { errorMessage, MetronError } from '@metron/core';
+import {
+  assetFromFields,
+  detectFormat,
+  identityFromFields,
+  IdentityStore,
+  parseDurationMs,
+  readRecords,
+  replaceInventory,
+  DEFAULT_RETENTION_MS,
+  type AssetRecord,
+  type IdentityAssignment,
+  type RecordFormat,
+} from '@metron/enrichment';
+import { openLmdbStore, openRedisStore, redactRedisUrl, type KeyValueStore } from '@metron/storage';
+import { parseFlags } from '../args.js';
+import { ENRICHMENT_STORE_DIR } from '../stellar.js';
+import type { LoadIo } from './load.js';
+
+const USAGE = `metron load assets -i FILE[,FILE...] [options]
+metron load identities -i FILE[,FILE...] [options]
+
+  assets      replaces the asset inventory: CSV with a header row, NDJSON or a JSON array; each
+              asset has "ip" and/or "hostname", and optionally owner, criticality, os, tags
+              (a list, or a cell of tags separated by , ; or |) and any other columns (kept as text)
+  identities  adds user identities over time: ip, user, timestamp (epoch ms or ISO 8601) and
+              optionally end; kept per address for --retention after its newest record
+Options:
+  -i, --input PATHS     files, comma-separated; - for stdin
+  --format F            csv, json or ndjson (default: by the file's extension, else its first character)
+  --retention DURATION  identities: how long history is kept (default 30d)
+  -q, --quiet           no summary on stderr (bad records are still shown)
+  --backend lmdb|redis  where the tables live (default lmdb)
+  --data-dir DIR        LMDB: the store is DIR/${ENRICHMENT_STORE_DIR} (default ./data)
+  --redis-url URL       Redis: the server (default $METRON_REDIS_URL, else redis://127.0.0.1:6379)
+Exit code: 0 all records loaded; 1 some records failed (the rest is loaded); 2 usage error.
+`;
+
+const OPTIONS = {
+  input: { type: 'string', short: 'i' },
+  format: { type: 'string' },
+  retention: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  backend: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'redis-url': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Bad records shown one by one; past this, only counted. */
+const SHOWN_FAILURES = 20;
+
+interface Input {
+  name: string;
+  text: string;
+}
+
+async function readInputs(list: string, stdin: Readable): Promise<Input[]> {
+  const names = list.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  if (names.length === 0) throw new MetronError('INPUT_INVALID', '--input names no file');
+  const inputs: Input[] = [];
+  for (const name of names) {
+    if (name === '-') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+      inputs.push({ name: '(stdin)', text: Buffer.concat(chunks).toString('utf8') });
+      continue;
+    }
+    try {
+      inputs.push({ name, text: await readFile(name, 'utf8') });
+    } catch (err) {
+      throw new MetronError('INPUT_INVALID', `--input: cannot read ${name}: ${errorMessage(err)}`);
+    }
+  }
+  return inputs;
+}
+
+function openTarget(backend: string | undefined, dataDir: string | undefined, redisUrl: string | undefined): { where: string; backend: string; open: () => Promise<KeyValueStore> } {
+  const kind = backend ?? 'lmdb';
+  if (kind === 'lmdb') {
+    if (redisUrl !== undefined) throw new MetronError('INPUT_INVALID', '--redis-url goes with --backend redis');
+    const path = join(resolve(dataDir ?? 'data'), ENRICHMENT_STORE_DIR);
+    return { backend: kind, where: `LMDB at ${path}`, open: async () => openLmdbStore({ path }) };
+  }
+  if (kind === 'redis') {
+    if (dataDir !== undefined) throw new MetronError('INPUT_INVALID', '--data-dir goes with --backend lmdb (Redis holds the tables itself)');
+    const url = redisUrl ?? process.env['METRON_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+    if (!/^rediss?:\/\//.test(url)) throw new MetronError('INPUT_INVALID', `--redis-url must be a redis:// or rediss:// URL, got ${redactRedisUrl(url)}`);
+    return { backend: kind, where: `Redis at ${redactRedisUrl(url)}`, open: async () => openRedisStore({ url, cacheTtlMs: 0 }) };
+  }
+  throw new MetronError('INPUT_INVALID', `--backend must be lmdb or redis, got '${kind}'`);
+}
+
+/** Reads every record of the inputs through `convert`; bad ones are reported and counted. */
+function convertAll<T>(inputs: Input[], format: RecordFormat | undefined, convert: (fields: Readonly<Record<string, unknown>>) => T, io: LoadIo, counts: { records: number; failed: number }): Array<T & { where: string }> | undefined {
+  const out: Array<T & { where: string }> = [];
+  const fail = (where: string, reason: string) => {
+    counts.failed++;
+    if (counts.failed <= SHOWN_FAILURES) io.stderr.write(`metron load: ${where}: ${reason}\n`);
+  };
+  let unreadable = false;
+  for (const input of inputs) {
+    let records;
+    try {
+      records = readRecords(input.text, format ?? detectFormat(input.name, input.text));
+    } catch (err) {
+      io.stderr.write(`metron load: ${input.name}: ${errorMessage(err)}\n`);
+      unreadable = true;
+      continue;
+    }
+    for (const record of records) {
+      counts.records++;
+      const where = `${input.name}:${record.line}`;
+      if (record.error !== undefined) {
+        fail(where, record.error);
+        continue;
+      }
+      try {
+        out.push({ ...convert(record.fields), where });
+      } catch (err) {
+        fail(where, errorMessage(err));
+      }
+    }
+  }
+  if (counts.failed > SHOWN_FAILURES) io.stderr.write(`metron load: ${counts.failed - SHOWN_FAILURES} more bad records not shown\n`);
+  return unreadable ? undefined : out;
+}
+
+/** Entry point of `metron load assets` and `metron load identities`. Returns the exit code. */
+export async function runLoadAssets(kind: 'assets' | 'identities', args: string[], io: LoadIo): Promise<number> {
+  let values;
+  let target;
+  let inputs: Input[];
+  let retentionMs = DEFAULT_RETENTION_MS;
+  let format: RecordFormat | undefined;
+  try {
+    ({ values } = parseFlags(() => parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false })));
+    if (values.help) {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    if (values.input === undefined || values.input.trim() === '') throw new MetronError('INPUT_INVALID', '--input (-i) is required');
+    if (values.format !== undefined) {
+      if (values.format !== 'csv' && values.format !== 'json' && values.format !== 'ndjson') throw new MetronError('INPUT_INVALID', `--format must be csv, json or ndjson, got '${values.format}'`);
+      format = values.format;
+    }
+    if (values.retention !== undefined) {
+      if (kind !== 'identities') throw new MetronError('INPUT_INVALID', '--retention goes with identities');
+      const parsed = parseDurationMs(values.retention);
+      if (parsed === undefined || !/[a-z]\s*$/.test(values.retention)) throw new MetronError('INPUT_INVALID', `--retention must be a duration such as 12h, 30d or 2w, got '${values.retention}'`);
+      retentionMs = parsed;
+    }
+    target = openTarget(values.backend, values['data-dir'], values['redis-url']);
+    inputs = await readInputs(values.input, io.stdin);
+  } catch (err) {
+    io.stderr.write(`metron load ${kind}: ${errorMessage(err)}\n`);
+    if (err instanceof MetronError && err.code === 'INPUT_INVALID') io.stderr.write(`\n${USAGE}`);
+    return 2;
+  }
+  const counts = { records: 0, failed: 0 };
+  const started = Date.now();
+  let store: KeyValueStore | undefined;
+  try {
+    if (kind === 'assets') {
+      const assets = convertAll<AssetRecord>(inputs, format, assetFromFields, io, counts);
+      if (assets === undefined || (assets.length === 0 && counts.failed > 0)) {
+        io.stderr.write('metron load assets: nothing replaced: the inventory in service stays as it was\n');
+        return 1;
+      }
+      // a later asset wins an address or name that an earlier one had: say so
+      const seen = new Map<string, string>();
+      let duplicates = 0;
+      for (const asset of assets) {
+        for (const key of [asset.ip, asset.hostname]) {
+          if (key === undefined) continue;
+          const earlier = seen.get(key);
+          if (earlier !== undefined && ++duplicates <= SHOWN_FAILURES) io.stderr.write(`metron load: ${asset.where}: ${key} is also at ${earlier}; this later record wins\n`);
+          seen.set(key, asset.where);
+        }
+      }
+      store = await target.open();
+      const result = await replaceInventory(store, assets.map(({ where: _where, ...asset }) => asset as AssetRecord), { source: inputs.map((i) => i.name).join(',') });
+      const elapsedMs = Date.now() - started;
+      if (!values.quiet) {
+        io.stderr.write(
+          `metron load assets: ${assets.length} assets in service (${target.where}, generation ${result.generation}) from ${counts.records} records: ` +
+            `${counts.failed} failed, ${duplicates} duplicate keys; ${result.removedKeys} keys of the previous inventory removed; ${(elapsedMs / 1000).toFixed(1)} s\n`,
+        );
+      }
+      io.stdout.write(`${JSON.stringify({ kind, backend: target.backend, records: counts.records, loaded: assets.length, failed: counts.failed, duplicates, generation: result.generation, removed_keys: result.removedKeys, elapsed_ms: elapsedMs })}\n`);
+    } else {
+      const identities = convertAll(inputs, format, identityFromFields, io, counts);
+      if (identities === undefined) {
+        io.stderr.write('metron load identities: nothing loaded\n');
+        return 1;
+      }
+      const byIp = new Map<string, IdentityAssignment[]>();
+      for (const { ip, assignment } of identities) {
+        const list = byIp.get(ip);
+        if (list === undefined) byIp.set(ip, [assignment]);
+        else list.push(assignment);
+      }
+      store = await target.open();
+      const identityStore = new IdentityStore(store, { retentionMs, cacheSize: 0 });
+      const addresses = await identityStore.record(byIp);
+      const expired = identities.filter(({ assignment }) => (assignment.until ?? assignment.since) + retentionMs <= Date.now()).length;
+      const elapsedMs = Date.now() - started;
+      if (!values.quiet) {
+        io.stderr.write(
+          `metron load identities: ${identities.length} identities for ${addresses} addresses (${target.where}) from ${counts.records} records: ${counts.failed} failed, ` +
+            `${expired} already older than the retention (${values.retention ?? '30d'}); ${(elapsedMs / 1000).toFixed(1)} s\n`,
+        );
+      }
+      io.stdout.write(`${JSON.stringify({ kind, backend: target.backend, records: counts.records, loaded: identities.length, failed: counts.failed, addresses, expired, elapsed_ms: elapsedMs })}\n`);
+    }
+    return counts.failed > 0 ? 1 : 0;
+  } catch (err) {
+    io.stderr.write(`metron load ${kind}: ${errorMessage(err)}\n`);
+    return 1;
+  } finally {
+    await store?.close();
+  }
+}
