@@ -13,7 +13,7 @@ import {
   type Source,
   type SourceConfig,
 } from '@metron/pipeline';
-import { openDuckDbSearchStore } from '@metron/storage';
+import { metaAlertSettings, openAlertStore, openDuckDbSearchStore } from '@metron/storage';
 import { createServer, openUserStore } from '@metron/server';
 import { parseArgs } from 'node:util';
 import { COMMON_FLAGS, parseFlags, portFlag } from './args.js';
@@ -113,6 +113,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
     const app = await createServer(
       {
         searchStore: store,
+        alerts: openAlertStore(store, metaAlertSettings(configs.global ?? {}, join(configDir, 'global.json'))),
         ingest: (sensor, records) => pipeline.ingest(sensor, records),
         knownSensors: () => pipeline.knownSensors(),
         metrics: () => metrics.snapshot(),

@@ -4,7 +4,7 @@
  * Errors answer with one JSON shape, `{ status, code, message }` (see errors.ts).
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { SearchStore } from '@metron/storage';
+import type { AlertStore, SearchStore } from '@metron/storage';
 import { apiError, toApiError } from './errors.js';
 import { formatSchemaErrors } from './validation.js';
 import { installAuthentication } from './auth/authenticate.js';
@@ -13,11 +13,15 @@ import { LoginLimiter, type LoginLimiterOptions } from './auth/rate-limit.js';
 import type { UserStore } from './auth/user-store.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { registerSearchRoutes } from './routes/search.js';
+import { registerUpdateRoutes } from './routes/update.js';
+import { registerMetaAlertRoutes, withMetaAlertSearch } from './routes/meta-alerts.js';
 import { registerStatusRoutes } from './routes/status.js';
 
 /** What the server needs from the rest of the platform. */
 export interface ServerDeps {
   searchStore: SearchStore;
+  /** Alert updates, audit trail and meta-alerts; without it those routes are absent and search is the store's. */
+  alerts?: AlertStore;
   /** Appends raw records to the sensor's topic; resolves when durable. May throw MetronError NOT_FOUND or INPUT_INVALID. */
   ingest(sensor: string, records: Buffer[]): Promise<void>;
   knownSensors(): string[];
@@ -130,7 +134,11 @@ export async function createServer(deps: ServerDeps, options: ServerOptions = {}
 
   registerAuthRoutes(app, { users: deps.users, limiter, secureCookies });
   registerStatusRoutes(app, deps);
-  registerSearchRoutes(app, deps.searchStore);
+  registerSearchRoutes(app, deps.alerts ? withMetaAlertSearch(deps.searchStore, deps.alerts) : deps.searchStore);
+  if (deps.alerts) {
+    registerUpdateRoutes(app, deps.alerts, deps.users);
+    registerMetaAlertRoutes(app, deps.alerts);
+  }
   await app.register(ingestRoutes, { ingest: deps.ingest, knownSensors: deps.knownSensors, bodyLimitBytes });
 
   return app;

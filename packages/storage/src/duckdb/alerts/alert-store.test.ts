@@ -355,3 +355,22 @@ describe('search without meta-alerts', () => {
     expect(await openAlertStore(plain).search(request)).toEqual(await plain.search(request));
   });
 });
+
+describe('meta-alert settings from the global config', () => {
+  it('reads Metron\'s threat.triage.score.field and metaalert.threat.sort, refusing bad values with their path', async () => {
+    const { metaAlertSettings } = await import('./config.js');
+    expect(metaAlertSettings({}, 'global.json')).toEqual({});
+    expect(metaAlertSettings({ 'threat.triage.score.field': 'score', 'metaalert.threat.sort': 'max' }, 'global.json')).toEqual({ scoreField: 'score', scoreAggregation: 'max' });
+    expect(() => metaAlertSettings({ 'metaalert.threat.sort': 'mode' }, '/c/global.json'))
+      .toThrow("/c/global.json: $['metaalert.threat.sort']: expected one of max, min, average, count, sum, median, got \"mode\"");
+    expect(() => metaAlertSettings({ 'threat.triage.score.field': 3 }, 'g.json')).toThrow("g.json: $['threat.triage.score.field']: expected a field name, got 3");
+  });
+
+  it('aggregates the configured score field', async () => {
+    await store.write('bro', [{ guid: 'c1', 'source.type': 'bro', score: 4 }, { guid: 'c2', 'source.type': 'bro', score: 6 }]);
+    const custom = openAlertStore(store, { scoreField: 'score', scoreAggregation: 'average' });
+    const { guid } = await custom.createMetaAlert('alice', { alerts: [{ guid: 'c1', sensorType: 'bro' }, { guid: 'c2', sensorType: 'bro' }], groups: [] });
+    const meta = (await store.findOne({ guid, sensorType: 'metaalert' }))!;
+    expect([meta['score'], meta['average'], meta['sum'], meta['threat.triage.score']]).toEqual([5, 5, 10, undefined]);
+  });
+});

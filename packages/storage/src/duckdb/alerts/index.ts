@@ -9,3 +9,4 @@ export {
   METAALERT_TYPE, ALERT_FIELD, METAALERTS_FIELD, SCORE_AGGREGATIONS, DEFAULT_SCORE_AGGREGATION, DEFAULT_SCORE_FIELD,
   type ScoreAggregation, type MetaAlertStatus,
 } from './meta-alerts.js';
+export { metaAlertSettings } from './config.js';
