@@ -104,7 +104,7 @@ for (const backend of [lmdbBackend(), redisBackend()] as Backend[]) {
       expect(other.lookup('10.0.0.9', T0, DAY)).toEqual({ user: 'frank', since: T0 - H });
     });
 
-    it('writes learned identities without being asked (the next turn of the event loop)', async () => {
+    it('writes learned identities without being asked (once the current synchronous work is done)', async () => {
       const { identities } = await open(() => T0);
       const other = new IdentityStore(await backend.open({ now: () => T0 }), { freshMs: 0, now: () => T0 });
       identities.learn('10.0.0.10', { user: 'gina', since: T0 });

@@ -13,8 +13,9 @@
  * `since` as a stored one replaces it, so re-loading the same records changes nothing.
  *
  * Learning from live messages (`learn`) updates the in-memory view at once and writes to the store
- * asynchronously, merged with what the store holds then. Two workers learning the same address in
- * the same instant may each write their own merge; the last write wins.
+ * asynchronously (once the current batch's synchronous work is done), merged with what the store
+ * holds then. Two workers learning the same address in the same instant may each write their own
+ * merge; the last write wins.
  */
 import { LruCache } from '../mmdb/lru-cache.js';
 import { canonicalIp } from './addresses.js';
@@ -163,7 +164,9 @@ export class IdentityStore implements IdentityLookup {
     else list.push(assignment);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => {
+      // after the current synchronous work (a batch's enrich loop): one write per batch, started
+      // before the caller can close the store
+      queueMicrotask(() => {
         this.flushScheduled = false;
         void this.flush();
       });
