@@ -212,6 +212,12 @@ describe('meta-alert endpoints', () => {
     expect(await call('POST', '/api/v1/metaalert/searchByAlert', { guid: 'a3' })).toEqual({ status: 200, body: { total: 0, results: [] } });
   });
 
+  it('/search/group leaves out the meta-alert and its alerts', async () => {
+    await create();
+    const group = await call('POST', '/api/v1/search/group', { query: '*', scoreField: 'threat.triage.score', groups: [{ field: 'ip_src_addr' }] });
+    expect(group).toEqual({ status: 200, body: { groupedBy: 'ip_src_addr', groupResults: [{ key: '10.0.0.3', total: 1, score: 0 }] } });
+  });
+
   it('adds and removes alerts and sets status, answering true or false', async () => {
     const guid = await create();
     const a3 = [{ guid: 'a3', sensorType: 'bro' }];

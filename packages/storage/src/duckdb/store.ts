@@ -89,6 +89,8 @@ export interface DuckDbSearchStore extends SearchStore {
   checkpoint(): Promise<void>;
   /** Search; `options.rewrite` turns the parsed query into the one run (the alert layer hides meta-alert children with it). */
   search(request: SearchRequest, options?: SearchOptions): Promise<SearchResponse>;
+  /** Group; `options.rewrite` as for search. */
+  group(request: GroupRequest, options?: SearchOptions): Promise<GroupResponse>;
   /**
    * Runs `task` alone on the write connection, queued with the ingest batches, so a
    * read-modify-write of a document (alert updates, ./alerts/) never interleaves with a write.
@@ -383,9 +385,10 @@ class DuckDbStore implements DuckDbSearchStore {
     return resolveDates(parseQuery(typeof query === 'string' ? query : '*', this.parseOptions), this.clock());
   }
 
-  async group(request: GroupRequest): Promise<GroupResponse> {
+  async group(request: GroupRequest, options: SearchOptions = {}): Promise<GroupResponse> {
     this.ensureOpen();
-    const query = this.parse(request.query);
+    const parsed = this.parse(request.query);
+    const query = options.rewrite ? options.rewrite(parsed) : parsed;
     const levels = validateGroups(request, this.aggregateLimits);
     return this.readWithRetry(() => {
       const tables = this.selectTables(request.indices);

@@ -374,3 +374,18 @@ describe('meta-alert settings from the global config', () => {
     expect([meta['score'], meta['average'], meta['sum'], meta['threat.triage.score']]).toEqual([5, 5, 10, undefined]);
   });
 });
+
+describe('group with meta-alerts', () => {
+  it('leaves out children of active meta-alerts and the meta-alerts themselves', async () => {
+    const request = { query: '*', scoreField: 'threat.triage.score', groups: [{ field: 'source.type' }] };
+    expect(await alertStore.group(request)).toEqual(await store.group({ ...request, indices: ['bro', 'snort'] }));
+    const { guid } = await alertStore.createMetaAlert('alice', { alerts: [{ guid: 'a1', sensorType: 'bro' }, { guid: 's1', sensorType: 'snort' }], groups: [] });
+    expect(await alertStore.group(request)).toEqual({
+      groupedBy: 'source.type',
+      groupResults: [{ key: 'bro', total: 2, score: 30 }],
+    });
+    // Once inactive, its children count again.
+    await alertStore.updateMetaAlertStatus('alice', guid, 'INACTIVE');
+    expect((await alertStore.group(request)).groupResults.map((g) => [g.key, g.total]).sort()).toEqual([['bro', 3], ['snort', 1]]);
+  });
+});

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { VARCHAR, type DuckDBValue } from '@duckdb/node-api';
 import { MetronError, type JsonValue, type Message } from '@metron/core';
 import type { QueryNode } from '../../query/ast.js';
-import type { SearchRequest, SearchResponse } from '../../types.js';
+import type { GroupRequest, GroupResponse, SearchRequest, SearchResponse } from '../../types.js';
 import { GUID, TIMESTAMP, typeOfValue, widen, type ColumnType, type TableCatalog } from '../catalog.js';
 import { decodeValue, quoteIdent, SqlParams } from '../sql.js';
 import type { DuckDbSearchStore, StoreWriteAccess } from '../store.js';
@@ -110,6 +110,11 @@ export interface AlertStore {
    * own; the audit index is searched only when named.
    */
   search(request: SearchRequest): Promise<SearchResponse>;
+  /**
+   * Group as Metron's meta-alert DAO does it: children of active meta-alerts are left out, and so
+   * are meta-alerts (their children's fields cannot be aggregated); the audit index only when named.
+   */
+  group(request: GroupRequest): Promise<GroupResponse>;
 }
 
 /** Opens the alert layer over an open DuckDB store. */
@@ -562,6 +567,15 @@ class DuckDbAlertStore implements AlertStore {
 
   // ---- search --------------------------------------------------------------------------------
 
+  async group(request: GroupRequest): Promise<GroupResponse> {
+    const all = await this.store.indices();
+    const indices = request.indices && request.indices.length > 0 ? request.indices : all.filter((i) => i !== AUDIT_SENSOR && i !== METAALERT_TYPE);
+    const hasMeta = all.includes(METAALERT_TYPE);
+    const hasChildren = all.some((sensor) => this.store.fields(sensor).some((info) => info.field === METAALERTS_FIELD));
+    if (!hasMeta && !hasChildren) return this.store.group({ ...request, indices });
+    return this.store.group({ ...request, indices }, { rewrite: (query) => ({ kind: 'and', children: [query, notChildOrMeta] }) });
+  }
+
   async search(request: SearchRequest): Promise<SearchResponse> {
     const all = await this.store.indices();
     const indices = request.indices && request.indices.length > 0 ? request.indices : all.filter((i) => i !== AUDIT_SENSOR);
@@ -595,6 +609,14 @@ class DuckDbAlertStore implements AlertStore {
     });
   }
 }
+
+const notChildOrMeta: QueryNode = {
+  kind: 'and',
+  children: [
+    { kind: 'not', child: { kind: 'exists', field: METAALERTS_FIELD } },
+    { kind: 'not', child: { kind: 'exists', field: ALERT_FIELD } },
+  ],
+};
 
 function prefixed(prefix: string, statement: { sql: string; params: SqlParams }): { sql: string; params: SqlParams } {
   return { sql: prefix + statement.sql, params: statement.params };
