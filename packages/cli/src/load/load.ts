@@ -30,6 +30,7 @@ import { ENRICHMENT_STORE_DIR } from '../stellar.js';
 import { runLoadAssets } from './assets.js';
 import { createExtractor, parseTime, type Extraction } from './extractor.js';
 import { emptyCounts, Progress, rate, type LoadCounts } from './progress.js';
+import { runThreatIntelLoad, THREAT_INTEL_USAGE } from './threat-intel.js';
 
 const USAGE = `metron load flatfile -e EXTRACTOR.json -i FILE[,FILE|DIR...] [options]
 metron load list -i FILE --type TYPE [--value JSON] [options]
@@ -121,13 +122,14 @@ interface Plan {
 export async function runLoad(args: string[], io: LoadIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [kind, ...rest] = args;
   if (kind === 'assets' || kind === 'identities') return runLoadAssets(kind, rest, io);
+  if (kind === 'stix' || kind === 'taxii' || kind === 'misp') return runThreatIntelLoad(kind, rest, io);
   if (kind === undefined || kind === 'help' || kind === '--help' || kind === '-h') {
-    io.stdout.write(USAGE);
+    io.stdout.write(`${USAGE}\n${THREAT_INTEL_USAGE}`);
     return 0;
   }
   let plan: Plan | undefined;
   try {
-    if (kind !== 'flatfile' && kind !== 'list') throw new MetronError('INPUT_INVALID', `unknown load kind '${kind}': flatfile or list`);
+    if (kind !== 'flatfile' && kind !== 'list') throw new MetronError('INPUT_INVALID', `unknown load kind '${kind}': flatfile, list, stix, taxii, misp, assets or identities`);
     plan = await makePlan(kind, rest);
   } catch (err) {
     io.stderr.write(`metron load: ${errorMessage(err)}\n`);

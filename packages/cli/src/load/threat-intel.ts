@@ -1,0 +1,532 @@
+/**
+ * `metron load stix|taxii|misp`: threat intelligence in its exchange formats into the threat-intel
+ * table (the same table, store and options as `metron load flatfile`). The format logic lives in
+ * @metron/enrichment (threat-intel/); this file reads the inputs, writes the rows in batches,
+ * reports what was not loaded, and keeps TAXII's polling position.
+ *
+ * Reporting, as flatfile: each problem on stderr with where it was (file and line:column or object
+ * index and id, TAXII page, MISP attribute), the first 20 of each kind shown and the rest counted;
+ * then a summary line on stderr and one JSON object with the counts on stdout. `failed` items
+ * (malformed: bad JSON, a pattern that does not parse, a value that is not what it claims) make the
+ * exit code 1, like flatfile's failed lines; `unsupported` ones (well-formed, but nothing an
+ * exact-match table can hold) are reported and counted, exit code 0.
+ *
+ * TAXII polling position: per API root and collection, the X-TAXII-Date-Added-Last of the last page
+ * loaded is kept in the store itself (namespace `metron_load_state`), so it lives with the tables it
+ * describes (<data-dir>/kv, or Redis) and a re-run asks only for objects added since. It is saved
+ * after the collection's rows are written.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { errorMessage, MetronError } from '@metron/core';
+import {
+  mapMispEvent,
+  parseIndicatorTypes,
+  readMispManifest,
+  readStixDocument,
+  redactUrl,
+  StixIndicatorMapper,
+  TaxiiClient,
+  TaxiiError,
+  type IndicatorTypeNames,
+  type LoadIssue,
+  type ThreatIntelRow,
+} from '@metron/enrichment';
+import { EnrichmentTables, type EnrichmentRow, type KeyValueStore } from '@metron/storage';
+import { parseFlags } from '../args.js';
+import { parseTime } from './extractor.js';
+import { expandInputs, parseDuration, positiveInt, SHOWN_FAILURES, storeTarget, type LoadIo, type Target } from './load.js';
+import { Progress, rate } from './progress.js';
+
+export type ThreatIntelKind = 'stix' | 'taxii' | 'misp';
+
+export const THREAT_INTEL_USAGE = `metron load stix -i FILE|DIR[,...] [options]
+metron load taxii --url URL [--collection ID] [--user USER] [options]
+metron load misp -i DIR | --url FEED_URL [--all-attributes] [options]
+
+Loads indicators into the threat-intel table as Metron's (type, indicator) -> value rows.
+  stix   STIX 2.1 (and 2.0) bundles, envelopes or objects (.json, .json.gz): each = (and IN) comparison
+         of an indicator's pattern on ipv4-addr/ipv6-addr/domain-name/url/email-addr values, file or
+         artifact hashes, network-traffic src_ref/dst_ref values; valid_until is the row's expiry; a
+         revoked indicator removes its rows
+  taxii  a TAXII 2.1 server: --url is the discovery URL or an API root; every readable collection, or
+         --collection ID (or title); pages followed; re-runs ask only for objects added since the last
+         run (kept in the store); --full asks for everything, --added-after TIME from a time
+  misp   a MISP feed: a directory with manifest.json and <uuid>.json events (or event files), or its
+         --url; attributes with to_ids set (--all-attributes: every one); deleted ones remove rows
+Table types (Metron's threat-intel type; what threatIntel.fieldToTypeMap names):
+  ipv4, ipv6 -> malicious_ip; domain -> malicious_domain; url -> malicious_url;
+  email -> malicious_email; hash -> malicious_hash. --type-map KIND=TYPE,... renames (ip= sets both).
+Options:
+  -i, --input PATHS        files or directories, comma-separated
+  --url URL                TAXII: discovery or API root URL; MISP: the feed's base URL
+  --collection ID          TAXII: one collection (id or title)
+  --user USER              TAXII/MISP over HTTP: Basic authentication (password in $METRON_LOAD_PASSWORD,
+                           or --password); or a bearer token in $METRON_LOAD_TOKEN
+  --page-size N            TAXII: objects per request (the server may give fewer)
+  --type-map KIND=TYPE,... table type per kind of indicator
+  -t, --table NAME         the table (default threatintel)
+  -c, --column-family CF   the column family (default t)
+  --ttl DURATION / --expires-at TIME   expiry of rows that carry none of their own
+  -b, --batch-size N       rows per write (default 1000)
+  -q, --quiet              no progress bar
+  --backend lmdb|redis, --data-dir DIR, --redis-url URL   where the tables live (as flatfile)
+Exit code: 0 loaded (unsupported items reported); 1 some items failed or a server/store error; 2 usage error.
+`;
+
+const OPTIONS = {
+  input: { type: 'string', short: 'i' },
+  url: { type: 'string' },
+  collection: { type: 'string' },
+  user: { type: 'string' },
+  password: { type: 'string' },
+  'page-size': { type: 'string' },
+  'added-after': { type: 'string' },
+  full: { type: 'boolean' },
+  'all-attributes': { type: 'boolean' },
+  'type-map': { type: 'string' },
+  table: { type: 'string', short: 't' },
+  'column-family': { type: 'string', short: 'c' },
+  ttl: { type: 'string' },
+  'expires-at': { type: 'string' },
+  'batch-size': { type: 'string', short: 'b' },
+  quiet: { type: 'boolean', short: 'q' },
+  backend: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'redis-url': { type: 'string' },
+  'config-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = { [K in keyof typeof OPTIONS]?: string | boolean | undefined };
+
+/** Options only some kinds take. */
+const ONLY_FOR: Partial<Record<keyof typeof OPTIONS, ThreatIntelKind[]>> = {
+  input: ['stix', 'misp'],
+  url: ['taxii', 'misp'],
+  collection: ['taxii'],
+  user: ['taxii', 'misp'],
+  password: ['taxii', 'misp'],
+  'page-size': ['taxii'],
+  'added-after': ['taxii'],
+  full: ['taxii'],
+  'all-attributes': ['misp'],
+};
+
+/** Namespace of the loaders' own bookkeeping (TAXII polling positions). */
+export const LOAD_STATE_NAMESPACE = 'metron_load_state';
+
+interface Plan {
+  kind: ThreatIntelKind;
+  table: string;
+  columnFamily: string;
+  batchSize: number;
+  quiet: boolean;
+  expiresAt: number | undefined;
+  target: Target;
+  types: IndicatorTypeNames;
+  inputs: string[];
+  url: string | undefined;
+  collection: string | undefined;
+  auth: { user?: string; password?: string; token?: string };
+  pageSize: number | undefined;
+  addedAfter: string | undefined;
+  full: boolean;
+  allAttributes: boolean;
+}
+
+/** Counts of a threat-intel load (the stdout JSON has them all). */
+export interface ThreatIntelCounts {
+  /** STIX objects, MISP attributes read. */
+  records: number;
+  /** Indicators among them (STIX indicator objects; MISP attributes taken). */
+  indicators: number;
+  /** Rows written live. */
+  loaded: number;
+  /** Rows removed: revoked indicators, deleted attributes. */
+  removed: number;
+  /** Rows whose expiry had passed (written as removals). */
+  expired: number;
+  /** Records left out on purpose: non-indicator STIX objects, older versions, to_ids off. */
+  skipped: number;
+  unsupported: number;
+  failed: number;
+}
+
+/** Entry point of `metron load stix|taxii|misp`. Returns the exit code. */
+export async function runThreatIntelLoad(kind: ThreatIntelKind, args: string[], io: LoadIo): Promise<number> {
+  let plan: Plan | undefined;
+  try {
+    plan = await makePlan(kind, args);
+  } catch (err) {
+    io.stderr.write(`metron load: ${errorMessage(err)}\n`);
+    if (err instanceof MetronError && err.code === 'INPUT_INVALID') io.stderr.write(`\n${THREAT_INTEL_USAGE}`);
+    return 2;
+  }
+  if (plan === undefined) {
+    io.stdout.write(THREAT_INTEL_USAGE);
+    return 0;
+  }
+  let store: KeyValueStore;
+  try {
+    store = await plan.target.open();
+  } catch (err) {
+    io.stderr.write(`metron load: ${errorMessage(err)}\n`);
+    return 1;
+  }
+  const writer = new RowWriter(plan, store, io);
+  try {
+    const extra = kind === 'stix' ? await loadStix(plan, writer) : kind === 'misp' ? await loadMisp(plan, writer) : await loadTaxii(plan, writer, store);
+    await writer.finish(extra, undefined);
+    return writer.counts.failed > 0 ? 1 : 0;
+  } catch (err) {
+    const message = err instanceof TaxiiError || err instanceof MetronError ? err.message : errorMessage(err);
+    await writer.finish({}, message).catch(() => undefined);
+    return 1;
+  } finally {
+    await store.close();
+  }
+}
+
+async function makePlan(kind: ThreatIntelKind, args: string[]): Promise<Plan | undefined> {
+  const { values } = parseFlags(() => parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
+  const v = values as Values;
+  if (v.help) return undefined;
+  for (const [name, kinds] of Object.entries(ONLY_FOR)) {
+    if (v[name as keyof Values] !== undefined && !kinds.includes(kind)) throw new MetronError('INPUT_INVALID', `--${name} does not go with ${kind} (only with ${kinds.join(', ')})`);
+  }
+  const str = (name: keyof Values): string | undefined => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
+  const table = str('table')?.trim() ?? 'threatintel';
+  const columnFamily = str('column-family')?.trim() ?? 't';
+  if (table === '') throw new MetronError('INPUT_INVALID', '--table must not be empty');
+  if (columnFamily === '') throw new MetronError('INPUT_INVALID', '--column-family must not be empty');
+  const ttl = str('ttl');
+  const expiresAtFlag = str('expires-at');
+  if (ttl !== undefined && expiresAtFlag !== undefined) throw new MetronError('INPUT_INVALID', 'give --ttl or --expires-at, not both');
+  let expiresAt: number | undefined;
+  if (ttl !== undefined) expiresAt = Date.now() + parseDuration(ttl);
+  if (expiresAtFlag !== undefined) {
+    expiresAt = parseTime(expiresAtFlag.trim());
+    if (expiresAt === undefined) throw new MetronError('INPUT_INVALID', `--expires-at must be epoch ms or an ISO 8601 date-time, got '${expiresAtFlag}'`);
+  }
+  let types: IndicatorTypeNames;
+  try {
+    types = parseIndicatorTypes(str('type-map'));
+  } catch (err) {
+    throw new MetronError('INPUT_INVALID', `--type-map: ${errorMessage(err)}`);
+  }
+  const input = str('input');
+  const url = str('url');
+  if (kind === 'stix' && (input === undefined || input.trim() === '')) throw new MetronError('INPUT_INVALID', '--input (-i) is required: STIX files or directories');
+  if (kind === 'taxii' && url === undefined) throw new MetronError('INPUT_INVALID', '--url is required: the TAXII discovery URL or API root');
+  if (kind === 'misp' && (input === undefined) === (url === undefined)) throw new MetronError('INPUT_INVALID', 'give --input DIR or --url FEED_URL (one of them)');
+  for (const u of [url]) {
+    if (u !== undefined && !/^https?:\/\//.test(u)) throw new MetronError('INPUT_INVALID', `--url must be an http:// or https:// URL, got ${redactUrl(u)}`);
+  }
+  const auth: Plan['auth'] = {};
+  const user = str('user') ?? process.env['METRON_LOAD_USER'];
+  const password = str('password') ?? process.env['METRON_LOAD_PASSWORD'];
+  const token = process.env['METRON_LOAD_TOKEN'];
+  if (user !== undefined && user !== '') {
+    auth.user = user;
+    if (password !== undefined) auth.password = password;
+  } else if (token !== undefined && token !== '') auth.token = token;
+  else if (str('password') !== undefined) throw new MetronError('INPUT_INVALID', '--password goes with --user');
+  const addedAfter = str('added-after');
+  if (addedAfter !== undefined) {
+    if (v.full === true) throw new MetronError('INPUT_INVALID', 'give --added-after or --full, not both');
+    const t = parseTime(addedAfter.trim());
+    if (t === undefined) throw new MetronError('INPUT_INVALID', `--added-after must be epoch ms or an ISO 8601 date-time, got '${addedAfter}'`);
+  }
+  const pageSize = str('page-size');
+  return {
+    kind,
+    table,
+    columnFamily,
+    batchSize: positiveInt(str('batch-size'), 1000, '--batch-size'),
+    quiet: v.quiet === true,
+    expiresAt,
+    target: storeTarget(str('backend'), str('data-dir'), str('redis-url')),
+    types,
+    inputs: input === undefined ? [] : kind === 'misp' ? [input] : await expandInputs(input),
+    url,
+    collection: str('collection'),
+    auth,
+    pageSize: pageSize === undefined ? undefined : positiveInt(pageSize, 0, '--page-size'),
+    addedAfter: addedAfter === undefined ? undefined : new Date(parseTime(addedAfter.trim())!).toISOString(),
+    full: v.full === true,
+    allAttributes: v['all-attributes'] === true,
+  };
+}
+
+const UNITS: Record<ThreatIntelKind, string> = { stix: 'objects', taxii: 'objects', misp: 'attributes' };
+
+/** Writes rows in batches, counts, reports issues, and prints the summary. */
+class RowWriter {
+  readonly counts: ThreatIntelCounts = { records: 0, indicators: 0, loaded: 0, removed: 0, expired: 0, skipped: 0, unsupported: 0, failed: 0 };
+  readonly progress: Progress;
+  private readonly tables: EnrichmentTables;
+  private batch: EnrichmentRow[] = [];
+  private shown = { failed: 0, unsupported: 0 };
+  private readonly groups = new Map<string, number>();
+  /** Share of the work done, when known. */
+  fraction: number | undefined;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly store: KeyValueStore,
+    private readonly io: LoadIo,
+  ) {
+    this.tables = new EnrichmentTables(store);
+    this.progress = new Progress(io.stderr, plan.quiet);
+  }
+
+  /** Queues rows (writing full batches). */
+  async write(rows: readonly ThreatIntelRow[]): Promise<void> {
+    const now = Date.now();
+    for (const row of rows) {
+      let expiresAt: number | undefined;
+      if (row.remove === true) {
+        expiresAt = 0;
+        this.counts.removed++;
+      } else {
+        expiresAt = row.expiresAt ?? this.plan.expiresAt;
+        if (expiresAt !== undefined && expiresAt <= now) this.counts.expired++;
+        else this.counts.loaded++;
+      }
+      this.batch.push({ type: row.type, indicator: row.indicator, value: row.value, expiresAt });
+      if (this.batch.length >= this.plan.batchSize) await this.flush();
+    }
+    this.showProgress();
+  }
+
+  /** Writes what is queued. */
+  async flush(): Promise<void> {
+    if (this.batch.length === 0) return;
+    const rows = this.batch;
+    this.batch = [];
+    await this.tables.load(this.plan.table, this.plan.columnFamily, rows);
+  }
+
+  /** Counts an issue and shows it (the first ones of each kind; one per group). */
+  issue(issue: LoadIssue): void {
+    this.counts[issue.kind]++;
+    if (issue.group !== undefined) {
+      const seen = this.groups.get(issue.group) ?? 0;
+      this.groups.set(issue.group, seen + 1);
+      if (seen > 0) return;
+    } else if (this.shown[issue.kind]++ >= SHOWN_FAILURES) return;
+    this.progress.breakLine();
+    const reason = issue.reason.replace(/\n/g, '\n    ');
+    this.io.stderr.write(`metron load: ${issue.where}: ${issue.kind === 'unsupported' ? 'not loaded: ' : ''}${reason}\n`);
+  }
+
+  showProgress(): void {
+    this.progress.update({ unit: UNITS[this.plan.kind], done: this.counts.records, loaded: this.counts.loaded, failed: this.counts.failed, fraction: this.fraction });
+  }
+
+  /** Flushes, purges expired rows, and prints the summary (with `error` when the load stopped on one). */
+  async finish(extra: Record<string, unknown>, error: string | undefined): Promise<void> {
+    let purged = 0;
+    try {
+      await this.flush();
+      purged = await this.store.purgeExpired(this.plan.table);
+    } finally {
+      const { plan, counts, io } = this;
+      const elapsedMs = this.progress.elapsedMs();
+      this.progress.breakLine();
+      if (error !== undefined) io.stderr.write(`metron load: ${error}\n`);
+      for (const [group, n] of this.groups) if (n > 1) io.stderr.write(`metron load: not loaded: ${n} items of ${group}\n`);
+      const hidden = (['failed', 'unsupported'] as const)
+        .filter((k) => this.shown[k] > SHOWN_FAILURES)
+        .map((k) => `${this.shown[k] - SHOWN_FAILURES} ${k} not shown`)
+        .join(', ');
+      const unit = UNITS[plan.kind];
+      io.stderr.write(
+        `metron load: ${error === undefined ? '' : 'stopped: '}${counts.loaded} rows loaded into table ${plan.table}, column family ${plan.columnFamily} ` +
+          `(${plan.target.backend === 'lmdb' ? 'LMDB at' : 'Redis at'} ${plan.target.where}) from ${counts.records} ${plan.kind === 'misp' ? 'MISP' : 'STIX'} ${unit} ` +
+          `(${counts.indicators} indicators): ${counts.removed} removed (revoked or deleted), ${counts.expired} already expired, ${counts.skipped} skipped, ` +
+          `${counts.unsupported} not loadable, ${counts.failed} failed${hidden === '' ? '' : ` (${hidden})`}; ` +
+          `${purged > 0 ? `${purged} expired rows purged; ` : ''}${(elapsedMs / 1000).toFixed(1)} s, ${rate(counts.records, elapsedMs)} ${unit}/s\n`,
+      );
+      io.stdout.write(
+        `${JSON.stringify({ table: plan.table, column_family: plan.columnFamily, backend: plan.target.backend, format: plan.kind, ...counts, purged, elapsed_ms: elapsedMs, ...extra, ...(error === undefined ? {} : { error }) })}\n`,
+      );
+    }
+  }
+}
+
+/** A file's text; .gz decompressed. */
+async function readText(path: string): Promise<string> {
+  const bytes = await readFile(path);
+  return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+async function loadStix(plan: Plan, writer: RowWriter): Promise<Record<string, unknown>> {
+  const mapper = new StixIndicatorMapper({ types: plan.types });
+  const sizes = await Promise.all(plan.inputs.map(async (p) => (await stat(p)).size));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  let done = 0;
+  for (const [i, file] of plan.inputs.entries()) {
+    let text: string;
+    try {
+      text = await readText(file);
+    } catch (err) {
+      writer.issue({ kind: 'failed', where: file, reason: `cannot read: ${errorMessage(err)}` });
+      continue;
+    }
+    const document = readStixDocument(text, file);
+    document.issues.forEach((issue) => writer.issue(issue));
+    const chunk = mapper.map(document.objects);
+    writer.counts.records += chunk.objects;
+    writer.counts.indicators += chunk.indicators;
+    writer.counts.skipped += chunk.other + chunk.superseded;
+    chunk.issues.forEach((issue) => writer.issue(issue));
+    done += sizes[i]!;
+    writer.fraction = total === 0 ? undefined : done / total;
+    await writer.write(chunk.rows);
+  }
+  return { files: plan.inputs.length };
+}
+
+/** The TAXII polling position of a collection, kept in the store. */
+function stateKey(apiRootUrl: string, collectionId: string): string {
+  return JSON.stringify(['taxii', redactUrl(apiRootUrl), collectionId]);
+}
+
+async function loadTaxii(plan: Plan, writer: RowWriter, store: KeyValueStore): Promise<Record<string, unknown>> {
+  const client = new TaxiiClient({ auth: plan.auth });
+  const { url: apiRootUrl, apiRoot } = await client.resolveApiRoot(plan.url!);
+  const all = await client.collections(apiRootUrl);
+  let collections = all.filter((c) => c.can_read);
+  if (plan.collection !== undefined) {
+    const wanted = all.filter((c) => c.id === plan.collection || c.title === plan.collection || c.alias === plan.collection);
+    if (wanted.length === 0) throw new MetronError('INPUT_INVALID', `${redactUrl(apiRootUrl)}: no collection '${plan.collection}'; the collections are: ${all.map((c) => `${c.id} (${c.title})`).join(', ') || 'none'}`);
+    if (wanted.length > 1) throw new MetronError('INPUT_INVALID', `${redactUrl(apiRootUrl)}: '${plan.collection}' names ${wanted.length} collections: give the id`);
+    if (!wanted[0]!.can_read) throw new MetronError('INPUT_INVALID', `${redactUrl(apiRootUrl)}: collection ${wanted[0]!.id} (${wanted[0]!.title}) cannot be read (can_read is false)`);
+    collections = wanted;
+  }
+  const report: Array<Record<string, unknown>> = [];
+  for (const collection of collections) {
+    const key = stateKey(apiRootUrl, collection.id);
+    const saved = store.get(LOAD_STATE_NAMESPACE, key);
+    const savedAfter = saved === undefined ? undefined : (JSON.parse(saved) as { added_after?: string }).added_after;
+    const addedAfter = plan.full ? undefined : (plan.addedAfter ?? savedAfter);
+    const mapper = new StixIndicatorMapper({ types: plan.types, feed: `TAXII ${apiRoot.title} / ${collection.title}` });
+    let last = addedAfter;
+    let objects = 0;
+    let pages = 0;
+    for await (const page of client.objectPages(apiRootUrl, collection.id, { addedAfter, limit: plan.pageSize })) {
+      pages++;
+      objects += page.objects.length;
+      const located = page.objects.map((object, i) => ({
+        object,
+        where: `collection ${collection.id} page ${pages} objects[${i}]${typeof (object as { id?: unknown })?.id === 'string' ? ` (${(object as { id: string }).id})` : ''}`,
+      }));
+      const chunk = mapper.map(located);
+      writer.counts.records += chunk.objects;
+      writer.counts.indicators += chunk.indicators;
+      writer.counts.skipped += chunk.other + chunk.superseded;
+      chunk.issues.forEach((issue) => writer.issue(issue));
+      await writer.write(chunk.rows);
+      if (page.dateAddedLast !== undefined && page.objects.length > 0) last = page.dateAddedLast;
+    }
+    await writer.flush();
+    if (last !== undefined && last !== savedAfter) await store.put(LOAD_STATE_NAMESPACE, key, JSON.stringify({ added_after: last, saved_at: new Date().toISOString() }));
+    report.push({ id: collection.id, title: collection.title, added_after: addedAfter ?? null, objects, pages, date_added_last: last ?? null });
+  }
+  return { api_root: redactUrl(apiRootUrl), collections: report };
+}
+
+async function loadMisp(plan: Plan, writer: RowWriter): Promise<Record<string, unknown>> {
+  const options = { types: plan.types, allAttributes: plan.allAttributes };
+  const client = plan.url === undefined ? undefined : new MispFeedReader(plan.url, plan.auth);
+  const feed = plan.url === undefined ? plan.inputs[0]! : redactUrl(plan.url);
+  /** Event sources: [where, read text]. */
+  let events: Array<[string, () => Promise<string>]> = [];
+  if (client !== undefined) {
+    const manifestUrl = client.resolve('manifest.json');
+    const manifest = readMispManifest(await client.text(manifestUrl), redactUrl(manifestUrl));
+    manifest.issues.forEach((issue) => writer.issue(issue));
+    events = manifest.events.map((e) => {
+      const url = client.resolve(`${e.uuid}.json`);
+      return [redactUrl(url), () => client.text(url)];
+    });
+  } else {
+    const input = plan.inputs[0]!;
+    let info;
+    try {
+      info = await stat(input);
+    } catch {
+      throw new MetronError('INPUT_INVALID', `--input: no such file or directory: ${input}`);
+    }
+    if (info.isDirectory()) {
+      const manifestPath = join(input, 'manifest.json');
+      const names = await readdir(input);
+      if (names.includes('manifest.json')) {
+        const manifest = readMispManifest(await readText(manifestPath), manifestPath);
+        manifest.issues.forEach((issue) => writer.issue(issue));
+        events = manifest.events.map((e) => {
+          const path = join(input, `${e.uuid}.json`);
+          return [path, () => readText(path)];
+        });
+      } else {
+        events = names
+          .filter((n) => n.endsWith('.json') || n.endsWith('.json.gz'))
+          .sort()
+          .map((n) => [join(input, n), () => readText(join(input, n))]);
+      }
+    } else {
+      events = [[input, () => readText(input)]];
+    }
+  }
+  let done = 0;
+  for (const [where, read] of events) {
+    let text: string;
+    try {
+      text = await read();
+    } catch (err) {
+      writer.issue({ kind: 'failed', where, reason: `cannot read the event: ${err instanceof TaxiiError ? err.message : errorMessage(err)}` });
+      continue;
+    }
+    const chunk = mapMispEvent(text, where, { ...options, feed: plan.url === undefined ? basename(feed) : feed });
+    writer.counts.records += chunk.attributes;
+    writer.counts.indicators += chunk.indicators;
+    writer.counts.skipped += chunk.skipped;
+    chunk.issues.forEach((issue) => writer.issue(issue));
+    writer.fraction = ++done / events.length;
+    await writer.write(chunk.rows);
+  }
+  return { events: events.length };
+}
+
+/** Reads a MISP feed over HTTP(S). */
+class MispFeedReader {
+  private readonly base: string;
+  private readonly headers: Record<string, string> = { accept: 'application/json' };
+
+  constructor(url: string, auth: Plan['auth']) {
+    this.base = url.endsWith('/') ? url : `${url}/`;
+    if (auth.user !== undefined) this.headers['authorization'] = `Basic ${Buffer.from(`${auth.user}:${auth.password ?? ''}`).toString('base64')}`;
+    else if (auth.token !== undefined) this.headers['authorization'] = auth.token;
+  }
+
+  resolve(name: string): string {
+    return new URL(name, this.base).toString();
+  }
+
+  async text(url: string): Promise<string> {
+    const shown = redactUrl(url);
+    let response: Response;
+    try {
+      response = await fetch(url, { headers: this.headers, signal: AbortSignal.timeout(60_000) });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause;
+      throw new TaxiiError(`GET ${shown}: cannot reach the server: ${cause?.code ?? errorMessage(err)}`, shown);
+    }
+    if (!response.ok) throw new TaxiiError(`GET ${shown}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, shown, response.status);
+    return response.text();
+  }
+}
