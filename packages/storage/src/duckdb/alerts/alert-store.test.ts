@@ -165,6 +165,27 @@ describe('alert updates on the DuckDB store', () => {
     expect((await audit()).map((r) => [r['request'], r['old_value'], r['new_value']])).toEqual([['assign', undefined, 'bob'], ['assign', 'bob', undefined]]);
   });
 
+  it('stores hostile field names and values as data, and widens a column for a value of another type', async () => {
+    const hostile = `x"; DROP TABLE bro_index; --`;
+    const control = 'tab\there';
+    await alertStore.patch('alice', { guid: 'a1', sensorType: 'bro' }, [
+      { op: 'add', path: `/${hostile}`, value: "'); DELETE FROM bro_index; --" },
+      { op: 'add', path: `/${control}`, value: 1 },
+      { op: 'add', path: '/IP_SRC_ADDR', value: 'case twin' },
+      { op: 'replace', path: '/timestamp', value: 'not a number' },
+    ]);
+    const doc = (await store.findOne({ guid: 'a1', sensorType: 'bro' }))!;
+    expect(doc[hostile]).toBe("'); DELETE FROM bro_index; --");
+    expect(doc[control]).toBe(1);
+    expect(doc['IP_SRC_ADDR']).toBe('case twin');
+    expect(doc['ip_src_addr']).toBe('10.0.0.1');
+    expect(doc['timestamp']).toBe('not a number');
+    // The other rows keep their values, as text now that the column is VARCHAR.
+    expect((await store.findOne({ guid: 'a2', sensorType: 'bro' }))!['timestamp']).toBe('2000');
+    expect((await store.search({ indices: ['bro'], query: '*', size: 0 })).total).toBe(3);
+    expect((await audit()).map((r) => r['field']).sort()).toEqual(['IP_SRC_ADDR', control, 'timestamp', hostile].sort());
+  });
+
   it('keeps an analyst update when the original message is delivered again (at-least-once ingest)', async () => {
     await alertStore.patch('alice', { guid: 'a1', sensorType: 'bro' }, [
       { op: 'add', path: '/alert_status', value: 'RESOLVE' }, { op: 'replace', path: '/ip_src_addr', value: '10.1.1.1' },
