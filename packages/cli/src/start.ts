@@ -8,12 +8,14 @@ import {
   DemoFeeder,
   Pipeline,
   PipelineMetrics,
+  RetentionTask,
   openLocalLog,
+  storageSettings,
   createSources,
   type Source,
   type SourceConfig,
 } from '@metron/pipeline';
-import { metaAlertSettings, openAlertStore, openDuckDbSearchStore } from '@metron/storage';
+import { openDuckDbSearchStore, ParquetArchive, metaAlertSettings, openAlertStore } from '@metron/storage';
 import { createServer, openUserStore } from '@metron/server';
 import { parseArgs } from 'node:util';
 import { COMMON_FLAGS, parseFlags, portFlag } from './args.js';
@@ -79,6 +81,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
   const dataDir = resolve(opts.dataDir);
   const configs = await loadConfigDir(configDir);
   const sensors = pipelineSensorsFrom(configs);
+  const storage = storageSettings(configs.global ?? {}, join(configDir, 'global.json'));
   if (Object.keys(sensors).length === 0) {
     throw new ConfigError(join(configDir, 'parsers'), '$', 'no sensor parser configs found');
   }
@@ -95,10 +98,16 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
     await mkdir(join(dataDir, 'index'), { recursive: true });
     const store = await openDuckDbSearchStore({ path: join(dataDir, 'index', 'metron.duckdb') });
     cleanup.unshift(async () => store.close());
+    // The Parquet archive (indexing configs' `hdfs` writer); closing it rolls the open parts.
+    const archive = await ParquetArchive.open({ dir: join(dataDir, 'archive'), ...storage.archive, fsync: (opts.fsync ?? 'always') !== 'never', log });
+    cleanup.unshift(async () => archive.close());
     const metrics = new PipelineMetrics();
-    const pipeline = new Pipeline({ bus, store, sensors, global: configs.global ?? {}, metrics, dataDir, log, kvPath: join(dataDir, 'kv'), configDir });
+    const pipeline = new Pipeline({ bus, store, archive, sensors, global: configs.global ?? {}, metrics, dataDir, log, kvPath: join(dataDir, 'kv'), configDir });
     await pipeline.start();
     cleanup.unshift(async () => pipeline.stop());
+    const retention = new RetentionTask({ policy: storage.retention, index: store, archive, log });
+    await retention.start();
+    cleanup.unshift(async () => retention.stop());
     const sampler = setInterval(() => metrics.sample(), 5000);
     sampler.unref();
     metrics.sample();

@@ -9,3 +9,5 @@ export * from './demo/feeder.js';
 export * from './sources/index.js';
 export * from './parse-pool.js';
 export * from './stellar-modules/index.js';
+export * from './index-stage.js';
+export * from './retention.js';

@@ -3,7 +3,7 @@
  * terminal counter: `refused` (at the source), `invalid` or `errors` (parse stage), `filtered`,
  * `skipped` (header lines),
  * or `parsed` (it produced messages). Every message a parser emits ends in `indexed`,
- * `index_errors`, or `forwarded` (sent on to another sensor's parser, where it is received). `accounting()` checks both balances, so tests and operators can see a leak.
+ * `not_indexed` (its sensor's search writer is disabled), `index_errors`, or `forwarded` (sent on to another sensor's parser, where it is received). `accounting()` checks both balances, so tests and operators can see a leak.
  */
 
 export const COUNTERS = [
@@ -21,6 +21,8 @@ export const COUNTERS = [
   'alerts',
   'indexed',
   'index_errors',
+  'not_indexed',
+  'archived',
   'forwarded',
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];
@@ -41,6 +43,8 @@ const HELP: Record<CounterName, string> = {
   alerts: 'Messages marked as alerts (is_alert) by threat intel or triage',
   indexed: 'Messages written to the search index',
   index_errors: 'Messages the index writer could not write; sent to the error index',
+  not_indexed: "Messages not written to the search index because the sensor's indexing config disables its search writer",
+  archived: 'Messages written to the Parquet archive (spooled durably; in Parquet files once their part rolls)',
   forwarded: "Messages sent on to another sensor's parser (parser chaining)",
 };
 
@@ -122,14 +126,14 @@ export class PipelineMetrics {
 
   /**
    * Balance check: for each sensor, records received = refused + invalid + errors + filtered + skipped +
-   * parsed + in flight; messages = indexed + index_errors + forwarded + in flight.
+   * parsed + in flight; messages = indexed + not_indexed + index_errors + forwarded + in flight.
    */
   accounting(): Record<string, { recordsInFlight: number; messagesInFlight: number }> {
     const out: Record<string, { recordsInFlight: number; messagesInFlight: number }> = {};
     for (const [sensor, c] of this.counters) {
       out[sensor] = {
         recordsInFlight: c.received - c.refused - c.invalid - c.errors - c.filtered - c.skipped - c.parsed,
-        messagesInFlight: c.messages - c.indexed - c.index_errors - c.forwarded - c.enrich_errors,
+        messagesInFlight: c.messages - c.indexed - c.not_indexed - c.index_errors - c.forwarded - c.enrich_errors,
       };
     }
     return out;

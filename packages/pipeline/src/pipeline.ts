@@ -3,25 +3,20 @@ import { join } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { ConfigError, ERROR_SENSOR, MetronError, Topics, errorMessage, parserMetadataFlags, type Message } from '@metron/core';
 import type { ParserRunnerConfig } from '@metron/parsers';
-import type { SearchStore } from '@metron/storage';
+import type { ArchiveWriter, SearchStore } from '@metron/storage';
 import type { Bus, ConsumerRecord, ProducerRecord } from './bus/types.js';
 import { errorRecord, MAX_INLINE_RAW_BYTES, type ErrorType } from './error-record.js';
 import { recordGuid } from './guid.js';
 import { PipelineMetrics, type LagReading } from './metrics.js';
 import { StageLoop } from './stage-loop.js';
 import { ParsePool } from './parse-pool.js';
+import { IndexStage, type IndexWriterConfig } from './index-stage.js';
 import { availableParallelism } from 'node:os';
 
 /** Header carrying the sensor name on the `enrichments`, `indexing` and `error` topics. */
 const SENSOR_HEADER = 'sensor';
 
-/** A writer entry of Metron's indexing config (`elasticsearch`, `solr`, `hdfs`, ...). */
-export interface IndexWriterConfig {
-  index?: string;
-  enabled?: boolean;
-  batchSize?: number;
-  batchTimeout?: number;
-}
+export type { IndexWriterConfig } from './index-stage.js';
 
 export interface PipelineSensor {
   /**
@@ -30,7 +25,10 @@ export interface PipelineSensor {
    * `rawMessageStrategy: ENVELOPE`).
    */
   parser: ParserRunnerConfig & { sensorTopic?: string | null; outputTopic?: string | null };
-  /** Metron indexing config for the sensor: writer name → settings. */
+  /**
+   * Metron indexing config for the sensor: writer name → settings (`elasticsearch`/`solr`: the
+   * search index; `hdfs`: the Parquet archive). See index-stage.ts.
+   */
   indexing?: Record<string, IndexWriterConfig | undefined>;
   /**
    * Metron sensor enrichment config (enrichment, threat intel, triage). Without one the sensor's
@@ -48,6 +46,10 @@ export interface PipelineLogger {
 export interface PipelineOptions {
   bus: Bus & { topicEpoch(topic: string): string };
   store: SearchStore;
+  /** The Parquet archive the indexing stage also writes (Metron's `hdfs` writer); absent: none. */
+  archive?: ArchiveWriter;
+  /** Clock of the indexing writers' batch timeouts (epoch ms); injectable for tests. */
+  now?: () => number;
   sensors: Record<string, PipelineSensor>;
   global?: Record<string, unknown>;
   metrics?: PipelineMetrics;
@@ -72,14 +74,11 @@ export interface PipelineOptions {
   configDir?: string;
 }
 
-/** The writer keys whose settings drive the search index, in order of preference. */
-const SEARCH_WRITERS = ['search', 'elasticsearch', 'solr'] as const;
-
 const silent: PipelineLogger = { info() {}, warn() {}, error() {} };
 
 /**
- * The Kappa pipeline of one process: sensor topics → parse → `enrichments` → enrich (pass-through
- * until the enrichment stage lands) → `indexing` → search index; failures → `error` → error index.
+ * The Kappa pipeline of one process: sensor topics → parse → `enrichments` → enrich → `indexing`
+ * → search index and Parquet archive (index-stage.ts); failures → `error` → error index.
  * Each stage commits its input offsets only after its output is durable.
  */
 export class Pipeline {
@@ -89,6 +88,7 @@ export class Pipeline {
   private readonly producer;
   private readonly maxRecordBytes: number;
   private readonly parsePool: ParsePool;
+  private readonly indexStage: IndexStage;
   private started = false;
   private stopping = false;
 
@@ -108,6 +108,23 @@ export class Pipeline {
       ...(opts.configDir !== undefined ? { configDir: opts.configDir } : {}),
     });
     this.metrics.setLagProvider(() => this.lag());
+    this.indexStage = new IndexStage({
+      indexing: (sensor) => opts.sensors[sensor]?.indexing,
+      store: opts.store,
+      ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
+      metrics: this.metrics,
+      now: opts.now ?? Date.now,
+      sensorOf: (r) => r.headers[SENSOR_HEADER] ?? 'unknown',
+      indexError: (sensor, reason, raw) => this.buildError(sensor, 'index', 'indexing_error', reason, raw, randomUUID()),
+      sendErrors: (errors) => this.sendErrors(errors),
+    });
+    // A bad indexing config refuses the start, with its path.
+    for (const sensor of this.knownSensors()) this.indexStage.writersOf(sensor);
+  }
+
+  /** Messages waiting in the indexing writers' buffers (batchSize / batchTimeout). */
+  indexWaiting(): number {
+    return this.indexStage.waiting();
   }
 
   knownSensors(): string[] {
@@ -201,7 +218,9 @@ export class Pipeline {
       new StageLoop({
         name: 'index',
         consumer: bus.consumer({ group: 'metron_index', topics: [Topics.INDEXING, Topics.ERROR] }),
-        handle: (records) => this.indexBatch(records),
+        handle: (records) => this.indexStage.handle(records),
+        held: () => this.indexStage.held(),
+        flushDue: () => this.indexStage.flushDue(),
         maxBatch: this.opts.maxBatch,
         lingerMs: this.opts.indexLingerMs ?? 100,
         onError: (err, attempt) => this.log.error(`index: batch failed (attempt ${attempt}): ${errorMessage(err)}`),
@@ -402,68 +421,6 @@ export class Pipeline {
     for (const [s, n] of alerts) this.metrics.add(s, 'alerts', n);
   }
 
-  /** The search-index settings of a sensor, from its Metron indexing config. */
-  private indexTarget(sensor: string): { index: string; enabled: boolean } {
-    const cfg = this.opts.sensors[sensor]?.indexing;
-    for (const w of SEARCH_WRITERS) {
-      const c = cfg?.[w];
-      if (c) return { index: c.index || sensor, enabled: c.enabled !== false };
-    }
-    return { index: sensor, enabled: true };
-  }
-
-  private async indexBatch(records: ConsumerRecord[]): Promise<void> {
-    const bySensor = new Map<string, { raws: Buffer[]; fromErrorTopic: boolean }>();
-    for (const r of records) {
-      const sensor = r.headers[SENSOR_HEADER] ?? 'unknown';
-      let group = bySensor.get(sensor);
-      if (!group) {
-        group = { raws: [], fromErrorTopic: r.topic === Topics.ERROR };
-        bySensor.set(sensor, group);
-      }
-      group.raws.push(r.value);
-    }
-    const errors: Message[] = [];
-    for (const [sensor, group] of bySensor) {
-      const target = this.indexTarget(sensor);
-      if (!target.enabled) {
-        this.metrics.add(sensor, 'indexed', group.raws.length);
-        continue;
-      }
-      try {
-        await this.writeIndex(target.index, group.raws);
-        this.metrics.add(sensor, 'indexed', group.raws.length);
-      } catch (err) {
-        if (group.fromErrorTopic) throw err; // error records have nowhere else to go: retry
-        // Isolate the failing messages: write one by one, route the rest to the error index.
-        for (const raw of group.raws) {
-          try {
-            await this.writeIndex(target.index, [raw]);
-            this.metrics.add(sensor, 'indexed');
-          } catch (one) {
-            errors.push(await this.buildError(sensor, 'index', 'indexing_error', `index write failed: ${errorMessage(one)}`, raw, randomUUID()));
-            this.metrics.add(sensor, 'index_errors');
-          }
-        }
-      }
-    }
-    await this.sendErrors(errors);
-  }
-
-  /** Writes raw JSON messages, through the store's byte path when it has one. */
-  private async writeIndex(index: string, raws: Buffer[]): Promise<void> {
-    const store = this.opts.store as SearchStore & { writeJson?(sensor: string, lines: Buffer[]): Promise<void> };
-    if (typeof store.writeJson === 'function') return store.writeJson(index, raws);
-    const messages = raws.map((r) => {
-      try {
-        return JSON.parse(r.toString('utf8')) as Message;
-      } catch (err) {
-        throw new Error(`unreadable message: ${errorMessage(err)}`);
-      }
-    });
-    await store.write(index, messages);
-  }
-
   /** Records not yet processed, per stage group and topic. */
   async lag(): Promise<LagReading[]> {
     const out: LagReading[] = [];
@@ -494,6 +451,8 @@ export class Pipeline {
   /** Stops accepting input, lets every stage drain what is in the log, commits and stops. */
   async stop(drainTimeoutMs = 10_000): Promise<void> {
     this.stopping = true;
+    // Writers holding partial batches write them now, so the drain can commit everything.
+    this.indexStage.draining = true;
     try {
       await this.waitIdle(drainTimeoutMs);
     } catch (err) {

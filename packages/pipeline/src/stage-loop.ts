@@ -14,6 +14,18 @@ export interface StageLoopOptions {
   lingerMs?: number;
   /** Called when `handle` throws: the batch is retried after a backoff, never skipped. */
   onError?(err: unknown, attempt: number): void;
+  /**
+   * For a stage that holds records across batches (indexing writers with `batchSize`): per
+   * partition, the offset of the first record handled but not yet durable. Commits stop there.
+   */
+  held?(): Map<string, bigint>;
+  /** Called after every poll, also an empty one, so held records can be flushed on time. */
+  flushDue?(): Promise<void>;
+}
+
+/** Key of a topic partition in `held()` maps. */
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
 }
 
 /**
@@ -28,6 +40,10 @@ export class StageLoop {
   /** Offsets handled but not yet committed, merged per partition (the newest wins). */
   private pendingCommit = new Map<string, TopicPartition & { offset: bigint }>();
   private committing: Promise<void> | undefined;
+  /** Per partition, the offset after the last handled record (what a commit may reach). */
+  private readonly handledUpTo = new Map<string, TopicPartition & { offset: bigint }>();
+  /** Per partition, the last offset scheduled for commit. */
+  private readonly scheduled = new Map<string, bigint>();
   private readonly maxBatch: number;
   private readonly pollTimeoutMs: number;
 
@@ -64,6 +80,8 @@ export class StageLoop {
       const records = await this.opts.consumer.poll(this.maxBatch, this.pollTimeoutMs);
       if (records.length === 0) {
         this.idle = true;
+        if (this.opts.flushDue !== undefined && !(await this.retry(() => this.opts.flushDue!()))) return;
+        this.commitHandled();
         continue;
       }
       const linger = this.opts.lingerMs ?? 0;
@@ -78,21 +96,50 @@ export class StageLoop {
         }
       }
       this.idle = false;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.opts.handle(records);
-          break;
-        } catch (err) {
-          this.opts.onError?.(err, attempt);
-          // Retry the same batch with capped backoff and jitter; a stop request still retries
-          // until success would block shutdown, so give up the batch uncommitted on stop.
-          if (!this.running) return;
-          const delay = Math.min(5000, 50 * 2 ** Math.min(attempt, 7)) * (0.5 + Math.random() / 2);
-          await new Promise((r) => setTimeout(r, delay));
-        }
+      if (!(await this.retry(() => this.opts.handle(records)))) return;
+      if (this.opts.held === undefined) {
+        this.scheduleCommit(nextOffsets(records));
+        continue;
       }
-      this.scheduleCommit(nextOffsets(records));
+      for (const o of nextOffsets(records)) this.handledUpTo.set(partitionKey(o.topic, o.partition), o);
+      if (this.opts.flushDue !== undefined && !(await this.retry(() => this.opts.flushDue!()))) return;
+      this.commitHandled();
     }
+  }
+
+  /**
+   * Runs `task` until it succeeds, with capped backoff and jitter: a batch is retried, never
+   * skipped. A stop request gives up (false), leaving the batch uncommitted: retrying until
+   * success would block shutdown.
+   */
+  private async retry(task: () => Promise<void>): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await task();
+        return true;
+      } catch (err) {
+        this.opts.onError?.(err, attempt);
+        if (!this.running) return false;
+        const delay = Math.min(5000, 50 * 2 ** Math.min(attempt, 7)) * (0.5 + Math.random() / 2);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  /** Commits, per partition, up to the first held record, or everything handled if none is held. */
+  private commitHandled(): void {
+    if (this.opts.held === undefined) return;
+    const held = this.opts.held();
+    const ready: Array<TopicPartition & { offset: bigint }> = [];
+    for (const [key, upTo] of this.handledUpTo) {
+      const first = held.get(key);
+      const offset = first !== undefined && first < upTo.offset ? first : upTo.offset;
+      if (offset > (this.scheduled.get(key) ?? -1n)) {
+        this.scheduled.set(key, offset);
+        ready.push({ topic: upTo.topic, partition: upTo.partition, offset });
+      }
+    }
+    if (ready.length > 0) this.scheduleCommit(ready);
   }
 
   /**
@@ -101,7 +148,7 @@ export class StageLoop {
    * commit still in flight at a crash only means a little more re-delivery.
    */
   private scheduleCommit(offsets: Array<TopicPartition & { offset: bigint }>): void {
-    for (const o of offsets) this.pendingCommit.set(`${o.topic}\u0000${o.partition}`, o);
+    for (const o of offsets) this.pendingCommit.set(partitionKey(o.topic, o.partition), o);
     this.committing ??= this.flushCommits();
   }
 

@@ -29,6 +29,7 @@ import { batchFromLines, batchFromMessages, InvalidLineError, type JsonBatch } f
 import { SpoolDir } from './spool.js';
 import { quoteIdent, SqlParams } from './sql.js';
 import { FIELD_NAMES_TABLE, IndexWriter } from './writer.js';
+import { deleteBeforeStatement } from './retention.js';
 
 export interface DuckDbSearchStoreOptions {
   /** Database file, created if needed; `:memory:` for a throw-away store. */
@@ -87,6 +88,8 @@ export interface DuckDbSearchStore extends SearchStore {
   writeStats(): { fastBatches: number; statementBatches: number };
   /** Folds the WAL into the database file. */
   checkpoint(): Promise<void>;
+  /** Deletes the sensor's documents whose `timestamp` is before `cutoffMs` (index retention); returns how many. */
+  deleteBefore(sensor: string, cutoffMs: number): Promise<number>;
   /** Search; `options.rewrite` turns the parsed query into the one run (the alert layer hides meta-alert children with it). */
   search(request: SearchRequest, options?: SearchOptions): Promise<SearchResponse>;
   /** Group; `options.rewrite` as for search. */
@@ -496,6 +499,15 @@ class DuckDbStore implements DuckDbSearchStore {
   async checkpoint(): Promise<void> {
     this.ensureOpen();
     await this.writeQueue.run(() => this.writeConnection.run('CHECKPOINT'));
+  }
+
+  async deleteBefore(sensor: string, cutoffMs: number): Promise<number> {
+    this.ensureOpen();
+    const table = tableForSensor(sensor);
+    const catalog = table === null ? undefined : this.tables.get(table);
+    const statement = catalog === undefined ? null : deleteBeforeStatement(catalog, cutoffMs);
+    if (statement === null) return 0;
+    return this.writeQueue.run(async () => (await this.writeConnection.run(statement.sql, statement.params.values, statement.params.types)).rowsChanged);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,210 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '@metron/core';
+import { openDuckDbSearchStore, ParquetArchive, type DuckDbSearchStore } from '@metron/storage';
+import { openLocalLog } from './bus/index.js';
+import { Pipeline, type PipelineSensor } from './pipeline.js';
+
+const JSON_MAP = { parserClassName: 'org.apache.metron.parsers.json.JSONMapParser', parserConfig: {} };
+const T0 = Date.UTC(2026, 2, 14, 9);
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+/** Polls until `check` returns true (waiting for the pipeline's loops, not for a clock). */
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function setup(indexing: PipelineSensor['indexing']) {
+  const dir = await mkdtemp(join(tmpdir(), 'metron-indexing-'));
+  const bus = await openLocalLog({ dir: join(dir, 'log') });
+  const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
+  const archive = await ParquetArchive.open({ dir: join(dir, 'archive'), checkIntervalMs: 0 });
+  const clock = { now: T0 };
+  const pipeline = new Pipeline({
+    bus, store, archive, dataDir: dir, parseWorkers: 0, now: () => clock.now,
+    sensors: { json: { parser: JSON_MAP, ...(indexing !== undefined ? { indexing } : {}) } },
+  });
+  await pipeline.start();
+  cleanups.push(async () => {
+    await pipeline.stop(2000);
+    await archive.close();
+    await store.close();
+    await bus.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { dir, pipeline, store, archive, clock };
+}
+
+const events = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => Buffer.from(JSON.stringify({ n: from + i, host: `h${(from + i) % 3}`, timestamp: T0 + from + i, ratio: (from + i) / 4 })));
+
+async function parquetRows(dir: string, where = ''): Promise<Array<Record<string, unknown>>> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const sql = `SELECT * EXCLUDE (day), CAST(day AS VARCHAR) AS day FROM read_parquet('${join(dir, 'archive')}/**/*.parquet', hive_partitioning = true, union_by_name = true) ${where} ORDER BY n`;
+    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Array<Record<string, unknown>>;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function parquetFiles(dir: string): Promise<string[]> {
+  const all = (await readdir(join(dir, 'archive'), { recursive: true })) as string[];
+  return all.filter((f) => f.endsWith('.parquet')).sort();
+}
+
+async function indexed(store: DuckDbSearchStore, index: string) {
+  return store.search({ indices: [index], query: '*', size: 1000, sort: [{ field: 'n', sortOrder: 'asc' }] });
+}
+
+describe('indexing stage: search index and Parquet archive per the indexing config', () => {
+  it('writes every message to the search index and to Parquet, the same fields in both', async () => {
+    const { dir, pipeline, store, archive } = await setup(undefined);
+    await pipeline.ingest('json', events(0, 30));
+    await pipeline.waitIdle();
+    await archive.flush();
+    const hits = await indexed(store, 'json');
+    expect(hits.total).toBe(30);
+    const rows = await parquetRows(dir);
+    expect(rows).toHaveLength(30);
+    for (const [i, row] of rows.entries()) {
+      const doc = hits.results[i]!.source;
+      expect(row['sensor']).toBe('json');
+      expect(row['day']).toBe('2026-03-14');
+      for (const field of ['guid', 'host', 'original_string', 'source.type']) expect(row[field]).toBe(doc[field]);
+      for (const field of ['n', 'timestamp']) expect(Number(row[field])).toBe(doc[field]);
+      expect(row['ratio']).toBe(doc['ratio']);
+      expect(Object.keys(row).sort()).toEqual([...Object.keys(doc), 'sensor', 'day'].sort());
+    }
+    expect(pipeline.metrics.get('json', 'indexed')).toBe(30);
+    expect(pipeline.metrics.get('json', 'archived')).toBe(30);
+    expect(pipeline.metrics.accounting()['json']).toEqual({ recordsInFlight: 0, messagesInFlight: 0 });
+  });
+
+  it('`index` names the search index (elasticsearch) and the archive partition (hdfs)', async () => {
+    const { dir, pipeline, store, archive } = await setup({ elasticsearch: { index: 'web_logs' }, hdfs: { index: 'web_archive' } });
+    await pipeline.ingest('json', events(0, 5));
+    await pipeline.waitIdle();
+    await archive.flush();
+    expect((await indexed(store, 'web_logs')).total).toBe(5);
+    expect((await indexed(store, 'json')).total).toBe(0);
+    expect(await store.indices()).toEqual(['web_logs']);
+    const files = await parquetFiles(dir);
+    expect(files.length).toBe(1);
+    expect(files[0]).toMatch(/^sensor=web_archive\/day=2026-03-14\/part-\d+-\d+\.parquet$/);
+  });
+
+  it('uses the solr entry when there is no elasticsearch entry', async () => {
+    const { pipeline, store } = await setup({ solr: { index: 'from_solr' } });
+    await pipeline.ingest('json', events(0, 3));
+    await pipeline.waitIdle();
+    expect((await indexed(store, 'from_solr')).total).toBe(3);
+  });
+
+  it('`enabled: false` on the search writer: not indexed (counted as not_indexed), still archived', async () => {
+    const { dir, pipeline, store, archive } = await setup({ elasticsearch: { enabled: false } });
+    await pipeline.ingest('json', events(0, 7));
+    await pipeline.waitIdle();
+    await archive.flush();
+    expect(await store.indices()).toEqual([]);
+    expect(pipeline.metrics.get('json', 'indexed')).toBe(0);
+    expect(pipeline.metrics.get('json', 'not_indexed')).toBe(7);
+    expect(pipeline.metrics.get('json', 'archived')).toBe(7);
+    expect(pipeline.metrics.accounting()['json']).toEqual({ recordsInFlight: 0, messagesInFlight: 0 });
+    expect((await parquetRows(dir)).map((r) => Number(r['n']))).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('`enabled: false` on hdfs: indexed, no Parquet; both disabled: neither, all counted', async () => {
+    const one = await setup({ hdfs: { enabled: false } });
+    await one.pipeline.ingest('json', events(0, 4));
+    await one.pipeline.waitIdle();
+    await one.archive.flush();
+    expect((await indexed(one.store, 'json')).total).toBe(4);
+    expect(await parquetFiles(one.dir)).toEqual([]);
+    expect(one.pipeline.metrics.get('json', 'archived')).toBe(0);
+
+    const both = await setup({ elasticsearch: { enabled: false }, hdfs: { enabled: false } });
+    await both.pipeline.ingest('json', events(0, 4));
+    await both.pipeline.waitIdle();
+    await both.archive.flush();
+    expect(await both.store.indices()).toEqual([]);
+    expect(await parquetFiles(both.dir)).toEqual([]);
+    expect(both.pipeline.metrics.get('json', 'not_indexed')).toBe(4);
+    expect(both.pipeline.metrics.accounting()['json']).toEqual({ recordsInFlight: 0, messagesInFlight: 0 });
+  });
+
+  it('`batchSize` and `batchTimeout` trigger writes per writer; held messages are not committed', async () => {
+    const { pipeline, store, clock } = await setup({
+      elasticsearch: { batchSize: 10, batchTimeout: 60 },
+      hdfs: { batchSize: 3, batchTimeout: 30 },
+    });
+    const m = pipeline.metrics;
+    const indexLag = async () => (await pipeline.lag()).find((l) => l.stage === 'index' && l.topic === 'indexing')!.lag;
+
+    await pipeline.ingest('json', events(0, 2));
+    await until(() => pipeline.indexWaiting() === 4, 'two messages waiting in each writer');
+    expect(m.get('json', 'indexed')).toBe(0);
+    expect(m.get('json', 'archived')).toBe(0);
+    expect(await indexLag()).toBe(2);
+
+    await pipeline.ingest('json', events(2, 1));
+    await until(() => m.get('json', 'archived') === 3, 'the archive batch of 3');
+    expect(m.get('json', 'indexed')).toBe(0);
+    expect(pipeline.indexWaiting()).toBe(3);
+    // Archived but not indexed: the offsets stay uncommitted until both writers have them.
+    expect(await indexLag()).toBe(3);
+    expect((await indexed(store, 'json')).total).toBe(0);
+
+    clock.now += 59_999;
+    await new Promise((r) => setTimeout(r, 300)); // a few idle polls: not due yet
+    expect(m.get('json', 'indexed')).toBe(0);
+    clock.now += 1;
+    await until(() => m.get('json', 'indexed') === 3, 'the timed-out search batch');
+    await until(async () => (await indexLag()) === 0, 'the commit');
+    expect((await indexed(store, 'json')).total).toBe(3);
+
+    await pipeline.ingest('json', events(3, 10));
+    // The search batch fills at 10; the archive writes whenever 3 or more wait (how the 10 arrive
+    // in polls decides whether one or two are left waiting for the timeout).
+    await until(() => m.get('json', 'indexed') === 13 && m.get('json', 'archived') + pipeline.indexWaiting() === 13, 'the full batches');
+    expect(pipeline.indexWaiting()).toBeLessThan(3);
+    clock.now += 30_000;
+    await until(() => m.get('json', 'archived') === 13 && pipeline.indexWaiting() === 0, 'the timed-out archive batch');
+    await pipeline.waitIdle();
+  });
+
+  it('writes what is held when the pipeline stops', async () => {
+    const { pipeline, store } = await setup({ elasticsearch: { batchSize: 1000, batchTimeout: 3600 } });
+    await pipeline.ingest('json', events(0, 5));
+    await until(() => pipeline.indexWaiting() === 5 && pipeline.metrics.get('json', 'archived') === 5, 'held messages');
+    expect((await indexed(store, 'json')).total).toBe(0);
+    await pipeline.stop(5000);
+    expect((await indexed(store, 'json')).total).toBe(5);
+  });
+
+  it('refuses bad writer settings at construction, naming the file and key', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'metron-indexing-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const bus = await openLocalLog({ dir: join(dir, 'log') });
+    cleanups.push(() => bus.close());
+    const store = await openDuckDbSearchStore({ path: ':memory:' });
+    cleanups.push(() => store.close());
+    const make = (indexing: PipelineSensor['indexing']) => () => new Pipeline({ bus, store, dataDir: dir, parseWorkers: 0, sensors: { json: { parser: JSON_MAP, indexing } } });
+    expect(make({ elasticsearch: { batchSize: 0 } })).toThrow(ConfigError);
+    expect(make({ elasticsearch: { batchSize: 0 } })).toThrow('indexing/json.json: $.elasticsearch.batchSize: expected a positive integer, got 0');
+    expect(make({ hdfs: { index: '../x' } })).toThrow('indexing/json.json: $.hdfs.index: invalid index name "../x"');
+    expect(make({ solr: { batchTimeout: -1 } })).toThrow('indexing/json.json: $.solr.batchTimeout: expected seconds (0 or more), got -1');
+  });
+});

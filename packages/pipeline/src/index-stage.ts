@@ -1,0 +1,249 @@
+/**
+ * The indexing stage's writers, driven by Metron's sensor indexing config (`indexing/<sensor>.json`,
+ * metron-indexing's README): per writer `index`, `batchSize`, `batchTimeout` (seconds), `enabled`.
+ *
+ * - `elasticsearch` / `solr` (the first present; `search` too) configure the search index writer
+ *   (the DuckDB store embedded, OpenSearch scaled out): `index` names the index the sensor's
+ *   messages are searched under.
+ * - `hdfs` configures the Parquet archive: `index` names its `sensor=` partition.
+ * A writer absent from the config runs with Metron's defaults (enabled, index = sensor name,
+ * batchSize 1). A message whose search writer is disabled counts as `not_indexed`.
+ *
+ * Batching: each writer buffers a sensor's messages until `batchSize` are waiting or the oldest has
+ * waited `batchTimeout` seconds (1 s when 0 or absent), then writes them all at once; batchSize 1
+ * writes every batch the stage takes from the log as it comes. At-least-once holds across the
+ * buffering: the stage loop commits a partition's offsets only up to the first message some
+ * writer still holds (`held`), so a crash re-delivers every message not yet written by all of its
+ * writers. Re-delivered messages are absorbed by the search index (guid) and may repeat in the
+ * archive (deduplicate by guid there).
+ */
+import { ConfigError, errorMessage, Topics, type Message } from '@metron/core';
+import type { ArchiveWriter, SearchStore } from '@metron/storage';
+import type { ConsumerRecord } from './bus/types.js';
+import type { PipelineMetrics } from './metrics.js';
+import { partitionKey } from './stage-loop.js';
+
+/** A writer entry of Metron's indexing config (`elasticsearch`, `solr`, `hdfs`, ...). */
+export interface IndexWriterConfig {
+  index?: string;
+  enabled?: boolean;
+  batchSize?: number;
+  /** Seconds. */
+  batchTimeout?: number;
+}
+
+/** The writer keys whose settings drive the search index, in order of preference. */
+export const SEARCH_WRITERS = ['search', 'elasticsearch', 'solr'] as const;
+/** The writer key whose settings drive the Parquet archive (Metron's HDFS writer). */
+export const ARCHIVE_WRITER = 'hdfs';
+/** Wait for a partial batch when batchSize > 1 and batchTimeout is 0 or absent. */
+export const DEFAULT_BATCH_TIMEOUT_MS = 1000;
+/** A writer never holds more than this many messages of a sensor, whatever its batchSize. */
+export const MAX_WRITER_BATCH = 50_000;
+
+const INDEX_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
+
+/** One writer's settings for one sensor, defaults applied. */
+export interface WriterSettings {
+  writer: 'search' | 'archive';
+  /** The config key the settings came from (`elasticsearch`, `hdfs`...), or null for defaults. */
+  key: string | null;
+  index: string;
+  enabled: boolean;
+  batchSize: number;
+  batchTimeoutMs: number;
+}
+
+function settingsOf(sensor: string, writer: WriterSettings['writer'], key: string | null, cfg: IndexWriterConfig | undefined): WriterSettings {
+  const file = `indexing/${sensor}.json`;
+  const at = (field: string) => `$.${key ?? writer}.${field}`;
+  const index = cfg?.index || sensor;
+  if (!INDEX_NAME.test(index)) throw new ConfigError(file, at('index'), `invalid index name ${JSON.stringify(index)}: use letters, digits, '_', '.', '-'`);
+  const batchSize = cfg?.batchSize ?? 1;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(file, at('batchSize'), `expected a positive integer, got ${JSON.stringify(cfg?.batchSize)}`);
+  const batchTimeout = cfg?.batchTimeout ?? 0;
+  if (typeof batchTimeout !== 'number' || !Number.isFinite(batchTimeout) || batchTimeout < 0) {
+    throw new ConfigError(file, at('batchTimeout'), `expected seconds (0 or more), got ${JSON.stringify(cfg?.batchTimeout)}`);
+  }
+  return {
+    writer,
+    key,
+    index,
+    enabled: cfg?.enabled !== false,
+    batchSize: Math.min(batchSize, MAX_WRITER_BATCH),
+    batchTimeoutMs: batchTimeout > 0 ? batchTimeout * 1000 : DEFAULT_BATCH_TIMEOUT_MS,
+  };
+}
+
+/** The search and archive writer settings of a sensor from its indexing config; refuses bad values with their path. */
+export function writerSettings(sensor: string, indexing: Record<string, IndexWriterConfig | undefined> | undefined): { search: WriterSettings; archive: WriterSettings } {
+  const searchKey = SEARCH_WRITERS.find((w) => indexing?.[w] !== undefined && indexing[w] !== null) ?? null;
+  const archiveCfg = indexing?.[ARCHIVE_WRITER] ?? undefined;
+  return {
+    search: settingsOf(sensor, 'search', searchKey, searchKey === null ? undefined : indexing?.[searchKey]),
+    archive: settingsOf(sensor, 'archive', archiveCfg === undefined ? null : ARCHIVE_WRITER, archiveCfg),
+  };
+}
+
+/** Messages of one sensor waiting for one writer. */
+interface WriterBuffer {
+  sensor: string;
+  settings: WriterSettings;
+  raws: Buffer[];
+  /** When the oldest waiting message arrived (the stage's clock). */
+  since: number;
+  /** Per partition, the offset of the first waiting message. */
+  first: Map<string, bigint>;
+  fromErrorTopic: boolean;
+}
+
+export interface IndexStageOptions {
+  /** Indexing config per sensor; sensors not listed (the `error` sensor) get the defaults. */
+  indexing: (sensor: string) => Record<string, IndexWriterConfig | undefined> | undefined;
+  store: SearchStore;
+  archive?: ArchiveWriter;
+  metrics: PipelineMetrics;
+  now: () => number;
+  /** Sensor of a record on the `indexing` / `error` topics. */
+  sensorOf(record: ConsumerRecord): string;
+  /** Builds the error record of a message the search index refused. */
+  indexError(sensor: string, reason: string, raw: Buffer): Promise<Message>;
+  sendErrors(errors: Message[]): Promise<void>;
+}
+
+/** The indexing stage: buffers per writer and sensor, flushes on size and time. See the file comment. */
+export class IndexStage {
+  /** When set, every waiting message is due (the pipeline is stopping). */
+  draining = false;
+  private readonly buffers = new Map<string, WriterBuffer>();
+  private readonly settings = new Map<string, { search: WriterSettings; archive: WriterSettings }>();
+  /** The batch last taken in; the stage loop retries a failed batch with the same array. */
+  private accepted: ConsumerRecord[] | undefined;
+
+  constructor(private readonly opts: IndexStageOptions) {}
+
+  /** The writers of a sensor (validated and cached). */
+  writersOf(sensor: string): { search: WriterSettings; archive: WriterSettings } {
+    let s = this.settings.get(sensor);
+    if (s === undefined) {
+      s = writerSettings(sensor, this.opts.indexing(sensor));
+      this.settings.set(sensor, s);
+    }
+    return s;
+  }
+
+  /** Takes a batch from the log into the writers' buffers and writes what is due. */
+  async handle(records: ConsumerRecord[]): Promise<void> {
+    if (records !== this.accepted) {
+      this.accept(records);
+      this.accepted = records;
+    }
+    await this.flushDue();
+  }
+
+  private accept(records: ConsumerRecord[]): void {
+    const now = this.opts.now();
+    const notIndexed = new Map<string, number>();
+    for (const r of records) {
+      const sensor = this.opts.sensorOf(r);
+      const writers = this.writersOf(sensor);
+      if (writers.search.enabled) this.push(sensor, writers.search, r, now);
+      else notIndexed.set(sensor, (notIndexed.get(sensor) ?? 0) + 1);
+      if (writers.archive.enabled && this.opts.archive !== undefined) this.push(sensor, writers.archive, r, now);
+    }
+    for (const [sensor, n] of notIndexed) this.opts.metrics.add(sensor, 'not_indexed', n);
+  }
+
+  private push(sensor: string, settings: WriterSettings, r: ConsumerRecord, now: number): void {
+    const key = `${settings.writer}\u0000${sensor}`;
+    let buffer = this.buffers.get(key);
+    if (buffer === undefined) {
+      buffer = { sensor, settings, raws: [], since: now, first: new Map(), fromErrorTopic: r.topic === Topics.ERROR };
+      this.buffers.set(key, buffer);
+    }
+    if (buffer.raws.length === 0) buffer.since = now;
+    buffer.raws.push(r.value);
+    const p = partitionKey(r.topic, r.partition);
+    if (!buffer.first.has(p)) buffer.first.set(p, r.offset);
+  }
+
+  /** Per partition, the first offset some writer still holds (see StageLoopOptions.held). */
+  held(): Map<string, bigint> {
+    const out = new Map<string, bigint>();
+    for (const buffer of this.buffers.values()) {
+      for (const [p, offset] of buffer.first) {
+        const known = out.get(p);
+        if (known === undefined || offset < known) out.set(p, offset);
+      }
+    }
+    return out;
+  }
+
+  /** Messages waiting in writer buffers (a message waiting for two writers counts twice). */
+  waiting(): number {
+    let n = 0;
+    for (const b of this.buffers.values()) n += b.raws.length;
+    return n;
+  }
+
+  /** Writes every buffer that is full, timed out, or draining. A failed write keeps its buffer. */
+  async flushDue(): Promise<void> {
+    const now = this.opts.now();
+    for (const buffer of this.buffers.values()) {
+      if (buffer.raws.length === 0) continue;
+      const due = this.draining || buffer.raws.length >= buffer.settings.batchSize || now - buffer.since >= buffer.settings.batchTimeoutMs;
+      if (!due) continue;
+      if (buffer.settings.writer === 'search') await this.writeSearch(buffer);
+      else await this.writeArchive(buffer);
+      buffer.raws = [];
+      buffer.first = new Map();
+    }
+  }
+
+  private async writeArchive(buffer: WriterBuffer): Promise<void> {
+    await this.opts.archive!.append(buffer.settings.index, buffer.raws);
+    this.opts.metrics.add(buffer.sensor, 'archived', buffer.raws.length);
+  }
+
+  /**
+   * Writes to the search index. A refused batch is written message by message, and the messages
+   * the index refuses go to the error index with the reason; error records themselves have
+   * nowhere else to go, so their batch is retried.
+   */
+  private async writeSearch(buffer: WriterBuffer): Promise<void> {
+    const { sensor, raws } = buffer;
+    const index = buffer.settings.index;
+    try {
+      await this.writeIndex(index, raws);
+      this.opts.metrics.add(sensor, 'indexed', raws.length);
+      return;
+    } catch (err) {
+      if (buffer.fromErrorTopic) throw err;
+    }
+    const errors: Message[] = [];
+    for (const raw of raws) {
+      try {
+        await this.writeIndex(index, [raw]);
+        this.opts.metrics.add(sensor, 'indexed');
+      } catch (one) {
+        errors.push(await this.opts.indexError(sensor, `index write failed: ${errorMessage(one)}`, raw));
+        this.opts.metrics.add(sensor, 'index_errors');
+      }
+    }
+    await this.opts.sendErrors(errors);
+  }
+
+  /** Writes raw JSON messages, through the store's byte path when it has one. */
+  private async writeIndex(index: string, raws: Buffer[]): Promise<void> {
+    const store = this.opts.store as SearchStore & { writeJson?(sensor: string, lines: Buffer[]): Promise<void> };
+    if (typeof store.writeJson === 'function') return store.writeJson(index, raws);
+    const messages = raws.map((r) => {
+      try {
+        return JSON.parse(r.toString('utf8')) as Message;
+      } catch (err) {
+        throw new Error(`unreadable message: ${errorMessage(err)}`);
+      }
+    });
+    await store.write(index, messages);
+  }
+}
