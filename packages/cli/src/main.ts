@@ -14,8 +14,9 @@ Commands:
                       --demo-rate N  demo events per second (default 200)
   stellar    Stellar REPL; --json evaluates JSON lines from stdin (batch mode)
   parse      parse raw lines from stdin with a sensor's parser config (--config-file FILE | --sensor NAME --config-dir DIR)
-  load       load enrichment / threat-intel data: flatfile (a CSV file with a Metron extractor config) or
-             list (one indicator per line), into LMDB (<data-dir>/kv) or Redis; metron load --help
+  load       load enrichment / threat-intel data: flatfile (a CSV file with a Metron extractor config),
+             list (one indicator per line), stix (STIX 2.1 bundles), taxii (a TAXII 2.1 server),
+             misp (a MISP feed), into LMDB (<data-dir>/kv) or Redis; metron load --help
   help       show this help
 
 Common options:

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { compileSensorEnrichment } from '@metron/enrichment';
 import { EnrichmentTables, openLmdbStore, openRedisStore } from '@metron/storage';
 import { startTestTaxiiServer, type TestTaxiiServer } from '../../../enrichment/src/threat-intel/test-support/taxii-server.js';
 import { startTestRedis, type TestRedis } from '../../../storage/src/kv/test-support/redis-server.js';
@@ -176,6 +177,37 @@ describe('metron load stix', () => {
     expect(r.summary).toMatchObject({ records: 2, indicators: 2, loaded: 1, removed: 1 });
     expect(await withTables((t) => rowsOf(t, 'malicious_ip'))).toEqual(['203.0.113.6']);
     expect(await withTables((t) => t.get('threatintel', 't', 'malicious_ip', '203.0.113.6')?.['stix_id'])).toBe(ind(8, '').id);
+  });
+
+  it("gives Metron's hbaseThreatIntel adapter its hits: a sensor config's fieldToTypeMap finds what the load wrote", async () => {
+    const input = await file(
+      'hits.json',
+      bundle([ind(20, "[ipv4-addr:value = '198.51.100.20'] OR [ipv6-addr:value = '2001:0db8:0000:0000:0000:0000:0000:0020'] OR [domain-name:value = 'Bad.Example'] OR [file:hashes.MD5 = 'D41D8CD98F00B204E9800998ECF8427E']")]),
+    );
+    expect((await load(['stix', '-i', input, '-q', ...lmdb()])).code).toBe(0);
+    // the shape of Metron's bro threat-intel config (conformance configs/enrichments/bro.json), plus domain and hash fields
+    const config = {
+      threatIntel: {
+        fieldMap: { hbaseThreatIntel: ['ip_src_addr', 'ip_dst_addr', 'query', 'md5'] },
+        fieldToTypeMap: { ip_src_addr: ['malicious_ip'], ip_dst_addr: ['malicious_ip'], query: ['malicious_domain'], md5: ['malicious_hash'] },
+      },
+    };
+    await withTables((tables) => {
+      const enricher = compileSensorEnrichment('bro', config, { tables }, 'enrichments/bro.json');
+      const hit = enricher.enrich({ 'source.type': 'bro', ip_src_addr: '10.0.0.1', ip_dst_addr: '198.51.100.20', query: 'bad.example', md5: 'd41d8cd98f00b204e9800998ecf8427e' });
+      expect(hit.errors).toEqual([]);
+      expect(hit.message).toMatchObject({
+        'threatintels.hbaseThreatIntel.ip_dst_addr.malicious_ip': 'alert',
+        'threatintels.hbaseThreatIntel.query.malicious_domain': 'alert',
+        'threatintels.hbaseThreatIntel.md5.malicious_hash': 'alert',
+        is_alert: 'true',
+      });
+      expect(hit.message['threatintels.hbaseThreatIntel.ip_src_addr.malicious_ip']).toBeUndefined();
+      const v6 = enricher.enrich({ 'source.type': 'bro', ip_src_addr: '2001:db8::20', ip_dst_addr: '10.0.0.2' });
+      expect(v6.message['threatintels.hbaseThreatIntel.ip_src_addr.malicious_ip']).toBe('alert');
+      const miss = enricher.enrich({ 'source.type': 'bro', ip_src_addr: '10.0.0.1', ip_dst_addr: '198.51.100.21' });
+      expect(miss.message['is_alert']).toBeUndefined();
+    });
   });
 
   it('writes to Redis the same rows as to LMDB', async () => {
