@@ -2,6 +2,7 @@ import { enrichmentCore, enrichmentEndToEnd, syslogNgScenario } from './enrichme
 import { geoLookups } from './geo.js';
 import { ingestToIndexed } from './ingest-index.js';
 import { parserThroughput } from './parsers.js';
+import { searchBenchmark } from './search.js';
 import { stageCapacities } from './stages.js';
 import { stellarEvaluations } from './stellar.js';
 
@@ -31,4 +32,5 @@ export const scenarios = [
     },
   },
   { name: 'syslog-ng', run: () => syslogNgScenario(enrichmentFigures) },
+  { name: 'search', run: () => searchBenchmark() },
 ];
