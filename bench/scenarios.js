@@ -1,3 +1,4 @@
+import { alertsBenchmark } from './alerts.js';
 import { enrichmentCore, enrichmentEndToEnd, syslogNgScenario } from './enrichment.js';
 import { geoLookups } from './geo.js';
 import { ingestToIndexed } from './ingest-index.js';
@@ -32,5 +33,6 @@ export const scenarios = [
     },
   },
   { name: 'syslog-ng', run: () => syslogNgScenario(enrichmentFigures) },
+  { name: 'alerts', run: () => alertsBenchmark() },
   { name: 'search', run: () => searchBenchmark() },
 ];

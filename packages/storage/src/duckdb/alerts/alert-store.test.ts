@@ -117,6 +117,12 @@ describe('alert updates on the DuckDB store', () => {
     expect(await store.indices()).toEqual(['bro', 'snort']);
     // An existing alert without changes has an empty history.
     expect(await alertStore.history('a1')).toEqual({ guid: 'a1', total: 0, changes: [] });
+    // The audit trail cannot be edited through the update API.
+    await alertStore.setStatus('alice', { guid: 'a3', sensorType: 'bro' }, 'OPEN');
+    const record = (await audit())[0]!;
+    await expectError(alertStore.patch('mallory', { guid: String(record['guid']), sensorType: 'audit' }, [{ op: 'replace', path: '/user', value: 'bob' }]), 'FORBIDDEN', 'audit records cannot be changed');
+    await expectError(alertStore.addComment('mallory', { guid: String(record['guid']), sensorType: 'AUDIT' }, { comment: 'x', username: 'mallory', timestamp: 1 }), 'FORBIDDEN');
+    expect((await audit())[0]).toEqual(record);
   });
 
   it('replaces a document, keeping its guid and source.type; removed fields are gone and audited', async () => {

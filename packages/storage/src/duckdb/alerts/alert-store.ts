@@ -317,6 +317,8 @@ class DuckDbAlertStore implements AlertStore {
   /** Loads the document, applies `mutate`, validates, propagates, writes. */
   private async change(user: string, kind: ChangeKind, ref: AlertRef, mutate: (doc: Message) => Message): Promise<AlertDocument> {
     checkRef(ref);
+    // The trail must not be editable through the API it records.
+    if (ref.sensorType.toLowerCase() === AUDIT_SENSOR) throw new MetronError('FORBIDDEN', 'audit records cannot be changed');
     const timestamp = this.now();
     return this.store.exclusiveWrite(async (access) => {
       const changes = new Changes(access);
