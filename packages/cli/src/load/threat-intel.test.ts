@@ -32,7 +32,7 @@ interface Run {
   err: string;
 }
 
-async function load(args: string[], env: Record<string, string> = {}): Promise<Run> {
+async function load(args: string[], env: Record<string, string> = {}, stdin = ''): Promise<Run> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -42,7 +42,7 @@ async function load(args: string[], env: Record<string, string> = {}): Promise<R
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   try {
-    const code = await runLoad(args, { stdin: Readable.from([]), stdout, stderr });
+    const code = await runLoad(args, { stdin: Readable.from(stdin === '' ? [] : [Buffer.from(stdin)]), stdout, stderr });
     await new Promise((r) => setImmediate(r));
     const line = out.split('\n').find((l) => l !== '');
     return { code, summary: line?.startsWith('{') ? (JSON.parse(line) as Record<string, unknown>) : undefined, err };
@@ -202,12 +202,39 @@ describe('metron load stix', () => {
         'threatintels.hbaseThreatIntel.md5.malicious_hash': 'alert',
         is_alert: 'true',
       });
-      expect(hit.message['threatintels.hbaseThreatIntel.ip_src_addr.malicious_ip']).toBeUndefined();
+      expect(hit.message?.['threatintels.hbaseThreatIntel.ip_src_addr.malicious_ip']).toBeUndefined();
       const v6 = enricher.enrich({ 'source.type': 'bro', ip_src_addr: '2001:db8::20', ip_dst_addr: '10.0.0.2' });
-      expect(v6.message['threatintels.hbaseThreatIntel.ip_src_addr.malicious_ip']).toBe('alert');
+      expect(v6.message?.['threatintels.hbaseThreatIntel.ip_src_addr.malicious_ip']).toBe('alert');
       const miss = enricher.enrich({ 'source.type': 'bro', ip_src_addr: '10.0.0.1', ip_dst_addr: '198.51.100.21' });
-      expect(miss.message['is_alert']).toBeUndefined();
+      expect(miss.message?.['is_alert']).toBeUndefined();
     });
+  });
+
+  it('reads a bundle from stdin and from a URL', async () => {
+    const text = JSON.stringify(bundle([ind(30, "[ipv4-addr:value = '192.0.2.30']")]));
+    const fromStdin = await load(['stix', '-i', '-', '-q', ...lmdb()], {}, text);
+    expect(fromStdin.summary).toMatchObject({ records: 1, loaded: 1, files: 1 });
+    const http: Server = createServer((req, res) => {
+      if (req.headers.authorization !== `Basic ${Buffer.from('u:p').toString('base64')}`) {
+        res.writeHead(401);
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(bundle([ind(31, "[ipv4-addr:value = '192.0.2.31']")])));
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/bundle.json`;
+      const denied = await load(['stix', '--url', url, '-q', ...lmdb()]);
+      expect(denied.code).toBe(1);
+      expect(denied.err).toContain(`metron load: ${url}: cannot read: GET ${url}: HTTP 401 Unauthorized\n`);
+      const r = await load(['stix', '--url', url, '--user', 'u', '-q', ...lmdb()], { METRON_LOAD_PASSWORD: 'p' });
+      expect(r.summary).toMatchObject({ records: 1, loaded: 1 });
+    } finally {
+      await new Promise((r) => http.close(r));
+    }
+    expect(await withTables((t) => rowsOf(t, 'malicious_ip'))).toEqual(['192.0.2.30', '192.0.2.31']);
   });
 
   it('writes to Redis the same rows as to LMDB', async () => {
@@ -231,8 +258,9 @@ describe('metron load stix', () => {
   it('refuses bad usage with exit 2', async () => {
     const input = await file('u.json', bundle([]));
     const cases: Array<[string[], RegExp]> = [
-      [['stix'], /--input \(-i\) is required/],
-      [['stix', '-i', input, '--url', 'http://x'], /--url does not go with stix \(only with taxii, misp\)/],
+      [['stix'], /give --input FILES \(STIX files or directories; - for stdin\) or --url BUNDLE_URL/],
+      [['stix', '-i', input, '--url', 'http://x'], /give --input FILES .* or --url BUNDLE_URL \(one of them\)/],
+      [['stix', '-i', input, '--collection', 'x'], /--collection does not go with stix \(only with taxii\)/],
       [['stix', '-i', input, '--type-map', 'mac=x'], /--type-map: 'mac=x': the kind must be one of/],
       [['stix', '-i', input, '--ttl', '1d', '--expires-at', '0'], /--ttl or --expires-at, not both/],
       [['taxii'], /--url is required/],

@@ -42,7 +42,7 @@ import { Progress, rate } from './progress.js';
 
 export type ThreatIntelKind = 'stix' | 'taxii' | 'misp';
 
-export const THREAT_INTEL_USAGE = `metron load stix -i FILE|DIR[,...] [options]
+export const THREAT_INTEL_USAGE = `metron load stix -i FILE|DIR[,...] | --url BUNDLE_URL [options]
 metron load taxii --url URL [--collection ID] [--user USER] [options]
 metron load misp -i DIR | --url FEED_URL [--all-attributes] [options]
 
@@ -60,10 +60,10 @@ Table types (Metron's threat-intel type; what threatIntel.fieldToTypeMap names):
   ipv4, ipv6 -> malicious_ip; domain -> malicious_domain; url -> malicious_url;
   email -> malicious_email; hash -> malicious_hash. --type-map KIND=TYPE,... renames (ip= sets both).
 Options:
-  -i, --input PATHS        files or directories, comma-separated
-  --url URL                TAXII: discovery or API root URL; MISP: the feed's base URL
+  -i, --input PATHS        files or directories, comma-separated (STIX: - for stdin)
+  --url URL                STIX: a bundle's URL; TAXII: discovery or API root URL; MISP: the feed's base URL
   --collection ID          TAXII: one collection (id or title)
-  --user USER              TAXII/MISP over HTTP: Basic authentication (password in $METRON_LOAD_PASSWORD,
+  --user USER              over HTTP: Basic authentication (password in $METRON_LOAD_PASSWORD,
                            or --password); or a bearer token in $METRON_LOAD_TOKEN
   --page-size N            TAXII: objects per request (the server may give fewer)
   --type-map KIND=TYPE,... table type per kind of indicator
@@ -105,10 +105,10 @@ type Values = { [K in keyof typeof OPTIONS]?: string | boolean | undefined };
 /** Options only some kinds take. */
 const ONLY_FOR: Partial<Record<keyof typeof OPTIONS, ThreatIntelKind[]>> = {
   input: ['stix', 'misp'],
-  url: ['taxii', 'misp'],
+  url: ['stix', 'taxii', 'misp'],
   collection: ['taxii'],
-  user: ['taxii', 'misp'],
-  password: ['taxii', 'misp'],
+  user: ['stix', 'taxii', 'misp'],
+  password: ['stix', 'taxii', 'misp'],
   'page-size': ['taxii'],
   'added-after': ['taxii'],
   full: ['taxii'],
@@ -178,7 +178,7 @@ export async function runThreatIntelLoad(kind: ThreatIntelKind, args: string[], 
   }
   const writer = new RowWriter(plan, store, io);
   try {
-    const extra = kind === 'stix' ? await loadStix(plan, writer) : kind === 'misp' ? await loadMisp(plan, writer) : await loadTaxii(plan, writer, store);
+    const extra = kind === 'stix' ? await loadStix(plan, writer, io) : kind === 'misp' ? await loadMisp(plan, writer) : await loadTaxii(plan, writer, store);
     await writer.finish(extra, undefined);
     return writer.counts.failed > 0 ? 1 : 0;
   } catch (err) {
@@ -219,7 +219,7 @@ async function makePlan(kind: ThreatIntelKind, args: string[]): Promise<Plan | u
   }
   const input = str('input');
   const url = str('url');
-  if (kind === 'stix' && (input === undefined || input.trim() === '')) throw new MetronError('INPUT_INVALID', '--input (-i) is required: STIX files or directories');
+  if (kind === 'stix' && (input === undefined) === (url === undefined)) throw new MetronError('INPUT_INVALID', 'give --input FILES (STIX files or directories; - for stdin) or --url BUNDLE_URL (one of them)');
   if (kind === 'taxii' && url === undefined) throw new MetronError('INPUT_INVALID', '--url is required: the TAXII discovery URL or API root');
   if (kind === 'misp' && (input === undefined) === (url === undefined)) throw new MetronError('INPUT_INVALID', 'give --input DIR or --url FEED_URL (one of them)');
   for (const u of [url]) {
@@ -358,21 +358,37 @@ class RowWriter {
   }
 }
 
+/** All of a stream's text. */
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** A file's text; .gz decompressed. */
 async function readText(path: string): Promise<string> {
   const bytes = await readFile(path);
   return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
-async function loadStix(plan: Plan, writer: RowWriter): Promise<Record<string, unknown>> {
+async function loadStix(plan: Plan, writer: RowWriter, io: LoadIo): Promise<Record<string, unknown>> {
   const mapper = new StixIndicatorMapper({ types: plan.types });
-  const sizes = await Promise.all(plan.inputs.map(async (p) => (await stat(p)).size));
-  const total = sizes.reduce((a, b) => a + b, 0);
+  // [where, size for the progress bar, read]
+  let sources: Array<[string, number, () => Promise<string>]>;
+  if (plan.url !== undefined) {
+    const reader = new HttpReader(plan.url, plan.auth);
+    sources = [[redactUrl(plan.url), 0, () => reader.text(plan.url!)]];
+  } else {
+    sources = await Promise.all(
+      plan.inputs.map(async (p): Promise<[string, number, () => Promise<string>]> => (p === '-' ? ['(stdin)', 0, () => readStream(io.stdin)] : [p, (await stat(p)).size, () => readText(p)])),
+    );
+  }
+  const total = plan.inputs.includes('-') ? 0 : sources.reduce((a, [, size]) => a + size, 0);
   let done = 0;
-  for (const [i, file] of plan.inputs.entries()) {
+  for (const [file, size, read] of sources) {
     let text: string;
     try {
-      text = await readText(file);
+      text = await read();
     } catch (err) {
       writer.issue({ kind: 'failed', where: file, reason: `cannot read: ${errorMessage(err)}` });
       continue;
@@ -384,11 +400,11 @@ async function loadStix(plan: Plan, writer: RowWriter): Promise<Record<string, u
     writer.counts.indicators += chunk.indicators;
     writer.counts.skipped += chunk.other + chunk.superseded;
     chunk.issues.forEach((issue) => writer.issue(issue));
-    done += sizes[i]!;
+    done += size;
     writer.fraction = total === 0 ? undefined : done / total;
     await writer.write(chunk.rows);
   }
-  return { files: plan.inputs.length };
+  return { files: sources.length };
 }
 
 /** The TAXII polling position of a collection, kept in the store. */
@@ -442,7 +458,7 @@ async function loadTaxii(plan: Plan, writer: RowWriter, store: KeyValueStore): P
 
 async function loadMisp(plan: Plan, writer: RowWriter): Promise<Record<string, unknown>> {
   const options = { types: plan.types, allAttributes: plan.allAttributes };
-  const client = plan.url === undefined ? undefined : new MispFeedReader(plan.url, plan.auth);
+  const client = plan.url === undefined ? undefined : new HttpReader(plan.url, plan.auth);
   const feed = plan.url === undefined ? plan.inputs[0]! : redactUrl(plan.url);
   /** Event sources: [where, read text]. */
   let events: Array<[string, () => Promise<string>]> = [];
@@ -502,8 +518,8 @@ async function loadMisp(plan: Plan, writer: RowWriter): Promise<Record<string, u
   return { events: events.length };
 }
 
-/** Reads a MISP feed over HTTP(S). */
-class MispFeedReader {
+/** Reads JSON documents (a STIX bundle, a MISP feed's files) over HTTP(S). */
+class HttpReader {
   private readonly base: string;
   private readonly headers: Record<string, string> = { accept: 'application/json' };
 
