@@ -19,6 +19,7 @@ import { openDuckDbSearchStore, ParquetArchive, metaAlertSettings, openAlertStor
 import { createServer, openUserStore } from '@metron/server';
 import { parseArgs } from 'node:util';
 import { COMMON_FLAGS, parseFlags, portFlag } from './args.js';
+import { DEMO_ASSETS_FILE, loadDemoAssets } from './load/demo-assets.js';
 import { createLogger, type Logger } from './log.js';
 import { pipelineSensorsFrom, parseSourcesConfig } from './config.js';
 
@@ -102,6 +103,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
     const archive = await ParquetArchive.open({ dir: join(dataDir, 'archive'), ...storage.archive, fsync: (opts.fsync ?? 'always') !== 'never', log });
     cleanup.unshift(async () => archive.close());
     const metrics = new PipelineMetrics();
+    if (opts.demo) {
+      const loaded = await loadDemoAssets(configDir, join(dataDir, 'kv'));
+      if (loaded > 0) log.info(`demo asset inventory: ${loaded} assets loaded from ${join(configDir, DEMO_ASSETS_FILE)}`);
+    }
     const pipeline = new Pipeline({ bus, store, archive, sensors, global: configs.global ?? {}, metrics, dataDir, log, kvPath: join(dataDir, 'kv'), configDir });
     await pipeline.start();
     cleanup.unshift(async () => pipeline.stop());
