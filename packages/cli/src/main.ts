@@ -1,6 +1,7 @@
 import { errorMessage } from '@metron/core';
 import { runLoad } from './load/load.js';
 import { runParse } from './parse.js';
+import { runPipeline } from './pipeline.js';
 import { runStart } from './start.js';
 import { runStellar } from './stellar.js';
 
@@ -14,6 +15,8 @@ Commands:
                       --demo-rate N  demo events per second (default 200)
   stellar    Stellar REPL; --json evaluates JSON lines from stdin (batch mode)
   parse      parse raw lines from stdin with a sensor's parser config (--config-file FILE | --sensor NAME --config-dir DIR)
+  pipeline   run raw lines from stdin through parse, enrichment, threat intel and triage with the config's
+             stores (LMDB tables in <data-dir>/kv or Redis); --sensor NAME [--config-dir DIR]; metron pipeline --help
   load       load enrichment / threat-intel data: flatfile (a CSV file with a Metron extractor config),
              list (one indicator per line), stix (STIX 2.1 bundles), taxii (a TAXII 2.1 server),
              misp (a MISP feed), into LMDB (<data-dir>/kv) or Redis; metron load --help
@@ -38,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runStellar(rest);
       case 'parse':
         return await runParse(rest);
+      case 'pipeline':
+        return await runPipeline(rest);
       case 'load':
         return await runLoad(rest);
       case undefined:

@@ -1,24 +1,42 @@
 /**
  * The enrich step on a batch of messages (the `enrichments` topic), shared by the inline path and
  * the worker threads: Metron's enrichment, threat intel and threat triage per the sensor's
- * enrichment config (@metron/enrichment), with GeoIP from the global config's database and the
- * enrichment / threat-intel tables of the key-value store (LMDB under the data directory).
+ * enrichment config (@metron/enrichment), with GeoIP from the global config's database, the known
+ * hosts of the global config, and the enrichment / threat-intel tables of the key-value store the
+ * global config chooses (LMDB under the data directory, or Redis; enrichment-settings.ts). With a
+ * remote store a batch first fetches every table row its adapters will read, in one round trip.
  * Output travels like the parse step's: one buffer of JSON messages plus their byte lengths.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Message } from '@metron/core';
-import { compileSensorEnrichment, installIpServices, installTriageService, loadIpDatabases, type SensorEnricher, type SensorEnrichmentDeps } from '@metron/enrichment';
+import {
+  assetIdentityDeps,
+  compileSensorEnrichment,
+  installIpServices,
+  installTriageService,
+  learnsIdentities,
+  loadIpDatabases,
+  planTableLookups,
+  type SensorEnricher,
+  type SensorEnrichmentDeps,
+  type TableLookupPlan,
+} from '@metron/enrichment';
 import { defaultRegistry } from '@metron/stellar';
-import { EnrichmentTables, lmdbStoreExists, openLmdbStore } from '@metron/storage';
+import { EnrichmentTables, lmdbStoreExists, openLmdbStore, openRedisStore, type EnrichmentLookup } from '@metron/storage';
+import { loadKnownHosts, tableBackend } from './enrichment-settings.js';
 import { installStellarModules } from './stellar-modules/index.js';
 
 export interface EnrichSetup {
   /** Sensor → its enrichment config (the parsed `enrichments/<sensor>.json`). */
   configs: Record<string, unknown>;
   global: Record<string, unknown>;
-  /** The LMDB key-value store of the enrichment and threat-intel tables; absent: no tables. */
+  /**
+   * The LMDB key-value store of the enrichment and threat-intel tables; absent: no LMDB tables.
+   * Unused when the global config puts the tables in Redis (`kv.backend`).
+   */
   kvPath?: string;
-  /** Directory relative database paths of the global config resolve against. */
+  /** Directory relative paths of the global config (databases, known hosts) resolve against. */
   configDir?: string;
 }
 
@@ -49,27 +67,65 @@ export interface EnrichBatchOutput {
   errors: EnrichBatchError[];
 }
 
-export type SensorEnrichers = Map<string, SensorEnricher>;
+/** The compiled enrichment of every sensor that has a config, and the tables they read. */
+export class SensorEnrichers extends Map<string, SensorEnricher> {
+  /** The tables the enrichers read; undefined without any. */
+  tables: EnrichmentTables | undefined;
+  /** Per sensor: the table rows its adapters read, fetched per batch first when `prefetch` is set. */
+  readonly lookupPlans = new Map<string, TableLookupPlan>();
+  /** Whether the tables are remote (Redis): a batch then fetches its rows in one round trip first. */
+  prefetch = false;
 
-/** Compiles every sensor's enrichment config; throws ConfigError naming the file for a bad one. */
+  /** Closes the table store (a Redis connection would otherwise keep the process alive). */
+  async close(): Promise<void> {
+    const tables = this.tables;
+    this.tables = undefined;
+    await tables?.store.close();
+  }
+}
+
+/**
+ * Compiles every sensor's enrichment config; throws ConfigError naming the file for a bad one (or
+ * the global config for a bad table or known-hosts setting), and a clear error when Redis, if
+ * configured, cannot be reached.
+ */
 export async function buildEnrichers(setup: EnrichSetup): Promise<SensorEnrichers> {
-  const enrichers: SensorEnrichers = new Map();
+  const enrichers = new SensorEnrichers();
   const sensors = Object.keys(setup.configs);
   if (sensors.length === 0) return enrichers;
+  const globalFile = setup.configDir !== undefined ? join(setup.configDir, 'global.json') : 'global.json';
+  const backend = tableBackend(setup.global, globalFile);
+  const knownHosts = await loadKnownHosts(setup.global, { globalFile, ...(setup.configDir !== undefined ? { baseDir: setup.configDir } : {}) });
   const ip = await loadIpDatabases(setup.global, setup.configDir !== undefined ? { baseDir: setup.configDir } : {});
-  let tables: EnrichmentTables | undefined;
-  if (setup.kvPath !== undefined) {
+  // Read-only: the pipeline reads tables, `metron load` writes them; unless a sensor learns identities.
+  const readOnly = !learnsIdentities(setup.configs);
+  if (backend.backend === 'redis') {
+    enrichers.tables = new EnrichmentTables(await openRedisStore({ url: backend.url, readOnly, ...(backend.cacheTtlMs !== undefined ? { cacheTtlMs: backend.cacheTtlMs } : {}) }));
+    enrichers.prefetch = true;
+  } else if (setup.kvPath !== undefined) {
     // An empty store until `metron load` fills it: lookups miss instead of the config failing.
     if (!lmdbStoreExists(setup.kvPath)) await openLmdbStore({ path: setup.kvPath }).close();
-    tables = new EnrichmentTables(openLmdbStore({ path: setup.kvPath, readOnly: true }));
+    enrichers.tables = new EnrichmentTables(openLmdbStore({ path: setup.kvPath, readOnly }));
   }
-  const functions = defaultRegistry();
-  installStellarModules(functions, { globalConfig: () => setup.global, ...(tables ? { enrichment: tables } : {}) });
-  installIpServices(functions, { geo: ip.geo, ...(ip.asn ? { asn: ip.asn } : {}) });
-  installTriageService(functions);
-  const deps: SensorEnrichmentDeps = { functions, geo: ip.geo, ...(tables ? { tables } : {}) };
-  for (const sensor of sensors) {
-    enrichers.set(sensor, compileSensorEnrichment(sensor, setup.configs[sensor], deps, `enrichments/${sensor}.json`));
+  const tables = enrichers.tables;
+  try {
+    const functions = defaultRegistry();
+    installStellarModules(functions, { globalConfig: () => setup.global, ...(tables ? { enrichment: tables } : {}) });
+    installIpServices(functions, { geo: ip.geo, ...(ip.asn ? { asn: ip.asn } : {}) });
+    installTriageService(functions);
+    const deps: SensorEnrichmentDeps = { functions, geo: ip.geo, ...(tables ? { tables, ...assetIdentityDeps(tables.store) } : {}), ...(knownHosts ? { knownHosts } : {}) };
+    for (const sensor of sensors) {
+      const file = `enrichments/${sensor}.json`;
+      const enricher = compileSensorEnrichment(sensor, setup.configs[sensor], deps, file);
+      enrichers.set(sensor, enricher);
+      if (enrichers.prefetch) {
+        const plan = planTableLookups(enricher.config, file);
+        if (!plan.empty) enrichers.lookupPlans.set(sensor, plan);
+      }
+    }
+  } catch (err) {
+    await enrichers.close();
+    throw err;
   }
   return enrichers;
 }
@@ -79,27 +135,57 @@ export function kvStorePresent(path: string): boolean {
   return existsSync(path) && lmdbStoreExists(path);
 }
 
+/** Fetches, in one round trip per table and column family, every row the batch's adapters will read. */
+async function prefetchRows(enrichers: SensorEnrichers, sensors: readonly string[], messages: ReadonlyArray<Message | undefined>): Promise<void> {
+  const tables = enrichers.tables;
+  if (tables === undefined || enrichers.lookupPlans.size === 0) return;
+  // table → column family → lookups
+  const wanted = new Map<string, Map<string, EnrichmentLookup[]>>();
+  const sink = (table: string, columnFamily: string, type: string, indicator: string) => {
+    let families = wanted.get(table);
+    if (families === undefined) wanted.set(table, (families = new Map()));
+    let list = families.get(columnFamily);
+    if (list === undefined) families.set(columnFamily, (list = []));
+    list.push({ type, indicator });
+  };
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i];
+    if (message !== undefined) enrichers.lookupPlans.get(sensors[i] as string)?.collect(message, sink);
+  }
+  const fetches: Array<Promise<void>> = [];
+  for (const [table, families] of wanted) for (const [columnFamily, lookups] of families) fetches.push(tables.prefetch(table, columnFamily, lookups));
+  await Promise.all(fetches);
+}
+
 const IS_ALERT = 'is_alert';
 
-export function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatchInput): EnrichBatchOutput {
+/**
+ * Enriches a batch. Unreadable messages and enrichment failures are reported per message; a
+ * failing table store (Redis unreachable) rejects the whole batch, for the caller to retry.
+ */
+export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatchInput): Promise<EnrichBatchOutput> {
   const values = Buffer.from(input.values.buffer, input.values.byteOffset, input.values.byteLength);
   const json: string[] = [];
   const inputs: number[] = [];
   const alerts: number[] = [];
   const errors: EnrichBatchError[] = [];
+  const messages: Array<Message | undefined> = new Array(input.lengths.length);
   let pos = 0;
   for (let i = 0; i < input.lengths.length; i++) {
     const len = input.lengths[i] as number;
     const raw = values.subarray(pos, pos + len);
     pos += len;
-    const enricher = enrichers.get(input.sensors[i] as string);
-    let message: Message;
     try {
-      message = JSON.parse(raw.toString('utf8')) as Message;
+      messages[i] = JSON.parse(raw.toString('utf8')) as Message;
     } catch (err) {
       errors.push({ record: i, reason: `unreadable message: ${(err as Error).message}`, errorType: 'enrichment_error', fatal: true });
-      continue;
     }
+  }
+  if (enrichers.prefetch) await prefetchRows(enrichers, input.sensors, messages);
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i];
+    if (message === undefined) continue;
+    const enricher = enrichers.get(input.sensors[i] as string);
     let out: Message | null = message;
     if (enricher !== undefined) {
       const result = enricher.enrich(message);
@@ -112,6 +198,8 @@ export function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatchInput)
     const alert = out[IS_ALERT];
     alerts.push(alert === true || alert === 'true' ? 1 : 0);
   }
+  // errors in input order, as the messages they belong to
+  errors.sort((a, b) => a.record - b.record);
   const lengths = new Uint32Array(json.length);
   let total = 0;
   for (let i = 0; i < json.length; i++) {

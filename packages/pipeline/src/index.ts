@@ -10,4 +10,5 @@ export * from './sources/index.js';
 export * from './parse-pool.js';
 export * from './stellar-modules/index.js';
 export * from './index-stage.js';
+export * from './enrichment-settings.js';
 export * from './retention.js';

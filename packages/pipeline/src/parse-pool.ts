@@ -113,6 +113,8 @@ export class ParsePool {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    // the enrichers of this thread hold the table store (a Redis connection keeps a process alive)
+    await this.enrichers.then((e) => e.close(), () => undefined);
   }
 }
 

@@ -19,8 +19,8 @@ function reply(id: number, out: { messages: Uint8Array }): void {
 parentPort?.on('message', (msg: Task) => {
   if (msg.kind === 'enrich') {
     enrichers ??= buildEnrichers(data.enrich ?? { configs: {}, global: data.global });
-    enrichers.then(
-      (e) => reply(msg.id, enrichBatch(e, msg.input)),
+    enrichers.then((e) => enrichBatch(e, msg.input)).then(
+      (out) => reply(msg.id, out),
       (err: unknown) => parentPort?.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
     );
     return;

@@ -42,6 +42,13 @@ export const GlobalConfigSchema = z.looseObject({
   'asn.hdfs.file': z.string().optional(),
   'enrichment.writer.batchSize': javaInt(1).optional(),
   'enrichment.writer.batchTimeout': javaInt(0).optional(),
+  // The host adapter's known hosts (a topology property in Metron): the list, its JSON text, or a file.
+  'enrichment.host.known_hosts': z.union([z.string(), z.array(openMap())], { error: 'a list of {"ip": ..., <details>} objects, or its JSON text' }).optional(),
+  'enrichment.host.known_hosts.file': z.string().min(1).optional(),
+  // Where the enrichment and threat-intel tables live (this project's keys; Metron used HBase).
+  'kv.backend': z.enum(['lmdb', 'redis']).optional(),
+  'kv.redis.url': z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  'kv.redis.cache.ttl.ms': javaInt(0).optional(),
   // Alerts UI
   'source.type.field': z.string().optional(),
   'threat.triage.score.field': z.string().optional(),

@@ -207,6 +207,15 @@ describe('values Metron coerced', () => {
     ]);
   });
 
+  it('the global config checks the table backend and known hosts keys', () => {
+    expect(problems('global', { 'kv.backend': 'redis', 'kv.redis.url': 'redis://127.0.0.1:6379', 'kv.redis.cache.ttl.ms': '0', 'enrichment.host.known_hosts': [{ ip: '10.0.0.1', type: 'printer' }] })).toEqual([]);
+    expect(problems('global', { 'kv.backend': 'hbase', 'kv.redis.url': 'http://user:secret@host', 'enrichment.host.known_hosts': 5 })).toEqual([
+      `$['enrichment.host.known_hosts']: expected a list of {"ip": ..., <details>} objects, or its JSON text, got number`,
+      `$['kv.backend']: expected one of "lmdb", "redis"; got "hbase"`,
+      "$['kv.redis.url']: must be a redis:// or rediss:// URL",
+    ]);
+  });
+
   it('the global config keeps unknown keys, the indexing config unknown settings', () => {
     expect(parseConfig('global', '{"my.key": {"a": [1]}, "es.port": "9300"}', 'f')).toEqual({ 'my.key': { a: [1] }, 'es.port': '9300' });
     expect(parseConfig('indexing', '{"duckdb": {"index": "bro", "partitionBy": "day"}}', 'f')).toEqual({

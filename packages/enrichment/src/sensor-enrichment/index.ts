@@ -19,6 +19,7 @@ export {
   type ThreatTriageSettings,
 } from './config.js';
 export { parseKnownHosts, type KnownHosts } from './known-hosts.js';
+export { planTableLookups, type TableLookupPlan, type TableLookupSink } from './table-lookups.js';
 export {
   DEFAULT_ENRICHMENT_TABLE,
   DEFAULT_THREAT_INTEL_TABLE,
