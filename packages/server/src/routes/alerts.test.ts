@@ -110,6 +110,20 @@ describe('update endpoints', () => {
     expect(search).toEqual({ status: 200, body: { total: 1, results: [{ id: 'a1', index: 'bro_index', source: document, score: 1 }] } });
   });
 
+  it('takes requests shaped as the Metron alerts UI sends them (source, index null) and serializes concurrent changes', async () => {
+    const ui = await call('PATCH', '/api/v1/update/patch', {
+      guid: 'a2', sensorType: 'bro', index: null, source: { guid: 'a2', stale: true }, patch: [{ op: 'add', path: '/alert_status', value: 'OPEN' }],
+    });
+    expect(ui.status).toBe(200);
+    expect(ui.body.document).toEqual({ ...seed()[1], alert_status: 'OPEN' });
+    const comments = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      call('POST', '/api/v1/update/add/comment', { guid: 'a2', sensorType: 'bro', comment: `c${i}`, timestamp: i, index: null }, i % 2 === 0 ? ANALYST : BOB)));
+    expect(comments.map((c) => c.status)).toEqual(Array(10).fill(200));
+    const stored = (await store.findOne({ guid: 'a2', sensorType: 'bro' }))!['comments'] as Message[];
+    expect(stored.map((c) => c['comment']).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `c${i}`).sort());
+    expect(stored.every((c, _, all) => all.filter((o) => o['comment'] === c['comment']).length === 1)).toBe(true);
+  });
+
   it('answers 404 for an unknown guid and 400 with a message for bad requests', async () => {
     const patch = (body: object) => call('PATCH', '/api/v1/update/patch', body);
     expect(await patch({ guid: 'zz', sensorType: 'bro', patch: [{ op: 'add', path: '/x', value: 1 }] }))

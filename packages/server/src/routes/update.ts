@@ -14,8 +14,8 @@ import type { UserStore } from '../auth/user-store.js';
 import { HttpError } from '../errors.js';
 
 const name = { type: 'string', minLength: 1, maxLength: 1024 } as const;
-/** The document a request is about: Metron's guid, sensorType and optional index. */
-const target = { guid: name, sensorType: name, index: name } as const;
+/** The document a request is about: Metron's guid, sensorType and optional index (not needed: one table per sensor). */
+const target = { guid: name, sensorType: name, index: { anyOf: [name, { type: 'null' }] } } as const;
 
 export const patchRequestSchema = {
   type: 'object',
@@ -23,6 +23,8 @@ export const patchRequestSchema = {
   required: ['guid', 'sensorType', 'patch'],
   properties: {
     ...target,
+    // Metron's PatchRequest may carry the document it was made from; the stored one is patched.
+    source: { anyOf: [{ type: 'object' }, { type: 'null' }] },
     patch: {
       type: 'array',
       minItems: 1,
