@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openDuckDbSearchStore } from '@metron/storage';
 
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 const T_END = Date.UTC(2023, 10, 14); // midnight, so 24 h fall in 288 whole 5-minute buckets
 const DAY = 86_400_000;
 const HOT_SOURCE = '10.0.0.7';
@@ -41,7 +41,7 @@ function messages(count, seed, startIndex) {
   for (let k = 0; k < count; k++) {
     const i = startIndex + k;
     const hot = random() < 0.5;
-    const src = hot ? `10.0.0.${Math.floor(random() * 50)}` : `10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}`;
+    const src = hot ? `10.0.0.${Math.floor(random() * 50)}` : `10.1.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}`;
     const dst = `93.184.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}`;
     const kind = random();
     const protocol = kind < 0.5 ? 'conn' : kind < 0.8 ? 'http' : 'dns';
@@ -64,7 +64,7 @@ function messages(count, seed, startIndex) {
 
 /**
  * The same shape generated inside DuckDB for N rows: event i at T_END - 24h + i/N * 24h (ingest
- * order is time order), half the traffic from 50 hot addresses, the rest from ~16M others.
+ * order is time order), half the traffic from 50 hot addresses, the rest from 65,536 others.
  */
 function bulkInsertSql(n) {
   const h = (salt) => `CAST(hash(i + ${salt}) % 1000000007 AS BIGINT)`;
@@ -72,7 +72,7 @@ function bulkInsertSql(n) {
     'g' || i AS guid, 'bro' AS "source.type",
     CAST(${T_END - DAY} + floor(i * ${DAY}.0 / ${n}) AS BIGINT) AS "timestamp",
     CASE WHEN ${h(1)} % 2 = 0 THEN '10.0.0.' || (${h(2)} % 50)
-         ELSE '10.' || (${h(2)} % 256) || '.' || (${h(3)} % 256) || '.' || (${h(4)} % 256) END AS ip_src_addr,
+         ELSE '10.1.' || (${h(3)} % 256) || '.' || (${h(4)} % 256) END AS ip_src_addr,
     CAST(1024 + ${h(5)} % 64511 AS BIGINT) AS ip_src_port,
     '93.184.' || (${h(6)} % 256) || '.' || (${h(7)} % 256) AS ip_dst_addr,
     CASE ${h(8)} % 10 WHEN 0 THEN 53 WHEN 1 THEN 53 WHEN 2 THEN 80 WHEN 3 THEN 80 WHEN 4 THEN 80 ELSE [443, 22, 3306, 445][1 + ${h(9)} % 4] END AS ip_dst_port,

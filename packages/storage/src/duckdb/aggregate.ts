@@ -166,18 +166,26 @@ export function parseInterval(interval: number | string): number {
   throw new MetronError('INPUT_INVALID', `interval must be a positive number of milliseconds or a duration such as 5m, 1h, 1d; got ${JSON.stringify(interval)}`);
 }
 
-/** Document counts per `floor(field / interval)` over the matching documents; null when no table has the field as a number. */
+/**
+ * Document counts per bucket over the matching documents; a bucket is keyed by its lower bound,
+ * `floor(field / interval) * interval`. Null when no table has the field as a number.
+ */
 export function histogramStatement(tables: TableCatalog[], query: QueryNode, request: HistogramRequest, interval: number, limits: AggregateLimits): Statement | null {
   const field = request.field ?? TIMESTAMP;
   const params = new SqlParams();
-  const width = Number.isSafeInteger(interval) ? params.bind(BigInt(interval), BIGINT) : params.bind(interval, DOUBLE);
+  const integral = Number.isSafeInteger(interval);
+  const width = integral ? params.bind(BigInt(interval), BIGINT) : params.bind(interval, DOUBLE);
   const parts: string[] = [];
   for (const table of tables) {
     const info = table.get(field);
     if (info === undefined || (info.type !== 'BIGINT' && info.type !== 'DOUBLE')) continue;
     const column = quoteIdent(info.column);
-    parts.push(`SELECT CAST(floor(${column} / ${width}) AS BIGINT) AS "b", count(*) AS "n" FROM ${quoteIdent(table.table)}`
-      + ` WHERE ${column} IS NOT NULL AND ${renderWhere(query, table, params)} GROUP BY "b"`);
+    // Integer arithmetic on BIGINT (exact floor for negatives too); epoch ms stay exact.
+    const bucket = info.type === 'BIGINT' && integral
+      ? `(${column} - ((${column} % ${width}) + ${width}) % ${width})`
+      : `(floor(${column} / ${width}) * ${width})`;
+    parts.push(`SELECT ${bucket} AS "b", count(*) AS "n" FROM ${quoteIdent(table.table)}`
+      + ` WHERE ${column} IS NOT NULL AND ${renderWhere(query, table, params)} GROUP BY ALL`);
   }
   if (parts.length === 0) return null;
   const sql = `SELECT "b", CAST(sum("n") AS BIGINT) AS "n" FROM (${parts.join(' UNION ALL ')}) GROUP BY "b" ORDER BY "b" LIMIT ${params.bind(limits.maxHistogramBuckets + 1, INTEGER)}`;

@@ -20,9 +20,9 @@ function render(query: string) {
 
 describe('renderWhere', () => {
   it('binds values and quotes catalog columns', () => {
-    expect(render(`a\\"b:"' OR 1=1 --"`)).toEqual({ sql: 'COALESCE("a""b" = $1, FALSE)', values: ["' OR 1=1 --"] });
+    expect(render(`a\\"b:"' OR 1=1 --"`)).toEqual({ sql: '("a""b" = $1)', values: ["' OR 1=1 --"] });
     expect(render('port:80 AND NOT guid:x')).toEqual({
-      sql: '(COALESCE("port" = $1, FALSE) AND (NOT COALESCE("guid" = $2, FALSE)))',
+      sql: '(("port" = $1) AND (NOT COALESCE(("guid" = $2), FALSE)))',
       values: [80n, 'x'],
     });
   });
@@ -35,15 +35,15 @@ describe('renderWhere', () => {
 
   it('searches bare terms in every column that can hold the value, sharing parameters', () => {
     expect(render('80')).toEqual({
-      sql: '(COALESCE("guid" = $1, FALSE) OR COALESCE("port" = $2, FALSE) OR COALESCE("a""b" = $1, FALSE) OR '
-        + `COALESCE(json_extract_string("tags", '$') = $1 OR list_contains(json_extract_string("tags", '$[*]'), $1), FALSE))`,
+      sql: '(("guid" = $1) OR ("port" = $2) OR ("a""b" = $1) OR '
+        + `(json_extract_string("tags", '$') = $1 OR list_contains(json_extract_string("tags", '$[*]'), $1)))`,
       values: ['80', 80n],
     });
   });
 
   it('escapes LIKE wildcards in literals', () => {
     expect(likePattern([{ literal: '50%_\\' }, { any: '*' }, { any: '?' }])).toBe('50\\%\\_\\\\%_');
-    expect(render('guid:a*')).toEqual({ sql: `COALESCE("guid" LIKE $1 ESCAPE '\\', FALSE)`, values: ['a%'] });
+    expect(render('guid:a*')).toEqual({ sql: `("guid" LIKE $1 ESCAPE '\\')`, values: ['a%'] });
   });
 
   it('quotes identifiers by doubling quotes', () => {

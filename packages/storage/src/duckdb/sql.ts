@@ -4,8 +4,11 @@
  * are ever written into SQL, as quoted identifiers. A field the table does not have renders as
  * FALSE, so an unknown field matches nothing instead of failing.
  *
- * Every leaf is NULL-safe (never yields SQL NULL), so `NOT field:x` matches documents without the
- * field, as in Lucene.
+ * A leaf on a missing value yields SQL NULL, which WHERE reads as false. Under a NOT the child is
+ * wrapped in `COALESCE(..., FALSE)`, so `NOT field:x` matches documents without the field, as in
+ * Lucene. (AND/OR are monotone, so coalescing at the NOT is the same as coalescing every leaf.)
+ * Leaves stay bare comparisons elsewhere, so DuckDB pushes them into the scan (zone maps, filter
+ * pushdown): on 10M rows that is the difference between a scan and a skip.
  */
 import { BIGINT, BOOLEAN, DOUBLE, VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { JsonValue } from '@metron/core';
@@ -44,7 +47,7 @@ export function renderWhere(node: QueryNode, table: TableCatalog, params: SqlPar
     case 'or':
       return `(${node.children.map((child) => renderWhere(child, table, params)).join(node.kind === 'and' ? ' AND ' : ' OR ')})`;
     case 'not':
-      return `(NOT ${renderWhere(node.child, table, params)})`;
+      return `(NOT COALESCE(${renderWhere(node.child, table, params)}, FALSE))`;
     case 'exists': {
       const info = table.get(node.field);
       return info === undefined ? 'FALSE' : `(${quoteIdent(info.column)} IS NOT NULL)`;
@@ -67,7 +70,7 @@ export function renderWhere(node: QueryNode, table: TableCatalog, params: SqlPar
       return anyOf(
         table.columns
           .filter((info) => info.type === 'VARCHAR' || info.type === 'JSON')
-          .map((info) => `COALESCE(${textExpr(info)} LIKE ${ref} ESCAPE '\\', FALSE)`),
+          .map((info) => `(${textExpr(info)} LIKE ${ref} ESCAPE '\\')`),
       );
     }
     case 'range': {
@@ -100,7 +103,7 @@ function renderDefaultFieldTerm(value: string, table: TableCatalog, params: SqlP
   const text = table.get(FULL_TEXT_FIELD);
   if (text !== undefined && text.type === 'VARCHAR' && value !== '') {
     const ref = params.bind(value.toLowerCase(), VARCHAR);
-    conditions.push(`COALESCE(contains(lower(${quoteIdent(text.column)}), ${ref}), FALSE)`);
+    conditions.push(`contains(lower(${quoteIdent(text.column)}), ${ref})`);
   }
   return conditions;
 }
@@ -123,30 +126,30 @@ function matchValue(info: ColumnInfo, value: string, params: SqlParams, cache = 
   };
   switch (info.type) {
     case 'VARCHAR':
-      return `COALESCE(${column} = ${ref('text', () => [value, VARCHAR])}, FALSE)`;
+      return `(${column} = ${ref('text', () => [value, VARCHAR])})`;
     case 'BIGINT': {
       const number = parseNumber(value);
       if (number === null || !Number.isInteger(number)) return null;
       const bound = Number.isSafeInteger(number)
         ? ref('bigint', () => [BigInt(number), BIGINT])
         : ref('double', () => [number, DOUBLE]);
-      return `COALESCE(${column} = ${bound}, FALSE)`;
+      return `(${column} = ${bound})`;
     }
     case 'DOUBLE': {
       const number = parseNumber(value);
       if (number === null) return null;
-      return `COALESCE(${column} = ${ref('double', () => [number, DOUBLE])}, FALSE)`;
+      return `(${column} = ${ref('double', () => [number, DOUBLE])})`;
     }
     case 'BOOLEAN': {
       const lower = value.toLowerCase();
       if (lower !== 'true' && lower !== 'false') return null;
-      return `COALESCE(${column} = ${ref('boolean', () => [lower === 'true', BOOLEAN])}, FALSE)`;
+      return `(${column} = ${ref('boolean', () => [lower === 'true', BOOLEAN])})`;
     }
     case 'JSON': {
       // A JSON column holds scalars (after widening) and arrays: match the scalar's text, or any
       // element of an array, as Elasticsearch matches a value against every element of an array.
       const text = ref('text', () => [value, VARCHAR]);
-      return `COALESCE(json_extract_string(${column}, '$') = ${text} OR list_contains(json_extract_string(${column}, '$[*]'), ${text}), FALSE)`;
+      return `(json_extract_string(${column}, '$') = ${text} OR list_contains(json_extract_string(${column}, '$[*]'), ${text}))`;
     }
   }
 }
@@ -183,11 +186,11 @@ function renderRange(info: ColumnInfo, node: RangeNode, params: SqlParams): stri
     if (ref === null) return 'FALSE';
     conditions.push(`${expr} ${bound.inclusive ? loose : strict} ${ref}`);
   }
-  return `COALESCE(${conditions.join(' AND ')}, FALSE)`;
+  return `(${conditions.join(' AND ')})`;
 }
 
 function matchLike(info: ColumnInfo, pattern: string, params: SqlParams): string {
-  return `COALESCE(${textExpr(info)} LIKE ${params.bind(pattern, VARCHAR)} ESCAPE '\\', FALSE)`;
+  return `(${textExpr(info)} LIKE ${params.bind(pattern, VARCHAR)} ESCAPE '\\')`;
 }
 
 function parseNumber(value: string): number | null {
