@@ -3,7 +3,7 @@ import { seededRandom } from '@metron/core';
 import { createSensorParser } from '../sensor-parser.js';
 import { conformancePath, readLines } from '../test-support/conformance.js';
 import { BroParser } from './bro-parser.js';
-import { newFlatRecord, readFlatRecord } from './flat-record.js';
+import { FlatRecordReader } from './flat-record.js';
 
 const parser = new BroParser();
 const parse = (text: string) => parser.parse(text);
@@ -168,7 +168,7 @@ describe('Bro parser', () => {
     const onePass = new BroParser();
     const general = new BroParser({ flatReading: false });
     const reference = new BroParser({ javaReaderOnly: true });
-    const flatShaped = (text: string): boolean => readFlatRecord(text, newFlatRecord());
+    const flatShaped = (text: string): boolean => new FlatRecordReader().read(text);
     // Each record twice: the one-pass reader needs a plan of its key set, made the first time.
     const check = (text: string): void => {
       const expected = shape(general.parse(text));

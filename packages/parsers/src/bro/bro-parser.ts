@@ -14,17 +14,20 @@
  * Beyond Metron: a `ts` given as a numeric string or ISO 8601 text (Zeek's JSON::TS_ISO8601) is
  * read instead of failing the record, and a null field prints as `null` instead of failing it.
  *
- * Speed (about 5 µs a record, bench/parsers.js): JSON.parse reads the record; one pass over the
- * text then finds out whether it holds an integral double (3600.0, which JSON.parse cannot tell
- * from 3600; such a record is read again by the Java-faithful reader) and where each number is
- * written, so that original_string prints most numbers as the text writes them. What a key set
- * decides (HashMap order, renames, copy list) is worked out once per key set (KeySetPlan).
+ * Speed (bench/parsers.js): what a key set decides (HashMap order, renames, copy list) is worked
+ * out once per key set (KeySetPlan). A record of the common shape whose key set has a plan is read
+ * in one pass over its text (flat-record.ts: values, and where each number is written, so that
+ * original_string prints most numbers as the text writes them). Any other record goes the general
+ * way: JSON.parse, then one pass over the text that finds out whether it holds an integral double
+ * (3600.0, which JSON.parse cannot tell from 3600; such a record is read again by the
+ * Java-faithful reader) and where the numbers are written. Both ways give the same message
+ * (bro-parser.test.ts compares them).
  */
 import type { Message } from '@metron/core';
 import type { MessageParser, ParseOutcome } from '../types.js';
 import { isJsonObject, setField } from '../util/fields.js';
 import { javaDecimalFormat6, javaHashMapOrder, JavaDouble, javaValueToString, unwrapJavaValues } from '../util/java-compat.js';
-import { newFlatRecord, readFlatRecord, type FlatRecord } from './flat-record.js';
+import { FlatRecordReader } from './flat-record.js';
 import { holdsIntegralDouble, mayHoldIntegralDouble, parseJsonKeepingDoubles, scanJsonNumbers } from '../util/json-java-reader.js';
 
 const UNCLEAN_KEY_RUNS = /[^._a-zA-Z0-9]+/g;
@@ -44,6 +47,8 @@ interface KeySetPlan {
   /** The log type (the plans of a type are kept together) and the payload's keys in object order: the identity of the plan. */
   readonly logType: string;
   readonly keys: readonly string[];
+  /** `keys` when each is written in JSON without escapes (so it can guide FlatRecordReader), else undefined. */
+  readonly guide: readonly string[] | undefined;
   /** `<TYPE> |`, the head of original_string. */
   readonly head: string;
   /** Where each key of Java HashMap order (original_string's order) is in `keys`, and ` key:` for each. */
@@ -100,6 +105,7 @@ export class BroParser implements MessageParser {
   private planCount = 0;
   private readonly javaReaderOnly: boolean;
   private readonly flatReading: boolean;
+  private readonly flatReader = new FlatRecordReader();
 
   constructor(options: BroParserOptions = {}) {
     this.javaReaderOnly = options.javaReaderOnly === true;
@@ -110,9 +116,15 @@ export class BroParser implements MessageParser {
     if (this.javaReaderOnly) return this.parseKeepingDoubles(text);
     // The common record, `{"<type>":{flat members}}`, is read in one pass over its text; a plan of its
     // key set must exist (made by the general path the first time the key set is seen).
-    if (this.flatReading && readFlatRecord(text, FLAT)) {
-      const plan = this.flatPlanFor(text, FLAT);
-      if (plan !== undefined) return this.build(text, plan, FLAT.values, FLAT.numberSpans, true, false);
+    if (this.flatReading) {
+      const reader = this.flatReader;
+      const membersAt = reader.readHead(text);
+      const plans = membersAt < 0 ? undefined : this.plans.get(text.slice(reader.typeStart, reader.typeEnd));
+      // The type's most recent key set guides the reading of the keys.
+      if (plans !== undefined && reader.readMembers(text, membersAt, plans[0]!.guide)) {
+        const plan = reader.followedGuide ? plans[0] : flatPlanFor(text, reader, plans);
+        if (plan !== undefined) return this.build(text, plan, reader.values, reader.numberSpans, true, false);
+      }
     }
     // JSON.parse is the general path. The Java-faithful reader re-reads only a record that holds a
     // number like 3600.0 (decided exactly once JSON.parse has accepted the text), or, for a record
@@ -192,7 +204,7 @@ export class BroParser implements MessageParser {
    * The message of a payload of key set `plan` whose values (in the plan's key order) are `values`.
    * numbersFromText: numberSpans says where each number value is written in `text` (by key index).
    */
-  private build(text: string, plan: KeySetPlan, values: readonly unknown[], numberSpans: readonly number[], numbersFromText: boolean, keepDoubles: boolean): ParseOutcome {
+  private build(text: string, plan: KeySetPlan, values: readonly unknown[], numberSpans: ArrayLike<number>, numbersFromText: boolean, keepDoubles: boolean): ParseOutcome {
     let original = plan.head;
     const { hashIndex, labels, tsIndex } = plan;
     // ts as original_string prints it: bro_timestamp is the same text when ts is a Double.
@@ -237,31 +249,6 @@ export class BroParser implements MessageParser {
     return { ok: true, messages: [message as Message] };
   }
 
-  /**
-   * The plan of the key set `record` (read by readFlatRecord from `text`) lists, in the same key
-   * order; undefined when none was made yet (the general path makes it).
-   */
-  private flatPlanFor(text: string, record: FlatRecord): KeySetPlan | undefined {
-    const plans = this.plans.get(text.slice(record.typeStart, record.typeEnd));
-    if (plans === undefined) return undefined;
-    const { count, keyStart, keyEnd } = record;
-    for (let i = 0; i < plans.length; i++) {
-      const plan = plans[i]!;
-      const keys = plan.keys;
-      if (keys.length !== count) continue;
-      let k = 0;
-      while (k < count && keyWrittenAt(text, keyStart[k]!, keyEnd[k]!, keys[k]!)) k++;
-      if (k === count) {
-        if (i > 0) {
-          plans[i] = plans[i - 1]!;
-          plans[i - 1] = plan;
-        }
-        return plan;
-      }
-    }
-    return undefined;
-  }
-
   /** The plan of `payload`'s key set, made on first sight. */
   private planFor(logType: string, payload: Record<string, unknown>): KeySetPlan {
     let plans = this.plans.get(logType);
@@ -295,6 +282,30 @@ export class BroParser implements MessageParser {
   }
 }
 
+/**
+ * The plan among `plans` (of the record's type) whose keys are the ones `reader` read from `text`,
+ * in the same order; undefined when none was made yet (the general path makes it).
+ */
+function flatPlanFor(text: string, reader: FlatRecordReader, plans: KeySetPlan[]): KeySetPlan | undefined {
+  const { count, keyStart, keyEnd } = reader;
+  for (let i = 0; i < plans.length; i++) {
+    const plan = plans[i]!;
+    const keys = plan.keys;
+    if (keys.length !== count) continue;
+    let k = 0;
+    while (k < count && keyWrittenAt(text, keyStart[k]!, keyEnd[k]!, keys[k]!)) k++;
+    if (k === count) {
+      // Move towards the front: the common key sets of a type are then found (and guide) first.
+      if (i > 0) {
+        plans[i] = plans[i - 1]!;
+        plans[i - 1] = plan;
+      }
+      return plan;
+    }
+  }
+  return undefined;
+}
+
 /** Whether `object`'s own keys are `keys`, in that order (for-in lists own keys only here: JSON objects). */
 function hasKeys(object: Record<string, unknown>, keys: readonly string[]): boolean {
   let i = 0;
@@ -318,6 +329,7 @@ function makePlan(logType: string, keys: string[]): KeySetPlan {
   return {
     logType,
     keys,
+    guide: keys.every(isPlainKey) ? keys : undefined,
     head: `${logType.toUpperCase()} |`,
     hashIndex: hashOrder.map((key) => keys.indexOf(key)),
     labels: hashOrder.map((key) => ` ${key}:`),
@@ -339,13 +351,20 @@ function makePlan(logType: string, keys: string[]): KeySetPlan {
 
 /** Scratch for scanJsonNumbers: where each payload member's number is written (one record at a time). */
 const NUMBER_SPANS: number[] = [];
-/** Scratch for readFlatRecord (one record at a time). */
-const FLAT = newFlatRecord();
 
 /** Whether text[start, end) is `key` (compared in place: no string made for the key). */
 function keyWrittenAt(text: string, start: number, end: number, key: string): boolean {
   if (end - start !== key.length) return false;
   for (let i = 0; i < key.length; i++) if (text.charCodeAt(start + i) !== key.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Whether JSON writes `key` as it is, without escapes (no `"`, backslash, control character). */
+function isPlainKey(key: string): boolean {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c) return false;
+  }
   return true;
 }
 

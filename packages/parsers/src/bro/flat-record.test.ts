@@ -1,27 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@metron/core';
-import { newFlatRecord, readFlatRecord } from './flat-record.js';
+import { FlatRecordReader } from './flat-record.js';
 
 /**
- * What readFlatRecord read from `text`, or undefined when it declined: the log type, and the
- * members as [key, value, number text] in text order (number text: the span it gave, else null).
+ * What FlatRecordReader read from `text` (guided by `guide`), or undefined when it declined: the log
+ * type, and the members as [key, value, number text] in text order (number text: the span it
+ * gave, else null).
  */
-function readFlat(text: string): { type: string; members: [string, unknown, string | null][] } | undefined {
-  const record = newFlatRecord();
-  if (!readFlatRecord(text, record)) return undefined;
+function readFlat(text: string, guide?: readonly string[]): { type: string; members: [string, unknown, string | null][]; followedGuide: boolean } | undefined {
+  const record = new FlatRecordReader();
+  const membersAt = record.readHead(text);
+  if (membersAt < 0 || !record.readMembers(text, membersAt, guide)) return undefined;
   const members: [string, unknown, string | null][] = [];
   for (let m = 0; m < record.count; m++) {
     const start = record.numberSpans[2 * m]!;
     members.push([text.slice(record.keyStart[m], record.keyEnd[m]), record.values[m], start < 0 ? null : text.slice(start, record.numberSpans[2 * m + 1])]);
   }
-  return { type: text.slice(record.typeStart, record.typeEnd), members };
+  return { type: text.slice(record.typeStart, record.typeEnd), members, followedGuide: record.followedGuide };
 }
 
 /** JSON.stringify keeping -0 apart from 0 (toEqual alone would not tell them apart inside arrays). */
 const exact = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (Object.is(v, -0) ? '-0' : v));
 
 /**
- * Checks a record readFlatRecord answered against JSON.parse: the text is JSON, with one top-level
+ * Checks a record FlatRecordReader answered against JSON.parse: the text is JSON, with one top-level
  * key (the type) holding an object whose keys are the ones read (a duplicate is read as written:
  * its last value is the one JSON.parse keeps), with the same values; a number's span reads back as
  * its value.
@@ -39,7 +41,7 @@ function expectSameAsJsonParse(text: string, read: NonNullable<ReturnType<typeof
   }
 }
 
-describe('readFlatRecord', () => {
+describe('FlatRecordReader', () => {
   it('reads the common Bro record shape as JSON.parse does, with whitespace or without', () => {
     for (const text of [
       '{"conn":{"ts":1440447880.931272,"uid":"C1","id.orig_h":"10.0.0.1","id.orig_p":52178,"proto":"udp","duration":0.5,"local_orig":true,"x":null,"tunnel_parents":[],"a":false}}',
@@ -115,16 +117,16 @@ describe('readFlatRecord', () => {
     expect(read).toBeGreaterThan(10000);
   });
 
-  it('answers only for JSON, and then as JSON.parse does, on random and mutated records (seeded)', () => {
+  it('answers only for JSON, and then as JSON.parse does, guided or not, on random and mutated records (seeded)', () => {
     const rnd = seededRandom(99);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
     const keys = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'a b', 'é', '7', '12', '__proto__', 'type', 'x', 'k"q', 'k\\q', ''];
     const tokens = ['0', '-0', '7', '-42', '3600', '3600.0', '1e3', '0.5', '1.50', '-3.25', '1440447880.931272', '12345678901234567890', '00', '1.', '-',
       '"a"', '"10.0.0.1"', '""', '"é😀"', '"a\\"b"', '"\\u0041"', 'true', 'false', 'null', 'tru', '[]', '[1,"a",null]', '[[1]]', '{}', '{"a":1}', '[1,]'];
     const ws = (): string => (rnd() < 0.15 ? pick([' ', '\n', '\t', '  ']) : '');
-    const record = (): string => {
-      const members: string[] = [];
-      for (let n = Math.floor(rnd() * 7); n > 0; n--) members.push(`${ws()}${JSON.stringify(pick(keys))}${ws()}:${ws()}${pick(tokens)}${ws()}`);
+    const plain = (key: string): boolean => [...key].every((ch) => ch >= ' ' && ch !== '"' && ch !== '\\');
+    const record = (recordKeys: readonly string[]): string => {
+      const members = recordKeys.map((key) => `${ws()}${JSON.stringify(key)}${ws()}:${ws()}${pick(tokens)}${ws()}`);
       return `${ws()}{${ws()}${JSON.stringify(pick(['conn', 'dns', 'http', 'x.y_1', 'type', 'ht-tp']))}${ws()}:${ws()}{${members.join(',')}}${ws()}}${ws()}`;
     };
     const mutate = (text: string): string => {
@@ -138,10 +140,18 @@ describe('readFlatRecord', () => {
     };
     let answered = 0;
     let declinedJson = 0;
+    let followed = 0;
+    let previousKeys: string[] = [];
     for (let i = 0; i < 20000; i++) {
-      let text = record();
+      // often the key list of the record before, which then guides the reading (as a plan would)
+      const recordKeys = rnd() < 0.5 ? previousKeys : Array.from({ length: Math.floor(rnd() * 7) }, () => pick(keys));
+      const guide = rnd() < 0.7 && previousKeys.every(plain) ? previousKeys : undefined;
+      previousKeys = recordKeys;
+      let text = record(recordKeys);
       if (rnd() < 0.4) text = mutate(text);
-      const read = readFlat(text);
+      const read = readFlat(text, guide);
+      const unguided = readFlat(text);
+      expect(read && { ...read, followedGuide: false }, text).toEqual(unguided);
       let json = true;
       try {
         JSON.parse(text);
@@ -155,9 +165,13 @@ describe('readFlatRecord', () => {
       answered++;
       expect(json, text).toBe(true);
       expectSameAsJsonParse(text, read);
+      const keysRead = read.members.map(([key]) => key);
+      expect(read.followedGuide, text).toBe(guide !== undefined && JSON.stringify(keysRead) === JSON.stringify(guide));
+      if (read.followedGuide) followed++;
     }
     // the test means something only if both sides are well represented
     expect(answered).toBeGreaterThan(2000);
     expect(declinedJson).toBeGreaterThan(2000);
+    expect(followed).toBeGreaterThan(500);
   });
 });
