@@ -269,6 +269,7 @@ class RowWriter {
   readonly progress: Progress;
   private readonly tables: EnrichmentTables;
   private batch: EnrichmentRow[] = [];
+  private inFlight: Promise<unknown> | undefined;
   private shown = { failed: 0, unsupported: 0 };
   private readonly groups = new Map<string, number>();
   /** Share of the work done, when known. */
@@ -302,12 +303,24 @@ class RowWriter {
     this.showProgress();
   }
 
-  /** Writes what is queued. */
+  /**
+   * Starts writing what is queued. One batch is committed while the next is mapped: a write is
+   * awaited before the next one starts (so rows land in order) and at `settle`.
+   */
   async flush(): Promise<void> {
     if (this.batch.length === 0) return;
     const rows = this.batch;
     this.batch = [];
-    await this.tables.load(this.plan.table, this.plan.columnFamily, rows);
+    await this.inFlight;
+    this.inFlight = this.tables.load(this.plan.table, this.plan.columnFamily, rows);
+    // seen by the next flush or settle; a handler now keeps it from counting as unhandled meanwhile
+    this.inFlight.catch(() => undefined);
+  }
+
+  /** Writes what is queued and waits until every write is committed. */
+  async settle(): Promise<void> {
+    await this.flush();
+    await this.inFlight;
   }
 
   /** Counts an issue and shows it (the first ones of each kind; one per group). */
@@ -331,7 +344,7 @@ class RowWriter {
   async finish(extra: Record<string, unknown>, error: string | undefined): Promise<void> {
     let purged = 0;
     try {
-      await this.flush();
+      await this.settle();
       purged = await this.store.purgeExpired(this.plan.table);
     } finally {
       const { plan, counts, io } = this;
@@ -449,7 +462,7 @@ async function loadTaxii(plan: Plan, writer: RowWriter, store: KeyValueStore): P
       await writer.write(chunk.rows);
       if (page.dateAddedLast !== undefined && page.objects.length > 0) last = page.dateAddedLast;
     }
-    await writer.flush();
+    await writer.settle();
     if (last !== undefined && last !== savedAfter) await store.put(LOAD_STATE_NAMESPACE, key, JSON.stringify({ added_after: last, saved_at: new Date().toISOString() }));
     report.push({ id: collection.id, title: collection.title, added_after: addedAfter ?? null, objects, pages, date_added_last: last ?? null });
   }
