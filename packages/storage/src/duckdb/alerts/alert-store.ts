@@ -589,8 +589,10 @@ class DuckDbAlertStore implements AlertStore {
     // Meta-alerts whose children match: the distinct `metaalerts` values of matching children.
     let matchedByChild: string[] = [];
     const wantsMeta = indices.some((i) => i.toLowerCase() === METAALERT_TYPE || i.toLowerCase() === `${METAALERT_TYPE}_index`);
-    const childIndices = all.filter((i) => i !== METAALERT_TYPE && i !== AUDIT_SENSOR);
-    if (wantsMeta && hasChildren && childIndices.length > 0) {
+    // Only indices with meta-alert members can match a meta-alert through a child.
+    const childIndices = all.filter((i) => i !== METAALERT_TYPE && i !== AUDIT_SENSOR
+      && this.store.fields(i).some((info) => info.field === METAALERTS_FIELD));
+    if (wantsMeta && childIndices.length > 0) {
       const children = await this.store.search(
         { indices: childIndices, query: request.query, size: 0, facetFields: [METAALERTS_FIELD] },
         { rewrite: (query) => ({ kind: 'and', children: [query, { kind: 'exists', field: METAALERTS_FIELD }] }) },
