@@ -20,7 +20,7 @@ const JSON_MAP = { parserClassName: 'org.apache.metron.parsers.json.JSONMapParse
 /** Whois rows in the enrichment table, known-bad addresses in the threat-intel table, triage on both. */
 const ENRICHMENT = {
   enrichment: {
-    fieldMap: { hbaseEnrichment: ['ip_dst_addr'] },
+    fieldMap: { hbaseEnrichment: ['ip_dst_addr'], stellar: { config: { whois_owner: "MAP_GET('owner', ENRICHMENT_GET('whois', ip_dst_addr, 'enrichment', 't'))" } } },
     fieldToTypeMap: { ip_dst_addr: ['whois'] },
   },
   threatIntel: {
@@ -105,6 +105,7 @@ describe('tables in Redis (kv.backend redis)', () => {
       expect(Object.keys(m).filter((k) => k.startsWith('threat') || k === 'is_alert')).toEqual([]);
     }
     expect(owned!['enrichments.hbaseEnrichment.ip_dst_addr.whois.owner']).toBe('Google');
+    expect([bad!['whois_owner'], clean!['whois_owner'], owned!['whois_owner']]).toEqual(['Google', undefined, 'Google']);
     expect(Object.keys(clean!).filter((k) => k.startsWith('enrichments.'))).toEqual([]);
     // Redis wins over the LMDB path: nothing was created there
     expect(existsSync(join(dir, 'kv'))).toBe(false);
@@ -118,6 +119,8 @@ describe('tables in Redis (kv.backend redis)', () => {
     const out = await enrich(enrichers, messages);
     expect(out.filter((m) => m['is_alert'] === 'true').map((m) => m['n'])).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
     expect(out.filter((m) => m['enrichments.hbaseEnrichment.ip_dst_addr.whois.owner'] === 'Google')).toHaveLength(50);
+    // ENRICHMENT_GET in a Stellar group reads the prefetched rows too
+    expect(out.filter((m) => m['whois_owner'] === 'Google')).toHaveLength(50);
     const stats = store.stats();
     expect(stats.syncRoundTrips).toBe(0);
     // distinct rows: whois of each destination, malicious_ip of each source and destination
