@@ -269,6 +269,7 @@ describe('metron load stix', () => {
       [['taxii', '--url', 'http://x', '--added-after', 'yesterday'], /--added-after must be epoch ms or an ISO 8601/],
       [['misp'], /give --input DIR or --url FEED_URL/],
       [['misp', '-i', dir, '--collection', 'x'], /--collection does not go with misp/],
+      [['stix', '-i', input, '--full'], /--full does not go with stix \(only with taxii, misp\)/],
     ];
     for (const [args, reason] of cases) {
       const r = await load([...args, ...lmdb()]);
@@ -422,8 +423,18 @@ describe('metron load misp', () => {
       expect(rowsOf(t, 'malicious_url')).toEqual(['http://misp.example/x']);
       expect(rowsOf(t, 'malicious_hash')).toEqual(['e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855']);
     });
-    const all = await load(['misp', '-i', feed, '-q', '--all-attributes', '--ttl', '1d', ...lmdb()]);
-    expect(all.summary).toMatchObject({ loaded: 4, skipped: 0 });
+    // a re-run reads only events whose manifest timestamp changed
+    const again = await load(['misp', '-i', feed, '-q', ...lmdb()]);
+    expect(again.summary).toMatchObject({ records: 0, loaded: 0, events: 2, events_unchanged: 2 });
+    expect(again.code).toBe(0);
+    await file('feed/manifest.json', { [EVENT]: { info: 'one', timestamp: '1714521600' }, [EVENT2]: { info: 'two', timestamp: '1714700000' } });
+    await file(`feed/${EVENT2}.json`, event(EVENT2, [attr(6, 'url', 'http://misp.example/x', { deleted: true }), attr(7, 'sha256', 'E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855')]));
+    const changed = await load(['misp', '-i', feed, '-q', ...lmdb()]);
+    expect(changed.summary).toMatchObject({ records: 2, loaded: 1, removed: 1, events_unchanged: 1 });
+    expect(await withTables((t) => rowsOf(t, 'malicious_url'))).toEqual([]);
+    // --full reads every event again
+    const all = await load(['misp', '-i', feed, '-q', '--full', '--all-attributes', '--ttl', '1d', ...lmdb()]);
+    expect(all.summary).toMatchObject({ loaded: 3, removed: 1, skipped: 0, events_unchanged: 0 });
     expect(await withTables((t) => rowsOf(t, 'malicious_domain'))).toEqual(['misp.example']);
     expect(await withTables((t) => rowsOf(t, 'malicious_domain'), () => Date.now() + 2 * 86_400_000)).toEqual([]);
   });
