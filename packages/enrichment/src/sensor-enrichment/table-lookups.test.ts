@@ -4,10 +4,11 @@
  * type, table and column family.
  */
 import { describe, expect, it } from 'vitest';
+import type { Message } from '@metron/core';
 import { normalizeSensorEnrichmentConfig } from './config.js';
 import { planTableLookups } from './table-lookups.js';
 
-function lookups(config: unknown, message: Record<string, unknown>, locations = {}): string[] {
+function lookups(config: unknown, message: Message, locations = {}): string[] {
   const plan = planTableLookups(normalizeSensorEnrichmentConfig(config, 'enrichments/x.json'), 'enrichments/x.json', locations);
   const out: string[] = [];
   plan.collect(message, (table, cf, type, indicator) => out.push(`${table}:${cf}:${type}:${indicator}`));
