@@ -1,4 +1,5 @@
 import { alertsBenchmark } from './alerts.js';
+import { archiveWrite } from './archive.js';
 import { enrichmentCore, enrichmentEndToEnd, syslogNgScenario } from './enrichment.js';
 import { geoLookups } from './geo.js';
 import { ingestToIndexed } from './ingest-index.js';
@@ -33,6 +34,7 @@ export const scenarios = [
     },
   },
   { name: 'syslog-ng', run: () => syslogNgScenario(enrichmentFigures) },
+  { name: 'archive-write', run: () => archiveWrite() },
   { name: 'alerts', run: () => alertsBenchmark() },
   { name: 'search', run: () => searchBenchmark() },
 ];

@@ -96,6 +96,8 @@ interface ClosedPart {
 }
 
 const SPOOL_DIR = '_spool';
+/** Parts waiting for their roll beyond which `append` waits (see the backpressure note there). */
+const MAX_PENDING_ROLLS = 4;
 const REJECTED_DIR = '_rejected';
 const PARTITION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -116,9 +118,19 @@ class SerialQueue {
   }
 }
 
+const DAY_MS = 86_400_000;
+let lastDayNumber = NaN;
+let lastDay = '';
+
 /** The UTC day (`YYYY-MM-DD`) of an epoch-ms time. */
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  // Messages of a batch mostly share a day: remember the last one instead of formatting a date each time.
+  const dayNumber = Math.floor(ms / DAY_MS);
+  if (dayNumber !== lastDayNumber) {
+    lastDay = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+    lastDayNumber = dayNumber;
+  }
+  return lastDay;
 }
 
 /**
@@ -217,6 +229,8 @@ export class ParquetArchive implements ArchiveWriter {
       throw new MetronError('INPUT_INVALID', `invalid archive partition ${JSON.stringify(partition)}: use letters, digits, '_', '.', '-'`);
     }
     if (lines.length === 0) return;
+    // Backpressure: while rolls lag behind, the writer waits instead of piling up spools.
+    while (this.rolling.size >= MAX_PENDING_ROLLS) await Promise.race(this.rolling.values());
     const now = this.now();
     const byDay = new Map<string, Buffer[]>();
     for (const line of lines) {
@@ -237,7 +251,8 @@ export class ParquetArchive implements ArchiveWriter {
           data.push(line, NEWLINE);
           bytes += line.length + 1;
         }
-        await writeAll(part.handle, data, bytes, part.spool);
+        // One buffer per write: writev of thousands of small buffers costs more than the copy.
+        await writeAll(part.handle, [Buffer.concat(data, bytes)], bytes, part.spool);
         part.bytes += bytes;
         part.rows += group.length;
         touched.push(part);
