@@ -17,8 +17,8 @@ import {
 } from '@metron/stellar';
 import { errorMessage } from '@metron/core';
 import { loadConfigFile } from '@metron/core/node';
-import { installStellarModules, unavailableEnrichmentService } from '@metron/pipeline';
-import { EnrichmentTables, lmdbStoreExists, openLmdbStore, type KeyValueStore } from '@metron/storage';
+import { installStellarModules, tableBackend, unavailableEnrichmentService } from '@metron/pipeline';
+import { EnrichmentTables, lmdbStoreExists, openLmdbStore, openRedisStore, redactRedisUrl, type KeyValueStore } from '@metron/storage';
 import { parseFlags } from './args.js';
 import { resolveConfigDir } from './start.js';
 
@@ -114,26 +114,33 @@ export interface ReplModules {
 /**
  * Installs the module-backed functions' services: grok, kafka (properties from the config dir's
  * global.json; no broker) and the enrichment tables of the data dir, opened read-only so a running
- * server keeps writing them. Without tables there, ENRICHMENT_* fail saying where they looked.
+ * server keeps writing them, or in Redis when the global config says so (`kv.backend`). Without
+ * tables there, ENRICHMENT_* fail saying where they looked.
  */
 export async function installReplModules(registry: FunctionRegistry, opts: { configDir?: string; dataDir: string }): Promise<ReplModules> {
   const globalFile = join(resolveConfigDir(opts.configDir), 'global.json');
   const global: Readonly<Record<string, unknown>> = existsSync(globalFile) ? await loadConfigFile('global', globalFile) : {};
-  const storePath = join(resolve(opts.dataDir), ENRICHMENT_STORE_DIR);
+  const backend = tableBackend(global, globalFile);
+  let storePath = join(resolve(opts.dataDir), ENRICHMENT_STORE_DIR);
   let store: KeyValueStore | undefined;
-  if (lmdbStoreExists(storePath)) store = openLmdbStore({ path: storePath, readOnly: true });
+  let missing = `no enrichment tables at ${storePath}: load enrichment data into that data directory, or pass --data-dir`;
+  if (backend.backend === 'redis') {
+    storePath = `Redis at ${redactRedisUrl(backend.url)}`;
+    try {
+      store = await openRedisStore({ url: backend.url, readOnly: true, ...(backend.cacheTtlMs !== undefined ? { cacheTtlMs: backend.cacheTtlMs } : {}) });
+    } catch (err) {
+      missing = errorMessage(err);
+    }
+  } else if (lmdbStoreExists(storePath)) store = openLmdbStore({ path: storePath, readOnly: true });
   installStellarModules(registry, {
     globalConfig: () => global,
-    enrichment:
-      store !== undefined
-        ? new EnrichmentTables(store)
-        : unavailableEnrichmentService(`no enrichment tables at ${storePath}: load enrichment data into that data directory, or pass --data-dir`),
+    enrichment: store !== undefined ? new EnrichmentTables(store) : unavailableEnrichmentService(missing),
   });
   return {
     summary: [
       'grok: the common pattern library',
       `kafka: properties from ${existsSync(globalFile) ? globalFile : 'the defaults'} (no broker: KAFKA_PROPS only)`,
-      `enrichment: ${store !== undefined ? `tables at ${storePath} (read-only)` : `none (no tables at ${storePath})`}`,
+      `enrichment: ${store !== undefined ? `tables at ${storePath} (read-only)` : `none (${missing})`}`,
     ],
     close: async () => {
       await store?.close();
