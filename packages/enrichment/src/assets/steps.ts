@@ -28,6 +28,8 @@ function hasValue(v: unknown): boolean {
 export function assetStep(adapter: ListAdapterConfig, assets: AssetLookup): StageStep {
   const fields = adapter.fields;
   const prefixes = fields.map((f) => `enrichments.asset.${f}.`);
+  // output keys built once per field and inventory column (a handful), not per message
+  const keys = fields.map(() => new Map<string, string>());
   return {
     run(message, out) {
       let ran = false;
@@ -38,8 +40,15 @@ export function assetStep(adapter: ListAdapterConfig, assets: AssetLookup): Stag
         const text = lookupText(value);
         const asset = text === undefined ? undefined : assets.lookup(text);
         if (asset === undefined) continue;
-        const prefix = prefixes[i]!;
-        for (const key in asset) out.push(prefix + key, asset[key] as JsonValue);
+        const fieldKeys = keys[i]!;
+        for (const column in asset) {
+          let key = fieldKeys.get(column);
+          if (key === undefined) {
+            key = prefixes[i]! + column;
+            if (fieldKeys.size < 1000) fieldKeys.set(column, key);
+          }
+          out.push(key, asset[column] as JsonValue);
+        }
       }
       return ran;
     },
