@@ -80,7 +80,7 @@ export class Progress {
       const left = fraction !== undefined && fraction > 0 && fraction < 1 ? `, ${formatDuration((elapsed * (1 - fraction)) / fraction)} left` : '';
       const percent = fraction === undefined ? '' : ` ${String(Math.floor(fraction * 100)).padStart(3)}%`;
       let line = `${this.bar(fraction)}${percent} ${counts}${left}`;
-      if (this.out.columns !== undefined && line.length > this.out.columns - 1) line = line.slice(0, Math.max(0, this.out.columns - 1));
+      if (this.out.columns !== undefined && this.out.columns > 0 && line.length > this.out.columns - 1) line = line.slice(0, Math.max(0, this.out.columns - 1));
       this.out.write(`\r${line}\u001b[K`);
       this.shownInPlace = true;
     } else {

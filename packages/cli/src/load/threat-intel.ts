@@ -286,10 +286,13 @@ class RowWriter {
     this.progress = new Progress(io.stderr, plan.quiet);
   }
 
-  /** Queues rows (writing full batches). */
-  async write(rows: readonly ThreatIntelRow[]): Promise<void> {
+  /**
+   * Queues rows (writing full batches). `share`: the part of the whole work these rows stand for
+   * (from, to), so the bar moves while one large file or event is written.
+   */
+  async write(rows: readonly ThreatIntelRow[], share?: readonly [number, number]): Promise<void> {
     const now = Date.now();
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
       let expiresAt: number | undefined;
       if (row.remove === true) {
         expiresAt = 0;
@@ -300,8 +303,13 @@ class RowWriter {
         else this.counts.loaded++;
       }
       this.batch.push({ type: row.type, indicator: row.indicator, value: row.value, expiresAt });
-      if (this.batch.length >= this.plan.batchSize) await this.flush();
+      if (this.batch.length >= this.plan.batchSize) {
+        await this.flush();
+        if (share !== undefined) this.fraction = share[0] + ((share[1] - share[0]) * (i + 1)) / rows.length;
+        this.showProgress();
+      }
     }
+    if (share !== undefined) this.fraction = share[1];
     this.showProgress();
   }
 
@@ -415,9 +423,9 @@ async function loadStix(plan: Plan, writer: RowWriter, io: LoadIo): Promise<Reco
     writer.counts.indicators += chunk.indicators;
     writer.counts.skipped += chunk.other + chunk.superseded;
     chunk.issues.forEach((issue) => writer.issue(issue));
+    const from = done;
     done += size;
-    writer.fraction = total === 0 ? undefined : done / total;
-    await writer.write(chunk.rows);
+    await writer.write(chunk.rows, total === 0 ? undefined : [from / total, done / total]);
   }
   return { files: sources.length };
 }
@@ -540,8 +548,7 @@ async function loadMisp(plan: Plan, writer: RowWriter, store: KeyValueStore): Pr
     writer.counts.indicators += chunk.indicators;
     writer.counts.skipped += chunk.skipped;
     chunk.issues.forEach((issue) => writer.issue(issue));
-    writer.fraction = ++done / todo.length;
-    await writer.write(chunk.rows);
+    await writer.write(chunk.rows, [done / todo.length, ++done / todo.length]);
     if (event.uuid !== undefined && event.timestamp !== undefined) {
       loaded[event.uuid] = event.timestamp;
       changed = true;
