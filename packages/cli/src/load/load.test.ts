@@ -302,7 +302,7 @@ describe('load progress', () => {
     const wide = new Progress(unknownWidth.stream, false, { now: c.now, barWidth: 10 });
     c.advance(1000);
     wide.update({ ...view, fraction: 1 });
-    expect(await unknownWidth.text()).toBe('\r[██████████] 100% 10000 lines, 8000 rows loaded, 1000 filtered, 1000 failed, 5000 lines/s\u001b[K');
+    expect(await unknownWidth.text()).toBe('\r[██████████] 100% 10000 lines, 8000 rows loaded, 1000 filtered, 1000 failed, 10000 lines/s\u001b[K');
     const quiet = capture(false);
     const silent = new Progress(quiet.stream, true, { now: c.now, intervalMs: 0 });
     c.advance(10_000);
