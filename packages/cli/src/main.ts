@@ -19,7 +19,8 @@ Commands:
              stores (LMDB tables in <data-dir>/kv or Redis); --sensor NAME [--config-dir DIR]; metron pipeline --help
   load       load enrichment / threat-intel data: flatfile (a CSV file with a Metron extractor config),
              list (one indicator per line), stix (STIX 2.1 bundles), taxii (a TAXII 2.1 server),
-             misp (a MISP feed), into LMDB (<data-dir>/kv) or Redis; metron load --help
+             misp (a MISP feed), assets (the asset inventory), identities (users of IP addresses over
+             time), into LMDB (<data-dir>/kv) or Redis; metron load --help, metron load assets --help
   help       show this help
 
 Common options:
