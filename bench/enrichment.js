@@ -249,7 +249,7 @@ const cpuMicros = () => {
 };
 
 /** The corpus through the production parse step: batches as the `enrichments` topic hands them to enrich. */
-async function parsedBatches(lines) {
+export async function parsedBatches(lines) {
   const pool = new ParsePool({ bro: BRO_PARSER }, 0);
   const batches = [];
   let messages = 0;
@@ -271,7 +271,7 @@ async function parsedBatches(lines) {
 }
 
 /** The enrichers of one config, built as the pipeline builds them (enrich-core's buildEnrichers via ParsePool). */
-async function productionPool(config, kvPath) {
+export async function productionPool(config, kvPath) {
   const pool = new ParsePool({ bro: BRO_PARSER }, 0, {}, { configs: { bro: config }, global: {}, kvPath });
   await pool.ready();
   return pool;

@@ -159,6 +159,13 @@ async function prefetchRows(enrichers: SensorEnrichers, sensors: readonly string
 
 const IS_ALERT = 'is_alert';
 
+/** A message of a sensor without enrichment config: as it is, re-serialized. */
+function passThrough(text: string): { json: string; alert: boolean; errors: readonly [] } {
+  const message = JSON.parse(text) as Message;
+  const alert = message[IS_ALERT];
+  return { json: JSON.stringify(message), alert: alert === true || alert === 'true', errors: [] };
+}
+
 /**
  * Enriches a batch. Unreadable messages and enrichment failures are reported per message; a
  * failing table store (Redis unreachable) rejects the whole batch, for the caller to retry.
@@ -170,11 +177,30 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
   const alerts: number[] = [];
   const errors: EnrichBatchError[] = [];
   const messages: Array<Message | undefined> = new Array(input.lengths.length);
+  // table reads remembered for the batch (and misses while the store has no new writes)
+  for (const enricher of enrichers.values()) enricher.beginBatch();
   let pos = 0;
   for (let i = 0; i < input.lengths.length; i++) {
     const len = input.lengths[i] as number;
     const raw = values.subarray(pos, pos + len);
     pos += len;
+    if (!enrichers.prefetch) {
+      // Tables at hand (LMDB): each message straight from its text (enrichJson builds no object for most).
+      try {
+        const enricher = enrichers.get(input.sensors[i] as string);
+        const result = enricher !== undefined ? enricher.enrichJson(raw.toString('utf8')) : passThrough(raw.toString('utf8'));
+        for (const e of result.errors) errors.push({ record: i, reason: e.message, errorType: e.errorType, fatal: e.fatal });
+        if (result.json !== null) {
+          json.push(result.json);
+          inputs.push(i);
+          alerts.push(result.alert ? 1 : 0);
+        }
+      } catch (err) {
+        if (!(err instanceof SyntaxError)) throw err;
+        errors.push({ record: i, reason: `unreadable message: ${err.message}`, errorType: 'enrichment_error', fatal: true });
+      }
+      continue;
+    }
     try {
       messages[i] = JSON.parse(raw.toString('utf8')) as Message;
     } catch (err) {
@@ -198,6 +224,7 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
     const alert = out[IS_ALERT];
     alerts.push(alert === true || alert === 'true' ? 1 : 0);
   }
+  for (const enricher of enrichers.values()) enricher.endBatch();
   // errors in input order, as the messages they belong to
   errors.sort((a, b) => a.record - b.record);
   const lengths = new Uint32Array(json.length);

@@ -4,7 +4,7 @@
  * counts as an error and answers "not found", as Metron logs and returns nothing.
  */
 import { classifyAddress } from './ip-address.js';
-import type { IneligibleReason } from './ip-address.js';
+import type { AddressClass, IneligibleReason } from './ip-address.js';
 import { LruCache } from './lru-cache.js';
 
 /** Counters of one database since it was opened. */
@@ -31,6 +31,12 @@ export type AddressFinder<T> = (lookupText: string, version: 4 | 6) => T | null;
 
 export class CachedLookup<T> {
   private readonly cache: LruCache<string, T | null>;
+  /**
+   * Screening results by the text as given (a pure function of it, so kept without order; emptied
+   * when full). Traffic repeats addresses, private ones included, which the LRU never holds.
+   */
+  private readonly screened = new Map<string, AddressClass>();
+  private readonly screenedCapacity: number;
   private lookups = 0;
   private notFound = 0;
   private errors = 0;
@@ -42,11 +48,19 @@ export class CachedLookup<T> {
     private readonly ipv6: boolean,
   ) {
     this.cache = new LruCache(cacheSize);
+    this.screenedCapacity = cacheSize;
   }
 
   lookup(ip: string): T | null {
     this.lookups++;
-    const address = classifyAddress(ip, this.ipv6);
+    let address = this.screened.get(ip);
+    if (address === undefined) {
+      address = classifyAddress(ip, this.ipv6);
+      if (this.screenedCapacity > 0) {
+        if (this.screened.size >= this.screenedCapacity) this.screened.clear();
+        this.screened.set(ip, address);
+      }
+    }
     if (!address.eligible) {
       this.ineligible[address.reason] = (this.ineligible[address.reason] ?? 0) + 1;
       return null;
@@ -80,5 +94,6 @@ export class CachedLookup<T> {
 
   clearCache(): void {
     this.cache.clear();
+    this.screened.clear();
   }
 }

@@ -21,6 +21,12 @@ import type { EnrichmentErrorType, EnrichmentTableReader, ErrorSink, GeoLookup, 
 export interface StageStep {
   /** Adds its outputs for `message` to `out`; true when it had work to do (a Metron task). */
   run(message: Message, out: OutputBuffer, errors: ErrorSink): boolean;
+  /**
+   * Set by steps that read only these message fields, keep no state and write only keys under
+   * `enrichments.` or `threatintels.`, each key once per message: such steps can run on a message's
+   * JSON text (sensor-enricher's enrichJson). Absent: the step needs the whole message.
+   */
+  readonly fieldReads?: { readonly fields: readonly string[]; readonly adapter: string };
 }
 
 function hasValue(v: unknown): boolean {
@@ -31,6 +37,7 @@ export function geoStep(adapter: ListAdapterConfig, geo: GeoLookup): StageStep {
   const fields = adapter.fields;
   const keys = fields.map((f) => GEO_FIELDS.map((g) => `enrichments.geo.${f}.${g}`));
   return {
+    fieldReads: { fields, adapter: 'geo' },
     run(message, out) {
       let ran = false;
       for (let i = 0; i < fields.length; i++) {
@@ -52,6 +59,7 @@ export function hostStep(adapter: ListAdapterConfig, knownHosts: KnownHosts): St
   const fields = adapter.fields;
   const prefixes = fields.map((f) => `enrichments.host.${f}.`);
   return {
+    fieldReads: { fields, adapter: 'host' },
     run(message, out) {
       let ran = false;
       for (let i = 0; i < fields.length; i++) {
@@ -107,6 +115,7 @@ export function hbaseEnrichmentStep(adapter: ListAdapterConfig, section: Enrichm
   const fields = adapter.fields;
   const lookups = typeLookups(adapter, section, table, (field, type) => `enrichments.hbaseEnrichment.${field}.${type}.`);
   return {
+    fieldReads: { fields, adapter: 'hbaseEnrichment' },
     run(message, out, errors) {
       let ran = false;
       for (let i = 0; i < fields.length; i++) {
@@ -145,6 +154,7 @@ export function hbaseThreatIntelStep(adapter: ListAdapterConfig, section: Enrich
   const fields = adapter.fields;
   const lookups = typeLookups(adapter, section, table, (field, type) => `threatintels.hbaseThreatIntel.${field}.${type}`);
   return {
+    fieldReads: { fields, adapter: 'hbaseThreatIntel' },
     run(message, out) {
       let ran = false;
       for (let i = 0; i < fields.length; i++) {

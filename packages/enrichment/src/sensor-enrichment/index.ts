@@ -29,6 +29,7 @@ export {
   type EnrichmentResult,
   type EnrichmentTableReader,
   type GeoLookup,
+  type JsonEnrichmentResult,
   type SensorEnrichmentDeps,
   type TableLocation,
 } from './types.js';

@@ -28,6 +28,8 @@ import { TriageRuleError, compileThreatTriage, type FiredRule, type ThreatTriage
 import { geoStep, hbaseEnrichmentStep, hbaseThreatIntelStep, hostStep, type StageStep } from './adapters.js';
 import { normalizeSensorEnrichmentConfig, planSection, type NormalizedSensorEnrichmentConfig, type SectionName } from './config.js';
 import { convertToBoolean, jacksonMap } from './java-values.js';
+import { JsonTextScanner, type JsonTextScan } from './json-text.js';
+import { BatchTableCache } from './table-cache.js';
 import { compileStellarGroups, stellarStep } from './stellar-adapter.js';
 import { evalContext, registryOrDefault, type StellarSettings } from './stellar-compile.js';
 import {
@@ -38,6 +40,7 @@ import {
   type EnrichmentError,
   type EnrichmentResult,
   type ErrorSink,
+  type JsonEnrichmentResult,
   type SensorEnrichmentDeps,
 } from './types.js';
 import { VariableScope } from './variables.js';
@@ -53,6 +56,18 @@ export interface SensorEnricher {
   enrich(message: Message): EnrichmentResult;
   /** Enriches each message in place, in order. Never throws for a message's sake. */
   enrichBatch(messages: readonly Message[]): EnrichmentBatchResult;
+  /**
+   * Enriches one message given as JSON text: the result's JSON is what JSON.stringify writes for
+   * what enrich() makes of JSON.parse(text), usually without building the message (see
+   * json-text.ts). Throws (SyntaxError) only when the text is not JSON.
+   */
+  enrichJson(text: string): JsonEnrichmentResult;
+  /**
+   * Until endBatch(), table reads of the hbase adapters are remembered (BatchTableCache): call it
+   * before enriching a batch, endBatch() after. enrichBatch() does both itself.
+   */
+  beginBatch(): void;
+  endBatch(): void;
 }
 
 export const IS_ALERT = 'is_alert';
@@ -90,16 +105,88 @@ function join(message: Message, out: OutputBuffer): void {
 }
 
 class Stage {
-  constructor(private readonly steps: readonly StageStep[]) {}
+  constructor(readonly steps: readonly StageStep[]) {}
 
   run(message: Message, out: OutputBuffer, errors: ErrorSink): void {
     out.reset();
-    let ran = false;
-    for (const step of this.steps) if (step.run(message, out, errors)) ran = true;
-    if (ran) join(message, out);
+    if (this.collect(message, out, errors)) join(message, out);
     out.reset();
   }
+
+  /** Runs the steps into `out` without joining; true when one had work to do. */
+  collect(message: Message, out: OutputBuffer, errors: ErrorSink): boolean {
+    let ran = false;
+    for (const step of this.steps) if (step.run(message, out, errors)) ran = true;
+    return ran;
+  }
 }
+
+/** How enrichJson reads a message's text for a config whose steps all declare their field reads. */
+interface PlainTextPlan {
+  readonly scanner: JsonTextScanner;
+  /** The wanted fields, reused for every message. */
+  readonly view: Record<string, unknown>;
+  /** Some step writes keys that depend on the data (host, hbaseEnrichment): check for repeats. */
+  readonly dynamicKeys: boolean;
+}
+
+/** Key prefixes of a message that the enrichment writes or decides on: such a message takes the general path. */
+const RESERVED_KEYS = ['enrichments.', 'threatintels', IS_ALERT] as const;
+
+/**
+ * The plan of enrichJson's text path, or null when some step needs the whole message (Stellar,
+ * assets, identities, ...), reads a field the enrichment writes, or two steps would write the
+ * same key.
+ */
+function planPlainText(stages: readonly Stage[]): PlainTextPlan | null {
+  const fields = new Set<string>(['source.type']);
+  const seen = new Set<string>();
+  let dynamicKeys = false;
+  for (const stage of stages) {
+    for (const step of stage.steps) {
+      const reads = step.fieldReads;
+      if (reads === undefined) return null;
+      if (reads.adapter === 'host' || reads.adapter === 'hbaseEnrichment') dynamicKeys = true;
+      for (const field of reads.fields) {
+        if (RESERVED_KEYS.some((prefix) => field.startsWith(prefix))) return null;
+        const use = `${reads.adapter}\u0000${field}`;
+        if (seen.has(use)) return null;
+        seen.add(use);
+        fields.add(field);
+      }
+    }
+  }
+  const wanted = [...fields];
+  const view: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const field of wanted) view[field] = undefined;
+  return { scanner: new JsonTextScanner(wanted, RESERVED_KEYS), view, dynamicKeys };
+}
+
+/** Whether a stage output makes the message an alert (triage's test on the joined message). */
+function hasThreatIntel(out: OutputBuffer): boolean {
+  for (let i = 0; i < out.length; i++) {
+    const key = out.keys[i]!;
+    const value = out.values[i];
+    if (key.startsWith('threatintels') && !key.endsWith('.ts') && value !== null && value !== '' && value !== undefined) return true;
+  }
+  return false;
+}
+
+function hasRepeatedKey(a: OutputBuffer, b: OutputBuffer): boolean {
+  const keys = new Set<string>();
+  for (const out of [a, b]) {
+    for (let i = 0; i < out.length; i++) {
+      if (keys.has(out.keys[i]!)) return true;
+      keys.add(out.keys[i]!);
+    }
+  }
+  return false;
+}
+
+/** Most distinct output keys whose JSON text is kept (keys come from the config, and rows' keys). */
+const KEY_TEXT_CACHE = 10_000;
+/** Most string values whose JSON text is kept. */
+const VALUE_TEXT_CACHE = 50_000;
 
 /** The message keys of fired rule i, built once. */
 interface RuleKeys {
@@ -107,6 +194,11 @@ interface RuleKeys {
   readonly comment: string;
   readonly score: string;
   readonly reason: string;
+}
+
+function isAlert(message: Message): boolean {
+  const flag = message[IS_ALERT];
+  return flag === true || flag === 'true';
 }
 
 /** A score as stored in a message: non-finite ones as the text Stellar's toJson gives them (JSON has no -Infinity). */
@@ -123,9 +215,19 @@ class CompiledSensorEnricher implements SensorEnricher {
   private readonly ruleKeys: RuleKeys[];
   private readonly ctx: Partial<EvalContext>;
   private readonly out = new OutputBuffer();
+  /** The threat intel stage's outputs on enrichJson's text path (the enrichment stage's are in `out`). */
+  private readonly outThreatIntel = new OutputBuffer();
+  private readonly plainText: PlainTextPlan | null;
+  private readonly keyText = new Map<string, string>();
+  private readonly valueText = new Map<string, string>();
+  /** Whether each stage had work on enrichPlain's last message (its join is then due). */
+  private ranEnrichment = false;
+  private ranThreatIntel = false;
   private readonly fired: FiredRule[] = [];
   private errors: EnrichmentError[] | null = null;
   private index: number | undefined;
+  /** The hbase adapters' view of the tables (none without such adapters). */
+  private tableCache: BatchTableCache | undefined;
   private readonly sink: ErrorSink = {
     add: (error) => {
       (this.errors ??= []).push(this.index === undefined ? error : { ...error, index: this.index });
@@ -153,6 +255,7 @@ class CompiledSensorEnricher implements SensorEnricher {
       score: `threat.triage.rules.${i}.score`,
       reason: `threat.triage.rules.${i}.reason`,
     }));
+    this.plainText = planPlainText([this.enrichment, this.threatIntel]);
   }
 
   private stage(name: SectionName, deps: SensorEnrichmentDeps, file: string, stellar: StellarSettings, scope: VariableScope): Stage {
@@ -175,10 +278,11 @@ class CompiledSensorEnricher implements SensorEnricher {
         case 'hbaseEnrichment':
         case 'hbaseThreatIntel': {
           if (deps.tables === undefined) throw new ConfigError(file, list.jsonPath, `the ${list.adapter} adapter needs the enrichment tables, and none were given to the enrichment engine`);
+          this.tableCache ??= new BatchTableCache(deps.tables);
           steps.push(
             list.adapter === 'hbaseEnrichment'
-              ? hbaseEnrichmentStep(list, section, deps.tables, deps.enrichmentTable ?? DEFAULT_ENRICHMENT_TABLE, errorType)
-              : hbaseThreatIntelStep(list, section, deps.tables, deps.threatIntelTable ?? DEFAULT_THREAT_INTEL_TABLE),
+              ? hbaseEnrichmentStep(list, section, this.tableCache, deps.enrichmentTable ?? DEFAULT_ENRICHMENT_TABLE, errorType)
+              : hbaseThreatIntelStep(list, section, this.tableCache, deps.threatIntelTable ?? DEFAULT_THREAT_INTEL_TABLE),
           );
           break;
         }
@@ -207,10 +311,19 @@ class CompiledSensorEnricher implements SensorEnricher {
     return { message: ok ? message : null, errors };
   }
 
+  beginBatch(): void {
+    this.tableCache?.beginBatch();
+  }
+
+  endBatch(): void {
+    this.tableCache?.endBatch();
+  }
+
   enrichBatch(messages: readonly Message[]): EnrichmentBatchResult {
     const enriched: Message[] = [];
     const errors: EnrichmentError[] = [];
     this.errors = errors;
+    this.beginBatch();
     try {
       for (let i = 0; i < messages.length; i++) {
         this.index = i;
@@ -220,8 +333,98 @@ class CompiledSensorEnricher implements SensorEnricher {
     } finally {
       this.errors = null;
       this.index = undefined;
+      this.endBatch();
     }
     return { messages: enriched, errors };
+  }
+
+  enrichJson(text: string): JsonEnrichmentResult {
+    this.errors = null;
+    this.index = undefined;
+    let json: string | null;
+    let alert = false;
+    const plan = this.plainText;
+    const scan = plan === null ? null : plan.scanner.scan(text, plan.view);
+    // a message with null or "" fields takes the general path: a stage's join drops them, which
+    // a later stage's reads would see
+    if (plan !== null && scan !== null && !scan.hasEmpty) {
+      const plain = this.enrichPlain(text, scan, plan);
+      if (plain !== undefined) json = plain;
+      else {
+        // an alert, or a case the text path does not write: finish on the message
+        const message = JSON.parse(text) as Message;
+        if (this.joinCollected(message)) {
+          json = JSON.stringify(message);
+          alert = isAlert(message);
+        } else json = null;
+      }
+    } else {
+      const message = JSON.parse(text) as Message;
+      if (this.run(message)) {
+        json = JSON.stringify(message);
+        alert = isAlert(message);
+      } else json = null;
+    }
+    const errors = this.errors ?? NO_ERRORS;
+    this.errors = null;
+    return { json, alert, errors };
+  }
+
+  /**
+   * The text path: runs both stages' steps on the wanted fields; gives the enriched JSON when the
+   * message is no alert and only gains keys, else undefined with the outputs left in `out` and
+   * `outThreatIntel` for joinCollected.
+   */
+  private enrichPlain(text: string, scan: JsonTextScan, plan: PlainTextPlan): string | undefined {
+    const a = this.out;
+    const b = this.outThreatIntel;
+    a.reset();
+    b.reset();
+    this.ranEnrichment = this.enrichment.collect(plan.view as Message, a, this.sink);
+    this.ranThreatIntel = this.threatIntel.collect(plan.view as Message, b, this.sink);
+    if (hasThreatIntel(a) || hasThreatIntel(b)) return undefined;
+    if (plan.dynamicKeys && hasRepeatedKey(a, b)) return undefined;
+    let tail = '';
+    for (const out of [a, b]) {
+      for (let i = 0; i < out.length; i++) {
+        const value = out.values[i];
+        if (value === null || value === '' || value === undefined) continue; // the join leaves these out
+        tail += `,${this.keyJson(out.keys[i]!)}:${typeof value === 'string' ? this.stringJson(value) : JSON.stringify(value)}`;
+      }
+      out.reset();
+    }
+    if (tail === '') return text;
+    return scan.keys === 0 ? `{${tail.slice(1)}}` : `${text.slice(0, -1)}${tail}}`;
+  }
+
+  /** Joins what enrichPlain collected into the parsed message, then triage; false when a fatal error stopped it. */
+  private joinCollected(message: Message): boolean {
+    if (this.ranEnrichment) join(message, this.out);
+    if (this.ranThreatIntel) join(message, this.outThreatIntel);
+    this.out.reset();
+    this.outThreatIntel.reset();
+    return this.triageStep(message);
+  }
+
+  /** A string value's JSON text (geo names and coordinates repeat); emptied when full. */
+  private stringJson(value: string): string {
+    let text = this.valueText.get(value);
+    if (text === undefined) {
+      text = JSON.stringify(value);
+      if (this.valueText.size >= VALUE_TEXT_CACHE) this.valueText.clear();
+      this.valueText.set(value, text);
+    }
+    return text;
+  }
+
+  /** A key's JSON text (keys repeat message after message). */
+  private keyJson(key: string): string {
+    let text = this.keyText.get(key);
+    if (text === undefined) {
+      text = JSON.stringify(key);
+      if (this.keyText.size < KEY_TEXT_CACHE) this.keyText.set(key, text);
+    }
+    return text;
   }
 
   /** Runs the three steps on one message; false when a fatal error stopped it. */

@@ -20,6 +20,11 @@ export interface EnrichmentTableReader {
   /** The JSON text of the row's value map, or undefined when there is no such row. */
   getText(table: string, columnFamily: string, type: string, indicator: string): string | undefined;
   exists(table: string, columnFamily: string, type: string, indicator: string): boolean;
+  /**
+   * Optional: a value that changes whenever a write may have been committed (see
+   * KeyValueStore.changeMark); lets a batch remember misses from one batch to the next.
+   */
+  changeMark?(): number | undefined;
 }
 
 /** A table and its default column family (a type's `typeToColumnFamily` entry overrides the family). */
@@ -87,6 +92,15 @@ export interface EnrichmentError {
 export interface EnrichmentResult {
   /** The enriched message (the input object, changed in place); null when a fatal error stopped it. */
   readonly message: Message | null;
+  readonly errors: readonly EnrichmentError[];
+}
+
+/** The outcome of enriching one message given as JSON text (SensorEnricher.enrichJson). */
+export interface JsonEnrichmentResult {
+  /** The enriched message's JSON (as JSON.stringify writes it); null when a fatal error stopped it. */
+  readonly json: string | null;
+  /** Whether the enriched message is an alert (`is_alert` true or "true"). */
+  readonly alert: boolean;
   readonly errors: readonly EnrichmentError[];
 }
 

@@ -48,6 +48,11 @@ export class EnrichmentTables {
     return this.store.has(table, enrichmentRowKey(columnFamily, type, indicator));
   }
 
+  /** Changes whenever a write may have been committed (KeyValueStore.changeMark); undefined when the store cannot tell. */
+  changeMark(): number | undefined {
+    return this.store.changeMark?.();
+  }
+
   /** The indicators of one enrichment type in a table's column family, in key order. */
   *indicators(table: string, columnFamily: string, type: string): Iterable<string> {
     const prefix = enrichmentRowKey(columnFamily, type, '').slice(0, -3);

@@ -24,6 +24,12 @@ export interface KeyValueStore {
    * one batch); resolves when they are. A local store has nothing to do.
    */
   prefetch(namespace: string, keys: Iterable<string>): Promise<void>;
+  /**
+   * A value that changes whenever a write may have been committed since it was last read (LMDB:
+   * the environment's last transaction id, which writers in other processes move too); absent or
+   * undefined when the store cannot tell. Lets a reader keep answers while nothing was written.
+   */
+  changeMark?(): number | undefined;
   /** Stores one value; resolves once it is committed. */
   put(namespace: string, key: string, value: string, options?: WriteOptions): Promise<void>;
   /** Stores many values in one commit (all or none). */

@@ -100,6 +100,13 @@ class LmdbKeyValueStore implements KeyValueStore {
     // reads come from the memory map: nothing to fetch ahead
   }
 
+  changeMark(): number | undefined {
+    // mdb_env_info reads the newest meta page of the shared map: commits of any process show
+    const env = (this.root as unknown as { env?: { info?(): { lastTxnId?: unknown } } }).env;
+    const id = env?.info?.()?.lastTxnId;
+    return typeof id === 'number' ? id : undefined;
+  }
+
   namespaces(): string[] {
     return [...this.root.getKeys()].filter((k): k is string => typeof k === 'string');
   }
