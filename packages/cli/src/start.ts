@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, errorMessage } from '@metron/core';
+import { ConfigError, ERROR_SENSOR, errorMessage } from '@metron/core';
 import { loadConfigDir } from '@metron/core/node';
 import {
   DemoFeeder,
@@ -107,7 +107,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
       const loaded = await loadDemoAssets(configDir, join(dataDir, 'kv'));
       if (loaded > 0) log.info(`demo asset inventory: ${loaded} assets loaded from ${join(configDir, DEMO_ASSETS_FILE)}`);
     }
-    const pipeline = new Pipeline({ bus, store, archive, sensors, global: configs.global ?? {}, metrics, dataDir, log, kvPath: join(dataDir, 'kv'), configDir });
+    const pipeline = new Pipeline({ bus, store, archive, sensors, indexing: { [ERROR_SENSOR]: configs.indexing[ERROR_SENSOR] }, global: configs.global ?? {}, metrics, dataDir, log, kvPath: join(dataDir, 'kv'), configDir });
     await pipeline.start();
     cleanup.unshift(async () => pipeline.stop());
     const retention = new RetentionTask({ policy: storage.retention, index: store, archive, log });

@@ -24,7 +24,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
   }
 }
 
-async function setup(indexing: PipelineSensor['indexing']) {
+async function setup(indexing: PipelineSensor['indexing'], errorIndexing?: PipelineSensor['indexing']) {
   const dir = await mkdtemp(join(tmpdir(), 'metron-indexing-'));
   const bus = await openLocalLog({ dir: join(dir, 'log') });
   const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
@@ -33,6 +33,7 @@ async function setup(indexing: PipelineSensor['indexing']) {
   const pipeline = new Pipeline({
     bus, store, archive, dataDir: dir, parseWorkers: 0, now: () => clock.now,
     sensors: { json: { parser: JSON_MAP, ...(indexing !== undefined ? { indexing } : {}) } },
+    ...(errorIndexing !== undefined ? { indexing: { error: errorIndexing } } : {}),
   });
   await pipeline.start();
   cleanups.push(async () => {
@@ -192,6 +193,18 @@ describe('indexing stage: search index and Parquet archive per the indexing conf
     expect((await indexed(store, 'json')).total).toBe(0);
     await pipeline.stop(5000);
     expect((await indexed(store, 'json')).total).toBe(5);
+  });
+
+  it('applies the `error` sensor\'s indexing config (indexing/error.json) to error records', async () => {
+    const { dir, pipeline, store, archive } = await setup(undefined, { elasticsearch: { index: 'parse_failures' }, hdfs: { enabled: false } });
+    await pipeline.ingest('json', [Buffer.from('not json'), ...events(0, 2)]);
+    await pipeline.waitIdle();
+    await archive.flush();
+    expect(await store.indices()).toEqual(['json', 'parse_failures']);
+    const errors = await store.search({ indices: ['parse_failures'], query: '*', size: 10 });
+    expect(errors.total).toBe(1);
+    expect(errors.results[0]!.source['failed_sensor_type']).toBe('json');
+    expect(await parquetFiles(dir)).toEqual([expect.stringMatching(/^sensor=json\//)]);
   });
 
   it('refuses bad writer settings at construction, naming the file and key', async () => {

@@ -51,6 +51,8 @@ export interface PipelineOptions {
   /** Clock of the indexing writers' batch timeouts (epoch ms); injectable for tests. */
   now?: () => number;
   sensors: Record<string, PipelineSensor>;
+  /** Indexing configs of sensors without a parser config, i.e. the `error` sensor (`indexing/error.json`). */
+  indexing?: Record<string, Record<string, IndexWriterConfig | undefined> | undefined>;
   global?: Record<string, unknown>;
   metrics?: PipelineMetrics;
   /** Where over-large raw records of error records are kept whole. */
@@ -109,7 +111,7 @@ export class Pipeline {
     });
     this.metrics.setLagProvider(() => this.lag());
     this.indexStage = new IndexStage({
-      indexing: (sensor) => opts.sensors[sensor]?.indexing,
+      indexing: (sensor) => (Object.hasOwn(opts.sensors, sensor) ? opts.sensors[sensor]?.indexing : opts.indexing?.[sensor]),
       store: opts.store,
       ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
       metrics: this.metrics,
@@ -119,7 +121,7 @@ export class Pipeline {
       sendErrors: (errors) => this.sendErrors(errors),
     });
     // A bad indexing config refuses the start, with its path.
-    for (const sensor of this.knownSensors()) this.indexStage.writersOf(sensor);
+    for (const sensor of [...this.knownSensors(), ...Object.keys(opts.indexing ?? {})]) this.indexStage.writersOf(sensor);
   }
 
   /** Messages waiting in the indexing writers' buffers (batchSize / batchTimeout). */
