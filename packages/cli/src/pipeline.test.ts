@@ -200,6 +200,21 @@ describe('metron pipeline', () => {
     ]);
   });
 
+  it('--metadata: a sensor that reads metadata gets the log key\'s fields, topic, partition and offset', async () => {
+    const dir = await configDir('metadata', {});
+    await writeFile(join(dir, 'parsers', 'tenant.json'), JSON.stringify({ ...JSON_MAP, readMetadata: true, mergeMetadata: true }));
+    const result = await run(runPipeline, ['--sensor', 'tenant', '--config-dir', dir, '--data-dir', join(root, 'metadata-data'), '--metadata', '{"customer_id": "acme"}'], `${CLEAN}\n${CLEAN}\n`);
+    expect(result).toMatchObject({ code: 0, err: [] });
+    const metadata = result.out.map((l) => Object.entries(JSON.parse(l) as Json).filter(([k]) => k.startsWith('metron.metadata.')));
+    expect(metadata).toEqual([0, 1].map((offset) => [
+      ['metron.metadata.topic', 'tenant'],
+      ['metron.metadata.partition', 0],
+      ['metron.metadata.offset', offset],
+      ['metron.metadata.customer_id', 'acme'],
+    ]));
+    expect((await run(runPipeline, ['--sensor', 'tenant', '--config-dir', dir, '--metadata', '[1]'], '')).code).toBe(2);
+  });
+
   it('refuses usage and config errors with exit code 2, an unreachable Redis with 1', async () => {
     const dir = await configDir('errors', { 'kv.backend': 'redis', 'kv.redis.url': 'redis://127.0.0.1:1' });
     expect((await run(runPipeline, ['--config-dir', dir], '')).code).toBe(2);
