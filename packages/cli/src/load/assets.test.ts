@@ -3,7 +3,7 @@
  * (LMDB under the data directory, or a real redis-server) read back with the readers the
  * enrichment adapters use.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -180,6 +180,26 @@ for (const backend of ['lmdb', 'redis'] as const) {
     });
   });
 }
+
+describe('metron load assets: where the pipeline reads', () => {
+  it("follows the config directory's kv.backend and kv.redis.url when no backend flag is given", async () => {
+    const configDir = join(dir, 'config');
+    await mkdir(configDir);
+    await writeFile(join(configDir, 'global.json'), JSON.stringify({ 'kv.backend': 'redis', 'kv.redis.url': redis.url }));
+    const input = await file('a.csv', 'ip,owner\n10.0.0.1,via config\n');
+    const run = await load(['assets', '-i', input, '--config-dir', configDir]);
+    expect(run.code).toBe(0);
+    expect(run.summary).toMatchObject({ backend: 'redis', loaded: 1 });
+    await withStore('redis', (store) => expect(new AssetInventory(store).lookup('10.0.0.1')?.owner).toBe('via config'));
+    // an explicit --data-dir still means LMDB
+    expect((await load(['assets', '-i', input, '--config-dir', configDir, '--data-dir', join(dir, 'data')])).summary).toMatchObject({ backend: 'lmdb' });
+    await writeFile(join(configDir, 'global.json'), JSON.stringify({ 'kv.backend': 'mongo' }));
+    const bad = await load(['assets', '-i', input, '--config-dir', configDir]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain(`${join(configDir, 'global.json')}: $['kv.backend']: `);
+    expect(bad.err).toContain('got "mongo"');
+  });
+});
 
 describe('metron load assets: usage', () => {
   it('refuses bad flags with exit code 2', async () => {

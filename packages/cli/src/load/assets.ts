@@ -13,11 +13,13 @@
  * stderr and one JSON object to stdout. Exit code: 0 all loaded, 1 some records failed (the rest
  * is loaded) or the store failed, 2 usage error.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { errorMessage, MetronError } from '@metron/core';
+import { loadConfigFile } from '@metron/core/node';
 import {
   assetFromFields,
   detectFormat,
@@ -31,8 +33,10 @@ import {
   type IdentityAssignment,
   type RecordFormat,
 } from '@metron/enrichment';
+import { tableBackend } from '@metron/pipeline';
 import { openLmdbStore, openRedisStore, redactRedisUrl, type KeyValueStore } from '@metron/storage';
 import { parseFlags } from '../args.js';
+import { resolveConfigDir } from '../start.js';
 import { ENRICHMENT_STORE_DIR } from '../stellar.js';
 import type { LoadIo } from './load.js';
 
@@ -49,9 +53,13 @@ Options:
   --format F            csv, json or ndjson (default: by the file's extension, else its first character)
   --retention DURATION  identities: how long history is kept (default 30d)
   -q, --quiet           no summary on stderr (bad records are still shown)
-  --backend lmdb|redis  where the tables live (default lmdb)
+  --backend lmdb|redis  where the tables live (default: the config's kv.backend, else lmdb)
   --data-dir DIR        LMDB: the store is DIR/${ENRICHMENT_STORE_DIR} (default ./data)
-  --redis-url URL       Redis: the server (default $METRON_REDIS_URL, else redis://127.0.0.1:6379)
+  --redis-url URL       Redis: the server (default the config's kv.redis.url, else $METRON_REDIS_URL,
+                        else redis://127.0.0.1:6379)
+  --config-dir DIR      whose global.json kv.backend / kv.redis.url say where the pipeline reads,
+                        when no --backend, --data-dir or --redis-url is given (default ./config if
+                        present, else the built-in configs)
 Exit code: 0 all records loaded; 1 some records failed (the rest is loaded); 2 usage error.
 `;
 
@@ -63,6 +71,7 @@ const OPTIONS = {
   backend: { type: 'string' },
   'data-dir': { type: 'string' },
   'redis-url': { type: 'string' },
+  'config-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -169,7 +178,20 @@ export async function runLoadAssets(kind: 'assets' | 'identities', args: string[
       if (parsed === undefined || !/[a-z]\s*$/.test(values.retention)) throw new MetronError('INPUT_INVALID', `--retention must be a duration such as 12h, 30d or 2w, got '${values.retention}'`);
       retentionMs = parsed;
     }
-    target = openTarget(values.backend, values['data-dir'], values['redis-url']);
+    let backend = values.backend;
+    let redisUrl = values['redis-url'];
+    if (backend === undefined && redisUrl === undefined && values['data-dir'] === undefined) {
+      // where the pipeline reads: the config's kv.backend
+      const globalFile = join(resolveConfigDir(values['config-dir']), 'global.json');
+      if (existsSync(globalFile)) {
+        const configured = tableBackend(await loadConfigFile('global', globalFile), globalFile);
+        if (configured.backend === 'redis') {
+          backend = 'redis';
+          redisUrl = configured.url;
+        }
+      }
+    }
+    target = openTarget(backend, values['data-dir'], redisUrl);
     inputs = await readInputs(values.input, io.stdin);
   } catch (err) {
     io.stderr.write(`metron load ${kind}: ${errorMessage(err)}\n`);
