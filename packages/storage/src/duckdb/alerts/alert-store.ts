@@ -603,7 +603,11 @@ class DuckDbAlertStore implements AlertStore {
       rewrite: (query) => ({
         kind: 'and',
         children: [
-          matchedByChild.length > 0 ? { kind: 'or', children: [query, anyGuid(matchedByChild)] } : query,
+          // The guid terms sit under `_exists_:metron_alert`, so in alert indices they render as a
+          // constant FALSE that DuckDB folds away instead of comparing every row's guid.
+          matchedByChild.length > 0
+            ? { kind: 'or', children: [query, { kind: 'and', children: [{ kind: 'exists', field: ALERT_FIELD }, anyGuid(matchedByChild)] }] }
+            : query,
           // Children of active meta-alerts are listed through them.
           { kind: 'not', child: { kind: 'exists', field: METAALERTS_FIELD } },
           // Meta-alerts only while active; documents without a child list are not meta-alerts.
