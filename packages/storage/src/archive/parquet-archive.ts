@@ -358,7 +358,8 @@ export class ParquetArchive implements ArchiveWriter {
       if (!(await exists(spool)) && !(await exists(path.join(partitionDir(this.dir, sensor, day), `${name}.parquet`)))) break;
     }
     const handle = await open(spool, 'a');
-    if (this.fsync) await syncDir(spoolDir);
+    // The file's entry, and the entries of directories just made for it, must survive a crash.
+    if (this.fsync) await syncDirsUpTo(spoolDir, this.dir);
     const part: OpenPart = { key, sensor, day, name, spool, handle, bytes: 0, rows: 0, openedAt: now };
     this.parts.set(key, part);
     return part;
@@ -408,7 +409,7 @@ export class ParquetArchive implements ArchiveWriter {
       if (result.rows > 0) {
         await syncFile(tmp);
         await rename(tmp, final);
-        if (this.fsync) await syncDir(targetDir);
+        if (this.fsync) await syncDirsUpTo(targetDir, this.dir);
         this.stats.files++;
         this.stats.rows += result.rows;
       }
@@ -529,6 +530,14 @@ async function syncFile(file: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** fsyncs `dir` and each parent up to and including `root` (new entries live in the parent). */
+async function syncDirsUpTo(dir: string, root: string): Promise<void> {
+  for (let d = dir; ; d = path.dirname(d)) {
+    await syncDir(d);
+    if (d === root || path.dirname(d) === d || !d.startsWith(root)) return;
   }
 }
 
