@@ -77,6 +77,13 @@ describe('DuckDB store: group, histogram, findAll, column metadata', () => {
     expect(await store.histogram({ query: '*', field: 'ip_dst_port', interval: 1000 })).toMatchObject({
       total: 6, buckets: [{ key: 0, count: 5 }, { key: 8000, count: 1 }],
     });
+    await store.write('numbers', [-11, -10, -1, 0, 5, 9, 10].map((delta, i) => ({ guid: `n${i}`, timestamp: CORPUS_NOW, delta, ratio: delta / 4 })));
+    expect((await store.histogram({ query: '*', field: 'delta', interval: 10, indices: ['numbers'] })).buckets).toEqual([
+      { key: -20, count: 1 }, { key: -10, count: 2 }, { key: 0, count: 3 }, { key: 10, count: 1 },
+    ]);
+    expect((await store.histogram({ query: '*', field: 'ratio', interval: 2.5, indices: ['numbers'] })).buckets).toEqual([
+      { key: -5, count: 1 }, { key: -2.5, count: 2 }, { key: 0, count: 3 }, { key: 2.5, count: 1 },
+    ]);
     expect(await store.histogram({ query: '*', field: 'protocol', interval: 1000 })).toEqual({ field: 'protocol', interval: 1000, total: 0, buckets: [] });
     await expectError(store.histogram({ query: '*', interval: '5 parsecs' }), 'INPUT_INVALID', /interval must be/);
     await expectError(store.histogram({ query: '*', interval: -1 }), 'INPUT_INVALID', /interval must be/);

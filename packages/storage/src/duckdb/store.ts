@@ -414,7 +414,7 @@ class DuckDbStore implements DuckDbSearchStore {
         if (rows.length > limits.maxHistogramBuckets) {
           throw new MetronError('INPUT_INVALID', `the histogram has more than ${limits.maxHistogramBuckets} buckets; use a larger interval or a narrower time range`);
         }
-        const buckets = rows.map(([bucket, n]) => ({ key: Number(bucket), count: Number(n) }));
+        const buckets = rows.map(([bucket, n]) => ({ key: Number(bucket) * interval, count: Number(n) }));
         return { field, interval, total: buckets.reduce((sum, b) => sum + b.count, 0), buckets };
       };
     });
