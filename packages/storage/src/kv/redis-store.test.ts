@@ -161,6 +161,21 @@ describe('Redis key-value store', () => {
     expect(store.stats().syncRoundTrips).toBe(trips + 1);
   });
 
+  it('keeps what a prefetch asks for that the cache already holds: the batch reads them next', async () => {
+    const store = await open({ cacheMaxEntries: 4 });
+    await store.putAll('c', ['k1', 'k2', 'k3', 'k4', 'k5'].map((k) => [k, k.toUpperCase()] as const));
+    store.clearCache();
+    await store.prefetch('c', ['k1', 'k2']);
+    await store.prefetch('c', ['k3', 'k4']);
+    // k1 and k2 are the oldest entries, but this batch needs them: k3 is evicted for k5 instead
+    await store.prefetch('c', ['k1', 'k2', 'k5']);
+    const trips = store.stats().syncRoundTrips;
+    expect(['k1', 'k2', 'k5'].map((k) => store.get('c', k))).toEqual(['K1', 'K2', 'K5']);
+    expect(store.stats().syncRoundTrips).toBe(trips);
+    expect(store.get('c', 'k3')).toBe('K3');
+    expect(store.stats().syncRoundTrips).toBe(trips + 1);
+  });
+
   it('lets Redis remove expiring keys itself', async () => {
     const store = await open();
     await store.put('ti', 'brief', 'v', { expiresAt: Date.now() + 150 });

@@ -186,7 +186,9 @@ export class RedisKeyValueStore implements KeyValueStore {
     const wanted = new Set<string>();
     for (const key of keys) {
       const redisKey = this.redisKey(namespace, key);
-      if (this.fresh(redisKey, now, false) === undefined) wanted.add(redisKey);
+      // a fresh entry is marked recently used: the batch is about to read it, so the entries this
+      // prefetch adds must not evict it
+      if (this.fresh(redisKey, now) === undefined) wanted.add(redisKey);
     }
     if (wanted.size === 0) return;
     const list = [...wanted];
