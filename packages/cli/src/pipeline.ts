@@ -10,8 +10,8 @@
  * (plus `metadata` when the sensor reads it, `guid` for an enrichment failure): `stage` is source
  * (a record over the size limit), parse or enrich; `error_type` is the error index's. A non-fatal
  * enrichment failure (a Stellar group, a table row) is reported and its message still printed,
- * as the pipeline indexes it. Exit code: 0 every record went through, 1 some failed, 2 usage or
- * config error.
+ * as the pipeline indexes it. Exit code: 0 every record went through, 1 some failed (or a store
+ * could not be opened), 2 usage or config error.
  */
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -44,7 +44,7 @@ the enrichment / threat-intel tables in <data-dir>/kv (LMDB) or in Redis (global
   --batch-size N         most lines enriched together (default 1000; the lines at hand are taken together)
 Messages are written to stdout as JSON lines; failures to stderr as JSON lines
 {"line", "stage", "sensor", "reason", "error_type", "raw", "raw_base64"}. Exit code: 0 all went through,
-1 some failed, 2 usage or config error.
+1 some failed (or a store, such as Redis, could not be opened), 2 usage or config error.
 `;
 
 const DEFAULT_BATCH = 1000;
