@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Message } from '@metron/core';
 import {
+  AssetIdentityPrefetch,
   assetIdentityDeps,
   compileSensorEnrichment,
   installIpServices,
@@ -75,6 +76,8 @@ export class SensorEnrichers extends Map<string, SensorEnricher> {
   readonly lookupPlans = new Map<string, TableLookupPlan>();
   /** Whether the tables are remote (Redis): a batch then fetches its rows in one round trip first. */
   prefetch = false;
+  /** With `prefetch`: the asset inventory and identity reads of a batch, fetched first as well. */
+  assetPrefetch: AssetIdentityPrefetch | undefined;
 
   /** Closes the table store (a Redis connection would otherwise keep the process alive). */
   async close(): Promise<void> {
@@ -113,7 +116,8 @@ export async function buildEnrichers(setup: EnrichSetup): Promise<SensorEnricher
     installStellarModules(functions, { globalConfig: () => setup.global, ...(tables ? { enrichment: tables } : {}) });
     installIpServices(functions, { geo: ip.geo, ...(ip.asn ? { asn: ip.asn } : {}) });
     installTriageService(functions);
-    const deps: SensorEnrichmentDeps = { functions, geo: ip.geo, ...(tables ? { tables, ...assetIdentityDeps(tables.store) } : {}), ...(knownHosts ? { knownHosts } : {}) };
+    const assetIdentity = tables ? assetIdentityDeps(tables.store) : undefined;
+    const deps: SensorEnrichmentDeps = { functions, geo: ip.geo, ...(tables ? { tables, ...assetIdentity } : {}), ...(knownHosts ? { knownHosts } : {}) };
     for (const sensor of sensors) {
       const file = `enrichments/${sensor}.json`;
       const enricher = compileSensorEnrichment(sensor, setup.configs[sensor], deps, file);
@@ -122,6 +126,10 @@ export async function buildEnrichers(setup: EnrichSetup): Promise<SensorEnricher
         const plan = planTableLookups(enricher.config, file);
         if (!plan.empty) enrichers.lookupPlans.set(sensor, plan);
       }
+    }
+    if (enrichers.prefetch && assetIdentity !== undefined) {
+      const plan = new AssetIdentityPrefetch(assetIdentity, enrichers);
+      if (!plan.empty) enrichers.assetPrefetch = plan;
     }
   } catch (err) {
     await enrichers.close();
@@ -207,7 +215,7 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
       errors.push({ record: i, reason: `unreadable message: ${(err as Error).message}`, errorType: 'enrichment_error', fatal: true });
     }
   }
-  if (enrichers.prefetch) await prefetchRows(enrichers, input.sensors, messages);
+  if (enrichers.prefetch) await Promise.all([prefetchRows(enrichers, input.sensors, messages), enrichers.assetPrefetch?.prefetch(input.sensors, messages)]);
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i];
     if (message === undefined) continue;

@@ -170,13 +170,15 @@ export class AssetInventory implements AssetLookup {
 
   /** Fetches ahead what a batch will look up (a networked store answers in one round trip). */
   async prefetch(texts: Iterable<string>): Promise<void> {
+    if (this.now() - this.checkedAt >= this.refreshMs) await this.store.prefetch(ASSET_NAMESPACE, [CURRENT]);
     const generation = this.current();
     if (generation === undefined) return;
-    const keys: string[] = [];
+    const keys = new Set<string>();
     for (const text of texts) {
+      if (this.cache.has(text)) continue;
       const key = this.keyOf(generation, text);
-      if (key !== undefined) keys.push(key);
+      if (key !== undefined) keys.add(key);
     }
-    await this.store.prefetch(ASSET_NAMESPACE, keys);
+    if (keys.size > 0) await this.store.prefetch(ASSET_NAMESPACE, keys);
   }
 }

@@ -141,6 +141,23 @@ export class IdentityStore implements IdentityLookup {
     return history;
   }
 
+  /**
+   * Fetches ahead the histories a batch will look up and does not remember freshly (a networked
+   * store answers them in one round trip; the lookups then read locally).
+   */
+  async prefetch(ipTexts: Iterable<string>): Promise<void> {
+    const now = this.now();
+    const keys = new Set<string>();
+    for (const text of ipTexts) {
+      const ip = canonicalIp(text);
+      if (ip === undefined || keys.has(ip)) continue;
+      const known = this.remembered.get(ip);
+      if (known !== undefined && now - known.readAt < this.freshMs && now >= known.readAt) continue;
+      keys.add(ip);
+    }
+    if (keys.size > 0) await this.store.prefetch(IDENTITY_NAMESPACE, keys);
+  }
+
   lookup(ipText: string, at: number, maxAgeMs: number): IdentityAssignment | undefined {
     const ip = canonicalIp(ipText);
     if (ip === undefined) return undefined;

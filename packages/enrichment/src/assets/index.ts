@@ -6,4 +6,4 @@ export { DEFAULT_RETENTION_MS, IDENTITY_NAMESPACE, IdentityStore, type IdentityA
 export type { AssetKeyValues } from './key-values.js';
 export { detectFormat, readRecords, RecordInputError, type InputRecord, type RecordFormat } from './record-input.js';
 export { DEFAULT_MAX_AGE_MS, identitySettings, parseDurationMs, type IdentitySettings, type LearnRule } from './settings.js';
-export { assetIdentityDeps, learnsIdentities } from './pipeline-deps.js';
+export { AssetIdentityPrefetch, assetIdentityDeps, learnsIdentities } from './pipeline-deps.js';
