@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EnrichmentTables, openDuckDbSearchStore, openRedisStore, type RedisKeyValueStore } from '@metron/storage';
-import { startTestRedis, type TestRedis } from '../../storage/src/kv/test-support/redis-server.js';
+import { startTestRedis, startTestRedisOn, type TestRedis } from '../../storage/src/kv/test-support/redis-server.js';
 import { openLocalLog } from './bus/index.js';
 import { buildEnrichers, enrichBatch, type SensorEnrichers } from './enrich-core.js';
 import { Pipeline } from './pipeline.js';
@@ -131,6 +131,36 @@ describe('tables in Redis (kv.backend redis)', () => {
     await enrich(enrichers, messages.slice(0, 10));
     expect(store.stats()).toMatchObject({ syncRoundTrips: 0, prefetchedKeys: stats.prefetchedKeys });
   });
+
+  it('a batch fails while Redis is away (for the stage to retry) and goes through once it is back', async () => {
+    let own = await startTestRedis();
+    cleanups.push(() => own.stop());
+    const load = async () => {
+      const store = await openRedisStore({ url: own.url, cacheTtlMs: 0 });
+      await new EnrichmentTables(store).load('threatintel', 't', [{ type: 'malicious_ip', indicator: '203.0.113.66', value: {} }]);
+      await store.close();
+    };
+    await load();
+    const enrichers = await buildEnrichers({ configs: { json: ENRICHMENT }, global: { 'kv.backend': 'redis', 'kv.redis.url': own.url, 'kv.redis.cache.ttl.ms': 0 } });
+    cleanups.push(() => enrichers.close());
+    const batch = [message(1, '203.0.113.66', '10.0.0.1', 80)];
+    expect((await enrich(enrichers, batch))[0]!['is_alert']).toBe('true');
+    await own.stop();
+    await expect(enrich(enrichers, batch)).rejects.toThrow(/Redis at/);
+    // away for longer than a client that gives up after a few attempts would keep trying
+    await new Promise((r) => setTimeout(r, 4500));
+    own = await startTestRedisOn(own.port);
+    await load();
+    // the client reconnects by itself (at most 2 s apart): the retried batch goes through
+    let result: Array<Record<string, unknown>> | undefined;
+    for (const deadline = Date.now() + 15_000; result === undefined && Date.now() < deadline; ) {
+      result = await enrich(enrichers, batch).catch(async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        return undefined;
+      });
+    }
+    expect(result?.[0]?.['is_alert']).toBe('true');
+  }, 30_000);
 
   it('refuses to start when Redis cannot be reached, or the backend is unknown', async () => {
     const port = await closedPort();

@@ -44,6 +44,12 @@ export interface RedisStoreOptions {
   connectTimeoutMs?: number;
   /** The clock expiries are checked against (epoch ms); Date.now by default. */
   now?: () => number;
+  /**
+   * Keep reconnecting after the connection drops, for as long as the store is open (a long-running
+   * reader such as the pipeline: it recovers when Redis is back). By default the client gives up
+   * after a few attempts, and commands then fail (a one-off load should not hang).
+   */
+  reconnectForever?: boolean;
 }
 
 /** What the cache did, for metrics. */
@@ -76,8 +82,8 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RedisK
     lazyConnect: true,
     connectTimeout: connectTimeoutMs,
     maxRetriesPerRequest: 2,
-    // reconnect a few times after a drop, then let commands fail
-    retryStrategy: (attempt) => (attempt > 5 ? null : Math.min(attempt * 200, 1000)),
+    // after a drop: reconnect a few times, then let commands fail; or keep trying (reconnectForever)
+    retryStrategy: (attempt) => (options.reconnectForever === true ? Math.min(attempt * 200, 2000) : attempt > 5 ? null : Math.min(attempt * 200, 1000)),
   });
   let lastError: Error | undefined;
   client.on('error', (err: Error) => {

@@ -88,6 +88,11 @@ export async function startTestRedis(): Promise<TestRedis> {
   throw new Error(`could not start ${SERVER}: ${(lastError as Error)?.message ?? String(lastError)}`);
 }
 
+/** Starts a private redis-server on the given port (to bring a stopped test server back). */
+export async function startTestRedisOn(port: number): Promise<TestRedis> {
+  return launch(ensureRedisServer(), port);
+}
+
 async function launch(server: string, port: number): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'metron-redis-'));
   const child = spawn(
