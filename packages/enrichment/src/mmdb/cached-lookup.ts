@@ -32,11 +32,11 @@ export type AddressFinder<T> = (lookupText: string, version: 4 | 6) => T | null;
 export class CachedLookup<T> {
   private readonly cache: LruCache<string, T | null>;
   /**
-   * Screening results by the text as given (a pure function of it, so kept without order; emptied
-   * when full). Traffic repeats addresses, private ones included, which the LRU never holds.
+   * Addresses screened out, by the text as given (a pure function of it, so kept without order;
+   * emptied when full): traffic repeats private addresses, which the LRU never holds.
    */
-  private readonly screened = new Map<string, AddressClass>();
-  private readonly screenedCapacity: number;
+  private readonly screenedOut = new Map<string, AddressClass>();
+  private readonly screenedOutCapacity: number;
   private lookups = 0;
   private notFound = 0;
   private errors = 0;
@@ -48,17 +48,21 @@ export class CachedLookup<T> {
     private readonly ipv6: boolean,
   ) {
     this.cache = new LruCache(cacheSize);
-    this.screenedCapacity = cacheSize;
+    this.screenedOutCapacity = cacheSize;
   }
 
   lookup(ip: string): T | null {
     this.lookups++;
-    let address = this.screened.get(ip);
+    // The cache is keyed by canonical address text, which screens to itself: most addresses come
+    // in canonical, so a hit by the text as given needs no screening.
+    const hit = this.cache.getIfPresent(ip);
+    if (hit !== undefined) return hit;
+    let address = this.screenedOut.get(ip);
     if (address === undefined) {
       address = classifyAddress(ip, this.ipv6);
-      if (this.screenedCapacity > 0) {
-        if (this.screened.size >= this.screenedCapacity) this.screened.clear();
-        this.screened.set(ip, address);
+      if (!address.eligible && this.screenedOutCapacity > 0) {
+        if (this.screenedOut.size >= this.screenedOutCapacity) this.screenedOut.clear();
+        this.screenedOut.set(ip, address);
       }
     }
     if (!address.eligible) {
@@ -94,6 +98,6 @@ export class CachedLookup<T> {
 
   clearCache(): void {
     this.cache.clear();
-    this.screened.clear();
+    this.screenedOut.clear();
   }
 }

@@ -39,6 +39,15 @@ export class LruCache<K, V> {
     return entry.value;
   }
 
+  /** As get(), but a miss is not counted (the caller may still look the key up another way). */
+  getIfPresent(key: K): V | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.hits++;
+    this.touch(entry);
+    return entry.value;
+  }
+
   set(key: K, value: V): void {
     if (this.capacity === 0) return;
     const existing = this.entries.get(key);

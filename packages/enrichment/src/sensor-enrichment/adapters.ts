@@ -11,7 +11,7 @@
  * do not depend on the data are built once, here.
  */
 import type { JsonValue, Message } from '@metron/core';
-import { GEO_FIELDS } from '../geo/geo-database.js';
+import { GEO_FIELDS, type GeoRecord } from '../geo/geo-database.js';
 import type { ListAdapterConfig, EnrichmentSettings } from './config.js';
 import { lookupText } from './java-values.js';
 import type { KnownHosts } from './known-hosts.js';
@@ -36,6 +36,8 @@ function hasValue(v: unknown): boolean {
 export function geoStep(adapter: ListAdapterConfig, geo: GeoLookup): StageStep {
   const fields = adapter.fields;
   const keys = fields.map((f) => GEO_FIELDS.map((g) => `enrichments.geo.${f}.${g}`));
+  // per field, each record's outputs rendered once (records are shared across lookups of their network)
+  const rendered = fields.map(() => new WeakMap<GeoRecord, RenderedGeo>());
   return {
     fieldReads: { fields, adapter: 'geo' },
     run(message, out) {
@@ -48,11 +50,29 @@ export function geoStep(adapter: ListAdapterConfig, geo: GeoLookup): StageStep {
         const record = ip === undefined ? null : geo.lookup(ip);
         if (record === null) continue;
         const fieldKeys = keys[i]!;
-        for (let j = 0; j < GEO_FIELDS.length; j++) out.push(fieldKeys[j]!, record[GEO_FIELDS[j]!]);
+        let outputs = rendered[i]!.get(record);
+        if (outputs === undefined) {
+          outputs = renderGeo(fieldKeys, record);
+          rendered[i]!.set(record, outputs);
+        }
+        out.pushAll(fieldKeys, outputs.values, outputs.text);
       }
       return ran;
     },
   };
+}
+
+/** A geo record's outputs for one field: values in GEO_FIELDS order, and their JSON text (OutputBuffer.texts). */
+interface RenderedGeo {
+  readonly values: readonly string[];
+  readonly text: string;
+}
+
+function renderGeo(keys: readonly string[], record: GeoRecord): RenderedGeo {
+  const values = GEO_FIELDS.map((g) => record[g]);
+  let text = '';
+  for (let j = 0; j < values.length; j++) if (values[j] !== '') text += `,${JSON.stringify(keys[j])}:${JSON.stringify(values[j])}`;
+  return { values, text };
 }
 
 export function hostStep(adapter: ListAdapterConfig, knownHosts: KnownHosts): StageStep {

@@ -1,5 +1,6 @@
 /** The plain-text scan behind SensorEnricher.enrichJson: what counts as plain, what it reads. */
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@metron/core';
 import { JsonTextScanner } from './json-text.js';
 
 const scanner = () => new JsonTextScanner(['ip_src_addr', 'ip_dst_addr', 'source.type'], ['enrichments.', 'threatintels', 'is_alert']);
@@ -99,6 +100,19 @@ describe('JsonTextScanner', () => {
     for (const n of [0, 7, -7, 1.5, -0.001, 1e21, 1.5e-7, 123456789012345, 2 ** 53, Number.MAX_VALUE, 5e-324]) {
       const text = JSON.stringify({ n });
       expect(scan(text).result, text).toEqual({ hasEmpty: false, keys: 1 });
+    }
+  });
+
+  it('takes a number exactly when JSON.stringify writes it as it is written (fixed-seed decimal texts)', () => {
+    const random = seededRandom(77);
+    const digits = (n: number) => Array.from({ length: n }, () => String(Math.floor(random() * 10))).join('');
+    for (let i = 0; i < 5000; i++) {
+      const int = random() < 0.3 ? '0' : `${1 + Math.floor(random() * 9)}${digits(Math.floor(random() * 18))}`;
+      const frac = random() < 0.6 ? `.${random() < 0.3 ? '0'.repeat(Math.floor(random() * 9)) : ''}${digits(1 + Math.floor(random() * 17))}` : '';
+      const exp = random() < 0.1 ? `e${random() < 0.5 ? '-' : '+'}${Math.floor(random() * 30)}` : '';
+      const text = `${random() < 0.3 ? '-' : ''}${int}${frac}${exp}`;
+      const plain = String(Number(text)) === text;
+      expect(scan(`{"n":${text}}`).result !== null, text).toBe(plain);
     }
   });
 

@@ -227,30 +227,58 @@ function arrayEnd(text: string, p: number, backslash: number): number {
 
 /**
  * The offset after the number or literal at `p`, or -1 when it is not in JSON.stringify's form:
- * true, false, null, and numbers as Number::toString writes them (checked by writing the number
- * back when it is not a short integer).
+ * true, false, null, and numbers as Number::toString writes them. A number of at most 15
+ * significant digits, without exponent, trailing fraction zero or six zeros after "0.", is in that
+ * form as written (15 digits always round-trip, so no shorter text gives the same double, and
+ * Number::toString writes such magnitudes without exponent); any other is checked by writing it back.
  */
 function scalarEnd(text: string, p: number): number {
   const c = text.charCodeAt(p);
   if (c === 0x74) return text.startsWith('true', p) ? p + 4 : -1;
   if (c === 0x66) return text.startsWith('false', p) ? p + 5 : -1;
   if (c === 0x6e) return text.startsWith('null', p) ? p + 4 : -1;
-  let i = p;
-  let simple = true;
-  if (c === 0x2d) i++;
-  const firstDigit = i;
-  for (;;) {
-    const d = text.charCodeAt(i);
-    if (d >= 0x30 && d <= 0x39) i++;
-    else if (d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d) {
-      simple = false;
-      i++;
-    } else break;
+  let i = c === 0x2d ? p + 1 : p;
+  const intStart = i;
+  const first = text.charCodeAt(i);
+  if (first === 0x30) i++;
+  else if (first >= 0x31 && first <= 0x39) {
+    i++;
+    while (isDigit(text.charCodeAt(i))) i++;
+  } else return -1;
+  const intDigits = i - intStart;
+  let fracDigits = 0;
+  if (text.charCodeAt(i) === 0x2e) {
+    const fracStart = ++i;
+    while (isDigit(text.charCodeAt(i))) i++;
+    fracDigits = i - fracStart;
+    if (fracDigits === 0) return -1;
   }
-  const digits = i - firstDigit;
-  if (digits === 0) return -1;
-  if (simple && digits <= 15 && (text.charCodeAt(firstDigit) !== 0x30 || digits === 1) && !(c === 0x2d && digits === 1 && text.charCodeAt(firstDigit) === 0x30)) return i;
-  const token = text.slice(p, i);
+  const e = text.charCodeAt(i);
+  if (e === 0x65 || e === 0x45) {
+    i++;
+    const sign = text.charCodeAt(i);
+    if (sign === 0x2b || sign === 0x2d) i++;
+    const expStart = i;
+    while (isDigit(text.charCodeAt(i))) i++;
+    if (i === expStart) return -1;
+    return writesBack(text, p, i);
+  }
+  if (fracDigits === 0) {
+    if (intDigits > 15 || (c === 0x2d && first === 0x30)) return writesBack(text, p, i); // long, or -0
+    return i;
+  }
+  const tinyFraction = first === 0x30 && text.startsWith('000000', intStart + 2);
+  if (intDigits + fracDigits > 15 || text.charCodeAt(i - 1) === 0x30 || tinyFraction) return writesBack(text, p, i);
+  return i;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** `end` when the number text[p, end) is what Number::toString writes for it, else -1. */
+function writesBack(text: string, p: number, end: number): number {
+  const token = text.slice(p, end);
   const value = Number(token);
-  return Number.isFinite(value) && String(value) === token ? i : -1;
+  return Number.isFinite(value) && String(value) === token ? end : -1;
 }

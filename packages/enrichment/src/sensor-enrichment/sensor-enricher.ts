@@ -387,6 +387,11 @@ class CompiledSensorEnricher implements SensorEnricher {
     let tail = '';
     for (const out of [a, b]) {
       for (let i = 0; i < out.length; i++) {
+        const text = out.texts[i];
+        if (text !== undefined) {
+          tail += text;
+          continue;
+        }
         const value = out.values[i];
         if (value === null || value === '' || value === undefined) continue; // the join leaves these out
         tail += `,${this.keyJson(out.keys[i]!)}:${typeof value === 'string' ? this.stringJson(value) : JSON.stringify(value)}`;

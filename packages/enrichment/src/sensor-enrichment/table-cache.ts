@@ -9,25 +9,34 @@
  */
 import type { EnrichmentTableReader } from './types.js';
 
-/** Misses kept across batches at most; past it the set starts over. */
+/** Misses kept across batches at most, per (table, column family, type); past it the set starts over. */
 const MAX_REMEMBERED_MISSES = 200_000;
 
-const SEPARATOR = '\u0000';
+/** What is remembered of one (table, column family, type). */
+interface Scope {
+  /** Rows read in this batch (JSON text, or EXISTS), by indicator; undefined entries are misses. */
+  readonly rows: Map<string, string | undefined>;
+  /** Misses kept across batches (with a change mark). */
+  readonly misses: Set<string>;
+}
 
 export class BatchTableCache implements EnrichmentTableReader {
   private active = false;
-  /** Rows read in this batch (JSON text), by lookup key; undefined entries are misses. */
-  private readonly batchRows = new Map<string, string | undefined>();
-  private readonly misses = new Set<string>();
-  private mark: unknown = undefined;
+  /** table → column family → type → what is remembered (nested maps: no key strings built per read). */
+  private readonly scopes = new Map<string, Map<string, Map<string, Scope>>>();
+  private readonly allScopes: Scope[] = [];
+  private mark: number | undefined = undefined;
 
   constructor(private readonly tables: EnrichmentTableReader) {}
 
   /** Starts answering from memory; keeps the remembered misses only if the store's change mark is unchanged. */
   beginBatch(): void {
-    this.batchRows.clear();
     const mark = this.tables.changeMark?.();
-    if (mark === undefined || mark !== this.mark) this.misses.clear();
+    const keepMisses = mark !== undefined && mark === this.mark;
+    for (const scope of this.allScopes) {
+      scope.rows.clear();
+      if (!keepMisses) scope.misses.clear();
+    }
     this.mark = mark;
     this.active = true;
   }
@@ -35,48 +44,62 @@ export class BatchTableCache implements EnrichmentTableReader {
   /** Back to reading every time (the batch's rows are let go). */
   endBatch(): void {
     this.active = false;
-    this.batchRows.clear();
+    for (const scope of this.allScopes) scope.rows.clear();
   }
 
   getText(table: string, columnFamily: string, type: string, indicator: string): string | undefined {
     if (!this.active) return this.tables.getText(table, columnFamily, type, indicator);
-    const key = table + SEPARATOR + columnFamily + SEPARATOR + type + SEPARATOR + indicator;
-    if (this.misses.has(key)) return undefined;
-    const held = this.batchRows.get(key);
+    const scope = this.scope(table, columnFamily, type);
+    if (scope.misses.has(indicator)) return undefined;
+    const held = scope.rows.get(indicator);
     if (held !== undefined && held !== EXISTS) return held;
-    if (held === undefined && this.batchRows.has(key)) return undefined;
+    if (held === undefined && scope.rows.has(indicator)) return undefined;
     const text = this.tables.getText(table, columnFamily, type, indicator);
-    this.remember(key, text);
+    this.remember(scope, indicator, text);
     return text;
   }
 
   exists(table: string, columnFamily: string, type: string, indicator: string): boolean {
     if (!this.active) return this.tables.exists(table, columnFamily, type, indicator);
-    const key = table + SEPARATOR + columnFamily + SEPARATOR + type + SEPARATOR + indicator;
-    if (this.misses.has(key)) return false;
-    const held = this.batchRows.get(key);
+    const scope = this.scope(table, columnFamily, type);
+    if (scope.misses.has(indicator)) return false;
+    const held = scope.rows.get(indicator);
     if (held !== undefined) return true;
-    if (this.batchRows.has(key)) return false;
+    if (scope.rows.has(indicator)) return false;
     const found = this.tables.exists(table, columnFamily, type, indicator);
     // exists() needs no text: a marker stands for the row in this batch
-    if (found) this.batchRows.set(key, EXISTS);
-    else this.remember(key, undefined);
+    if (found) scope.rows.set(indicator, EXISTS);
+    else this.remember(scope, indicator, undefined);
     return found;
   }
 
-  private remember(key: string, text: string | undefined): void {
+  private scope(table: string, columnFamily: string, type: string): Scope {
+    let families = this.scopes.get(table);
+    if (families === undefined) this.scopes.set(table, (families = new Map()));
+    let types = families.get(columnFamily);
+    if (types === undefined) families.set(columnFamily, (types = new Map()));
+    let scope = types.get(type);
+    if (scope === undefined) {
+      scope = { rows: new Map(), misses: new Set() };
+      types.set(type, scope);
+      this.allScopes.push(scope);
+    }
+    return scope;
+  }
+
+  private remember(scope: Scope, indicator: string, text: string | undefined): void {
     if (text !== undefined) {
-      this.batchRows.set(key, text);
+      scope.rows.set(indicator, text);
       return;
     }
     if (this.mark === undefined) {
-      this.batchRows.set(key, undefined); // no change mark: a miss holds for this batch only
+      scope.rows.set(indicator, undefined); // no change mark: a miss holds for this batch only
       return;
     }
-    if (this.misses.size >= MAX_REMEMBERED_MISSES) this.misses.clear();
-    this.misses.add(key);
+    if (scope.misses.size >= MAX_REMEMBERED_MISSES) scope.misses.clear();
+    scope.misses.add(indicator);
   }
 }
 
-/** Stands for "the row exists" in the batch map when exists() read it (getText then reads the text). */
+/** Stands for "the row exists" in a batch's rows when exists() read it (getText then reads the text). */
 const EXISTS = '\u0000exists';

@@ -120,17 +120,37 @@ export interface EnrichmentBatchResult {
 export class OutputBuffer {
   readonly keys: string[] = [];
   readonly values: JsonValue[] = [];
+  /**
+   * Optional JSON text of outputs, for enrichJson's text path: at an output's index, the text of it
+   * and of the `count - 1` outputs after it, each as `,"key":value` (those whose value is null or ""
+   * left out); the following ones hold "". Undefined: none given.
+   */
+  readonly texts: (string | undefined)[] = [];
   length = 0;
 
   push(key: string, value: JsonValue): void {
     this.keys[this.length] = key;
     this.values[this.length] = value;
+    this.texts[this.length] = undefined;
     this.length++;
+  }
+
+  /** Pushes `keys` with `values` and their JSON text (as `texts` describes it). */
+  pushAll(keys: readonly string[], values: readonly JsonValue[], text: string): void {
+    for (let i = 0; i < keys.length; i++) {
+      this.keys[this.length] = keys[i]!;
+      this.values[this.length] = values[i]!;
+      this.texts[this.length] = i === 0 ? text : '';
+      this.length++;
+    }
   }
 
   reset(): void {
     // drop references to the previous message's values
-    for (let i = 0; i < this.length; i++) this.values[i] = null;
+    for (let i = 0; i < this.length; i++) {
+      this.values[i] = null;
+      this.texts[i] = undefined;
+    }
     this.length = 0;
   }
 }
