@@ -108,7 +108,7 @@ describe('metron load stix', () => {
     const b = join(dir, 'stix', 'b.json.gz');
     expect(r.err.split('\n').filter((l) => l.startsWith('metron load: ') || l.startsWith('    '))).toEqual([
       `metron load: ${a}: objects[2] (${ind(2, '').id}): not loaded: file:name: no table type for this object path (loaded: ipv4-addr, ipv6-addr, domain-name, url, email-addr values, file and artifact hashes, network-traffic src_ref/dst_ref values)`,
-      `metron load: ${b}: objects[0] (${ind(3, '').id}): not loaded: operator MATCHES in 'url:value MATCHES ...' is not loaded: the tables answer exact matches (=, IN) only`,
+      `metron load: ${b}: objects[0] (${ind(3, '').id}): not loaded: operator MATCHES in 'url:value MATCHES ...' the tables answer exact matches (=, IN) only`,
       `metron load: ${b}: objects[1] (${ind(4, '').id}): invalid STIX pattern: expected ']' to close the observation expression, found the end of the pattern at offset 28:`,
       "    [ipv4-addr:value = '1.2.3.4'",
       '                                ^',

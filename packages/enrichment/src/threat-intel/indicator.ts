@@ -123,7 +123,7 @@ export function normalizeIp(text: string, version?: 4 | 6): Normalized {
       return {
         ok: false,
         problem: 'unsupported',
-        reason: `CIDR range ${trimmed} not loaded: the tables hold single addresses (exact-match lookups); only /${bits} blocks are loaded, as their address`,
+        reason: `CIDR range ${trimmed}: the tables hold single addresses (exact-match lookups); only /${bits} blocks are loaded, as their address`,
       };
     }
   }
@@ -160,7 +160,7 @@ export function normalizeEmail(text: string): Normalized {
 /** A hash of a known algorithm (STIX name, any case, with or without the hyphen): lower-case hex of the algorithm's length. */
 export function normalizeHash(algorithm: string, text: string): Normalized {
   const name = hashAlgorithmName(algorithm);
-  if (name === undefined) return { ok: false, problem: 'unsupported', reason: `hash algorithm '${algorithm}' is not loaded (exact-match algorithms: ${Object.keys(HASH_ALGORITHMS).join(', ')})` };
+  if (name === undefined) return { ok: false, problem: 'unsupported', reason: `hash algorithm '${algorithm}' is not an exact-match algorithm (loaded: ${Object.keys(HASH_ALGORITHMS).join(', ')})` };
   const hex = text.trim().toLowerCase();
   if (hex.length !== HASH_ALGORITHMS[name] || !/^[0-9a-f]+$/.test(hex)) return { ok: false, problem: 'invalid', reason: `not a ${name} hash (${HASH_ALGORITHMS[name]} hex digits): '${text}'` };
   return { ok: true, kind: 'hash', indicator: hex };

@@ -122,7 +122,7 @@ describe('MISP events to table rows', () => {
     const at = (i: number, n: number) => `e.json: Event.Attribute[${i}] (00000000-0000-4000-8000-${String(n).padStart(12, '0')})`;
     expect(chunk.issues).toEqual([
       { kind: 'unsupported', where: at(2, 3), reason: "attribute type 'regkey' has no table type", group: "MISP attribute type 'regkey'" },
-      { kind: 'unsupported', where: at(3, 4), reason: expect.stringMatching(/^ip-src: CIDR range 10\.0\.0\.0\/8 not loaded/) },
+      { kind: 'unsupported', where: at(3, 4), reason: expect.stringMatching(/^ip-src: CIDR range 10\.0\.0\.0\/8: the tables hold/) },
       { kind: 'failed', where: at(4, 5), reason: "md5: not a MD5 hash (32 hex digits): 'xyz'" },
       { kind: 'failed', where: 'e.json: Event.Attribute[5]', reason: 'an attribute needs a "type" and a "value"' },
       { kind: 'unsupported', where: at(6, 6), reason: "attribute type 'vulnerability' has no table type", group: "MISP attribute type 'vulnerability'" },

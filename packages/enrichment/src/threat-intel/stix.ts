@@ -228,7 +228,7 @@ export class StixIndicatorMapper {
   private indicatorRows(indicator: Json, where: string, rows: ThreatIntelRow[], issues: LoadIssue[]): void {
     const patternType = indicator['pattern_type'] ?? 'stix';
     if (patternType !== 'stix') {
-      issues.push({ kind: 'unsupported', where, reason: `pattern_type '${String(patternType)}' is not loaded: only STIX patterns name observables` });
+      issues.push({ kind: 'unsupported', where, reason: `pattern_type '${String(patternType)}': only STIX patterns name observables` });
       return;
     }
     const pattern = indicator['pattern'];
@@ -259,14 +259,14 @@ export class StixIndicatorMapper {
       const path = formatObjectPath(comparison.path);
       const text = `${path} ${comparison.negated ? 'NOT ' : ''}${comparison.operator}`;
       if (comparison.negated || comparison.operator === '!=') {
-        issues.push({ kind: 'unsupported', where, reason: `'${text}' names what is absent, not an indicator: not loaded` });
+        issues.push({ kind: 'unsupported', where, reason: `'${text}' names what is absent, not an indicator` });
         continue;
       }
       let literals: PatternLiteral[];
       if (comparison.operator === '=') literals = [comparison.value!];
       else if (comparison.operator === 'IN' && comparison.value?.kind === 'set') literals = comparison.value.values;
       else {
-        issues.push({ kind: 'unsupported', where, reason: `operator ${comparison.operator} in '${text} ...' is not loaded: the tables answer exact matches (=, IN) only` });
+        issues.push({ kind: 'unsupported', where, reason: `operator ${comparison.operator} in '${text} ...' the tables answer exact matches (=, IN) only` });
         continue;
       }
       for (const literal of literals) {
