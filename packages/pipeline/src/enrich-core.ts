@@ -103,7 +103,10 @@ export async function buildEnrichers(setup: EnrichSetup): Promise<SensorEnricher
   // Read-only: the pipeline reads tables, `metron load` writes them; unless a sensor learns identities.
   const readOnly = !learnsIdentities(setup.configs);
   if (backend.backend === 'redis') {
-    enrichers.tables = new EnrichmentTables(await openRedisStore({ url: backend.url, readOnly, ...(backend.cacheTtlMs !== undefined ? { cacheTtlMs: backend.cacheTtlMs } : {}) }));
+    // reconnectForever: a batch that fails while Redis is away is retried, and goes through once it is back
+    enrichers.tables = new EnrichmentTables(
+      await openRedisStore({ url: backend.url, readOnly, reconnectForever: true, ...(backend.cacheTtlMs !== undefined ? { cacheTtlMs: backend.cacheTtlMs } : {}) }),
+    );
     enrichers.prefetch = true;
   } else if (setup.kvPath !== undefined) {
     // An empty store until `metron load` fills it: lookups miss instead of the config failing.
