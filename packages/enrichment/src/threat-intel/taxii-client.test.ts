@@ -36,6 +36,9 @@ describe('TaxiiClient', () => {
       discovery: { title: 'Test TAXII server', description: 'for tests', api_roots: [server.apiRootUrl], default: server.apiRootUrl },
     });
     expect(await client.resolveApiRoot(server.apiRootUrl.slice(0, -1))).toMatchObject({ url: server.apiRootUrl, apiRoot: { title: 'Test API root' } });
+    // the server's bare address: discovery at /taxii2/
+    expect(await client.resolveApiRoot(server.discoveryUrl.replace('/taxii2/', ''))).toMatchObject({ url: server.apiRootUrl, discovery: { title: 'Test TAXII server' } });
+    expect((await rejection(client.resolveApiRoot(server.discoveryUrl.replace('/taxii2/', '/elsewhere/')))).status).toBe(404);
     expect(await client.collections(root.url)).toEqual([
       { id: 'c1', title: 'Indicators', can_read: true, can_write: false, media_types: [TAXII_MEDIA_TYPE] },
       { id: 'c2', title: 'Closed', can_read: false, can_write: false, media_types: [TAXII_MEDIA_TYPE] },

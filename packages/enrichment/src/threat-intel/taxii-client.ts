@@ -102,12 +102,21 @@ export class TaxiiClient {
   }
 
   /**
-   * The API root a URL names: the URL itself when it answers as an API root; for a discovery URL,
-   * its default API root, or its only one (several and no default: an error listing them).
+   * The API root a URL names: the URL itself when it answers as an API root; for a discovery URL
+   * (or a server's bare address, whose /taxii2/ is asked), its default API root, or its only one
+   * (several and no default: an error listing them).
    */
   async resolveApiRoot(url: string): Promise<{ url: string; apiRoot: TaxiiApiRoot; discovery?: TaxiiDiscovery }> {
-    const base = withSlash(url);
-    const { body } = await this.get(base);
+    let base = withSlash(url);
+    let body: unknown;
+    try {
+      body = (await this.get(base)).body;
+    } catch (err) {
+      // a server's bare address: TAXII 2.1 puts discovery at /taxii2/ (section 4.1)
+      if (!(err instanceof TaxiiError && err.status === 404 && new URL(base).pathname === '/')) throw err;
+      base = new URL('/taxii2/', base).toString();
+      body = (await this.get(base)).body;
+    }
     if (isObject(body) && Array.isArray(body['api_roots'])) {
       const discovery = checkDiscovery(body, base);
       const roots = discovery.api_roots.map((r) => withSlash(new URL(r, base).toString()));
