@@ -212,7 +212,7 @@ export async function runLoadAssets(kind: 'assets' | 'identities', args: string[
       const seen = new Map<string, string>();
       let duplicates = 0;
       for (const asset of assets) {
-        for (const key of [asset.ip, asset.hostname]) {
+        for (const key of [asset.ip, asset.network, asset.hostname]) {
           if (key === undefined) continue;
           const earlier = seen.get(key);
           if (earlier !== undefined && ++duplicates <= SHOWN_FAILURES) io.stderr.write(`metron load: ${asset.where}: ${key} is also at ${earlier}; this later record wins\n`);

@@ -19,7 +19,7 @@ afterEach(async () => {
 describe('demo asset inventory', () => {
   it('loads the shipped inventory once, and never over one loaded with metron load assets', async () => {
     const kv = join(dir, 'kv');
-    expect(await loadDemoAssets(BUILTIN_CONFIG_DIR, kv)).toBe(14);
+    expect(await loadDemoAssets(BUILTIN_CONFIG_DIR, kv)).toBe(16);
     expect(await loadDemoAssets(BUILTIN_CONFIG_DIR, kv)).toBe(0);
     let store = openLmdbStore({ path: kv });
     expect(new AssetInventory(store).lookup('srv-3.corp.example')).toEqual({
@@ -31,6 +31,7 @@ describe('demo asset inventory', () => {
       tags: ['db', 'pci'],
       location: 'DC1 rack 14',
     });
+    expect(new AssetInventory(store).lookup('10.0.3.200')?.network).toBe('10.0.3.0/24');
     await replaceInventory(store, [{ ip: '10.9.9.9', owner: 'mine' }]);
     await store.close();
     expect(await loadDemoAssets(BUILTIN_CONFIG_DIR, kv)).toBe(0);

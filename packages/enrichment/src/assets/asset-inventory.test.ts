@@ -112,6 +112,29 @@ for (const backend of [lmdbBackend(), redisBackend()] as Backend[]) {
       expect(keys(store)).toEqual(['#current']);
     });
 
+    it('answers an address without an asset of its own with the most specific network that holds it', async () => {
+      const store = await backend.open();
+      const floor: AssetRecord = { network: '10.0.3.0/24', owner: 'HQ floor 3', tags: ['workstation'] };
+      const site: AssetRecord = { network: '10.0.0.0/16', owner: 'HQ' };
+      const v6: AssetRecord = { network: '2001:db8:1::/48', owner: 'Lab' };
+      await replaceInventory(store, [WEB, floor, site, v6, { ip: '10.0.3.9', owner: 'Ada' }]);
+      expect(inventoryState(store)?.prefixes).toEqual({ v4: [24, 16], v6: [48] });
+      const inventory = new AssetInventory(await backend.open());
+      expect(inventory.lookup('10.0.3.200')).toEqual(floor);
+      expect(inventory.lookup('10.0.3.9')).toEqual({ ip: '10.0.3.9', owner: 'Ada' }); // its own asset first
+      expect(inventory.lookup('10.0.0.1')).toEqual(WEB);
+      expect(inventory.lookup('10.0.200.1')).toEqual(site);
+      expect(inventory.lookup('10.1.0.1')).toBeUndefined();
+      expect(inventory.lookup('2001:DB8:1:ffff::1')).toEqual(v6);
+      expect(inventory.lookup('2001:db8:2::1')).toBeUndefined();
+      expect(keys(store)).toContain('1|net|10.0.3.0/24');
+      // a later load without networks has none
+      await replaceInventory(store, [WEB]);
+      const later = new AssetInventory(store);
+      expect(later.lookup('10.0.3.200')).toBeUndefined();
+      expect(inventoryState(store)?.prefixes).toBeUndefined();
+    });
+
     it('writes large inventories in batches', async () => {
       const store = await backend.open();
       const many: AssetRecord[] = [];

@@ -2,15 +2,19 @@
  * The asset inventory in a key-value store (namespace `assets`), replaced as a whole by each load
  * and read by the `asset` enrichment adapter.
  *
- * Layout: every load writes a new generation — `<g>|ip|<ip>` and `<g>|host|<hostname>` → the
- * asset's JSON — then points `#current` at it (one write: readers switch from the old inventory to
+ * Layout: every load writes a new generation — `<g>|ip|<ip>`, `<g>|net|<base>/<prefix>` and
+ * `<g>|host|<hostname>` → the asset's JSON — then points `#current` at it (one write: readers switch from the old inventory to
  * the new one at once, never see half of a load), then removes every key of other generations.
  * So an asset missing from the new file is gone, a re-run of the same file gives the same
  * inventory, and a load that died half way leaves the previous inventory in service (its partial
  * generation is removed by the next load). One load at a time.
+ *
+ * An address without an asset of its own belongs to the most specific network that holds it (the
+ * longest prefix): `#current` lists the prefix lengths the inventory uses, so a lookup tries only
+ * those (one read each, usually a few).
  */
 import { LruCache } from '../mmdb/lru-cache.js';
-import { canonicalHostname, canonicalIp } from './addresses.js';
+import { addressBytes, addressText, canonicalHostname, maskBytes } from './addresses.js';
 import type { AssetRecord } from './asset-records.js';
 import type { AssetKeyValues } from './key-values.js';
 
@@ -27,10 +31,16 @@ export interface InventoryState {
   loadedAt: number;
   assets: number;
   source?: string;
+  /** The prefix lengths of the inventory's networks, longest first. */
+  prefixes?: { v4: number[]; v6: number[] };
 }
 
 function ipKey(generation: number, ip: string): string {
   return `${generation}|ip|${ip}`;
+}
+
+function networkKey(generation: number, network: string): string {
+  return `${generation}|net|${network}`;
 }
 
 function hostKey(generation: number, hostname: string): string {
@@ -81,13 +91,22 @@ export async function replaceInventory(store: AssetKeyValues, assets: readonly A
   // leftovers of a load that died after writing part of this generation would join it
   let removedKeys = await removeOtherGenerations(store, previous?.generation);
   const entries = new Map<string, string>();
+  const v4 = new Set<number>();
+  const v6 = new Set<number>();
   for (const asset of assets) {
     const json = JSON.stringify(asset);
     if (asset.ip !== undefined) entries.set(ipKey(generation, asset.ip), json);
+    if (asset.network !== undefined) {
+      entries.set(networkKey(generation, asset.network), json);
+      const prefix = Number(asset.network.slice(asset.network.indexOf('/') + 1));
+      (asset.network.includes(':') ? v6 : v4).add(prefix);
+    }
     if (asset.hostname !== undefined) entries.set(hostKey(generation, asset.hostname), json);
   }
   await writeInBatches(store, [...entries]);
   const state: InventoryState = { generation, loadedAt: options.now ?? Date.now(), assets: assets.length };
+  const longestFirst = (set: Set<number>) => [...set].sort((a, b) => b - a);
+  if (v4.size + v6.size > 0) state.prefixes = { v4: longestFirst(v4), v6: longestFirst(v6) };
   if (options.source !== undefined) state.source = options.source;
   await store.putAll(ASSET_NAMESPACE, [[CURRENT, JSON.stringify(state)]]);
   removedKeys += await removeOtherGenerations(store, generation);
@@ -112,7 +131,7 @@ export interface AssetInventoryOptions {
  * Sees a new load within `refreshMs`.
  */
 export class AssetInventory implements AssetLookup {
-  private generation: number | undefined;
+  private state: InventoryState | undefined;
   private checkedAt = -Infinity;
   private readonly cache: LruCache<string, AssetRecord | null>;
   private readonly refreshMs: number;
@@ -127,42 +146,49 @@ export class AssetInventory implements AssetLookup {
     this.cache = new LruCache(options.cacheSize ?? 10_000);
   }
 
-  /** The generation in service, re-read at most every refreshMs; a new one empties the cache. */
-  private current(): number | undefined {
+  /** The inventory in service, re-read at most every refreshMs; a new generation empties the cache. */
+  private current(): InventoryState | undefined {
     const now = this.now();
     if (now - this.checkedAt >= this.refreshMs || now < this.checkedAt) {
       this.checkedAt = now;
-      const generation = inventoryState(this.store)?.generation;
-      if (generation !== this.generation) {
-        this.generation = generation;
-        this.cache.clear();
-      }
+      const state = inventoryState(this.store);
+      if (state?.generation !== this.state?.generation) this.cache.clear();
+      this.state = state;
     }
-    return this.generation;
+    return this.state;
   }
 
-  /** The key `text` is stored under in `generation`, or undefined when it is neither an address nor a name. */
-  private keyOf(generation: number, text: string): string | undefined {
-    const ip = canonicalIp(text);
-    if (ip !== undefined) return ipKey(generation, ip);
-    const hostname = canonicalHostname(text);
-    return hostname === undefined ? undefined : hostKey(generation, hostname);
+  /**
+   * The keys `text` may be stored under, in the order they are tried: its address, then the
+   * networks of the inventory's prefix lengths that hold it, longest first; or its host name.
+   */
+  private keysOf(state: InventoryState, text: string): string[] {
+    const bytes = addressBytes(text);
+    if (bytes === undefined) {
+      const hostname = canonicalHostname(text);
+      return hostname === undefined ? [] : [hostKey(state.generation, hostname)];
+    }
+    const keys = [ipKey(state.generation, addressText(bytes))];
+    const prefixes = bytes.length === 4 ? state.prefixes?.v4 : state.prefixes?.v6;
+    if (prefixes !== undefined) for (const prefix of prefixes) keys.push(networkKey(state.generation, `${addressText(maskBytes(bytes, prefix))}/${prefix}`));
+    return keys;
   }
 
   lookup(text: string): AssetRecord | undefined {
-    const generation = this.current();
-    if (generation === undefined) return undefined;
+    const state = this.current();
+    if (state === undefined) return undefined;
     const cached = this.cache.get(text);
     if (cached !== undefined) return cached ?? undefined;
-    const key = this.keyOf(generation, text);
-    const json = key === undefined ? undefined : this.store.get(ASSET_NAMESPACE, key);
     let asset: AssetRecord | null = null;
-    if (json !== undefined) {
+    for (const key of this.keysOf(state, text)) {
+      const json = this.store.get(ASSET_NAMESPACE, key);
+      if (json === undefined) continue;
       try {
         asset = JSON.parse(json) as AssetRecord;
       } catch {
-        asset = null; // not written by replaceInventory: treated as absent
+        continue; // not written by replaceInventory: treated as absent
       }
+      break;
     }
     this.cache.set(text, asset);
     return asset ?? undefined;
@@ -171,13 +197,12 @@ export class AssetInventory implements AssetLookup {
   /** Fetches ahead what a batch will look up (a networked store answers in one round trip). */
   async prefetch(texts: Iterable<string>): Promise<void> {
     if (this.now() - this.checkedAt >= this.refreshMs) await this.store.prefetch(ASSET_NAMESPACE, [CURRENT]);
-    const generation = this.current();
-    if (generation === undefined) return;
+    const state = this.current();
+    if (state === undefined) return;
     const keys = new Set<string>();
     for (const text of texts) {
       if (this.cache.has(text)) continue;
-      const key = this.keyOf(generation, text);
-      if (key !== undefined) keys.add(key);
+      for (const key of this.keysOf(state, text)) keys.add(key);
     }
     if (keys.size > 0) await this.store.prefetch(ASSET_NAMESPACE, keys);
   }

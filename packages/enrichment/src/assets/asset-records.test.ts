@@ -1,6 +1,6 @@
 /** Normalizing asset records and their lookup keys. */
 import { describe, expect, it } from 'vitest';
-import { canonicalHostname, canonicalIp } from './addresses.js';
+import { canonicalHostname, canonicalIp, parseNetwork } from './addresses.js';
 import { assetFromFields } from './asset-records.js';
 
 describe('lookup keys', () => {
@@ -24,7 +24,28 @@ describe('lookup keys', () => {
   });
 });
 
+describe('networks', () => {
+  it('read CIDR notation with the base address canonical, and refuse host bits, bad prefixes and bad addresses', () => {
+    expect(parseNetwork('10.0.3.0/24')).toEqual({ text: '10.0.3.0/24', version: 4, prefix: 24 });
+    expect(parseNetwork(' 2001:DB8:0:0::/32 ')).toEqual({ text: '2001:db8::/32', version: 6, prefix: 32 });
+    expect(parseNetwork('0.0.0.0/0')).toEqual({ text: '0.0.0.0/0', version: 4, prefix: 0 });
+    expect(parseNetwork('::ffff:10.1.0.0/16')).toEqual({ text: '10.1.0.0/16', version: 4, prefix: 16 });
+    expect(() => parseNetwork('10.0.3.5/24')).toThrow('"10.0.3.5/24" has address bits set past /24: the network is 10.0.3.0/24');
+    expect(() => parseNetwork('10.0.3.0/33')).toThrow('the prefix length must be 0 to 32');
+    expect(() => parseNetwork('10.0.3.0/')).toThrow('the prefix length must be 0 to 32');
+    expect(() => parseNetwork('2001:db8::/129')).toThrow('the prefix length must be 0 to 128');
+    expect(() => parseNetwork('10.0.3/24')).toThrow('"10.0.3" is not an IP address');
+  });
+});
+
 describe('asset records', () => {
+  it('keep a network as `network`, and a one-address network as that address', () => {
+    expect(assetFromFields({ ip: '10.0.3.0/24', owner: 'HQ floor 3' })).toEqual({ network: '10.0.3.0/24', owner: 'HQ floor 3' });
+    expect(assetFromFields({ ip: '10.0.3.7/32' })).toEqual({ ip: '10.0.3.7' });
+    expect(assetFromFields({ ip: '2001:db8::1/128' })).toEqual({ ip: '2001:db8::1' });
+    expect(() => assetFromFields({ ip: '10.0.3.7/24' })).toThrow('has address bits set past /24');
+  });
+
   it('keeps the known details typed and every other column as text', () => {
     expect(
       assetFromFields({ IP: '2001:DB8::0:1', Hostname: 'Web01.corp.', owner: ' Ops ', criticality: '4', os: 'Debian 12', tags: 'pci; web |dmz,web', rack: 12, location: '', patched: true }),

@@ -1,15 +1,18 @@
 /**
  * An asset of the inventory, checked and normalized from one input record (a CSV row or a JSON
- * object). Keys: `ip` (aliases ip_address, ip_addr, address) and/or `hostname` (aliases host,
- * fqdn); known details: `owner`, `criticality` (a number when the text is one, else the text),
- * `os`, `tags` (a list of strings: a JSON list, or a cell split on `,` `;` `|`); every other
- * column is kept, as text, under its own name. Empty values are left out.
+ * object). Keys: `ip` (aliases ip_address, ip_addr, address; an address, or a network in CIDR
+ * notation, kept as `network`) and/or `hostname` (aliases host, fqdn); known details: `owner`,
+ * `criticality` (a number when the text is one, else the text), `os`, `tags` (a list of strings:
+ * a JSON list, or a cell split on `,` `;` `|`); every other column is kept, as text, under its
+ * own name. Empty values are left out.
  */
-import { canonicalHostname, canonicalIp } from './addresses.js';
+import { canonicalHostname, canonicalIp, parseNetwork } from './addresses.js';
 
 /** An asset as stored and as the `asset` adapter writes it (`enrichments.asset.<field>.<key>`). */
 export interface AssetRecord {
   ip?: string;
+  /** A network (CIDR) the asset stands for: every address in it that has no asset of its own. */
+  network?: string;
   hostname?: string;
   owner?: string;
   criticality?: number | string;
@@ -67,9 +70,16 @@ export function assetFromFields(fields: Readonly<Record<string, unknown>>): Asse
   const ipValue = column(fields, IP_COLUMNS, used);
   if (ipValue !== undefined) {
     const raw = text(ipValue)!;
-    const ip = canonicalIp(raw);
-    if (ip === undefined) throw new Error(`"${raw}" is not an IP address`);
-    asset.ip = ip;
+    if (raw.includes('/')) {
+      // a network: a single address (/32, /128) is stored as that address
+      const network = parseNetwork(raw);
+      if (network.prefix === (network.version === 4 ? 32 : 128)) asset.ip = network.text.slice(0, network.text.indexOf('/'));
+      else asset.network = network.text;
+    } else {
+      const ip = canonicalIp(raw);
+      if (ip === undefined) throw new Error(`"${raw}" is not an IP address`);
+      asset.ip = ip;
+    }
   }
   const hostValue = column(fields, HOST_COLUMNS, used);
   if (hostValue !== undefined) {
@@ -78,7 +88,7 @@ export function assetFromFields(fields: Readonly<Record<string, unknown>>): Asse
     if (hostname === undefined || canonicalIp(raw) !== undefined) throw new Error(`"${raw}" is not a host name`);
     asset.hostname = hostname;
   }
-  if (asset.ip === undefined && asset.hostname === undefined) throw new Error('an asset needs an "ip" or a "hostname"');
+  if (asset.ip === undefined && asset.network === undefined && asset.hostname === undefined) throw new Error('an asset needs an "ip" or a "hostname"');
   for (const name of TEXT_COLUMNS) {
     const value = text(column(fields, [name], used));
     if (value !== undefined) asset[name] = value;

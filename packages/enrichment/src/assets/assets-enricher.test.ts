@@ -27,6 +27,7 @@ beforeAll(async () => {
     assetFromFields({ ip: '10.0.0.1', hostname: 'web01.corp', owner: 'Web team', criticality: '4', os: 'Debian 12', tags: 'pci;dmz', rack: 'r12' }),
     assetFromFields({ hostname: 'printer3', owner: 'Facilities', criticality: 'low' }),
     assetFromFields({ ip: '2001:db8::5', owner: 'DBA', tags: 'db' }),
+    assetFromFields({ ip: '10.0.3.0/24', owner: 'HQ floor 3', criticality: '2', tags: 'workstation' }),
   ]);
   identities = new IdentityStore(store);
   await identities.record(
@@ -67,6 +68,18 @@ describe('asset adapter', () => {
       'enrichments.asset.host.hostname': 'printer3',
       'enrichments.asset.host.owner': 'Facilities',
       'enrichments.asset.host.criticality': 'low',
+    });
+  });
+
+  it('writes the network an address belongs to when it has no asset of its own', () => {
+    const { message } = compile(config).enrich({ ip_src_addr: '10.0.3.77', 'source.type': 'bro' });
+    expect(message).toEqual({
+      ip_src_addr: '10.0.3.77',
+      'source.type': 'bro',
+      'enrichments.asset.ip_src_addr.network': '10.0.3.0/24',
+      'enrichments.asset.ip_src_addr.owner': 'HQ floor 3',
+      'enrichments.asset.ip_src_addr.criticality': 2,
+      'enrichments.asset.ip_src_addr.tags': ['workstation'],
     });
   });
 
