@@ -83,6 +83,15 @@ describe('asset adapter', () => {
     });
   });
 
+  it('gives each message its own tag list (the cached asset is not shared with messages)', () => {
+    const enricher = compile(config);
+    const first = enricher.enrich({ ip_dst_addr: '10.0.0.1' }).message!;
+    const second = enricher.enrich({ ip_dst_addr: '10.0.0.1' }).message!;
+    (first['enrichments.asset.ip_dst_addr.tags'] as string[]).push('changed');
+    expect(second['enrichments.asset.ip_dst_addr.tags']).toEqual(['pci', 'dmz']);
+    expect(enricher.enrich({ ip_dst_addr: '10.0.0.1' }).message?.['enrichments.asset.ip_dst_addr.tags']).toEqual(['pci', 'dmz']);
+  });
+
   it('adds nothing for an address or name the inventory does not hold, or a field the message lacks', () => {
     const message: Message = { ip_src_addr: '10.9.9.9', host: 'unknown.example', 'source.type': 'bro' };
     expect(compile(config).enrich({ ...message }).message).toEqual(message);

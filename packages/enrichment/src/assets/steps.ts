@@ -47,7 +47,9 @@ export function assetStep(adapter: ListAdapterConfig, assets: AssetLookup): Stag
             key = prefixes[i]! + column;
             if (fieldKeys.size < 1000) fieldKeys.set(column, key);
           }
-          out.push(key, asset[column] as JsonValue);
+          const value = asset[column];
+          // a cached asset serves many messages: each gets its own copy of a list
+          out.push(key, (Array.isArray(value) ? value.slice() : value) as JsonValue);
         }
       }
       return ran;
