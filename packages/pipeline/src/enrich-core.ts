@@ -188,6 +188,7 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
   const alerts: number[] = [];
   const errors: EnrichBatchError[] = [];
   const messages: Array<Message | undefined> = new Array(input.lengths.length);
+  const texts: string[] = enrichers.prefetch ? new Array(input.lengths.length) : [];
   // table reads remembered for the batch (and misses while the store has no new writes)
   for (const enricher of enrichers.values()) enricher.beginBatch();
   let pos = 0;
@@ -212,28 +213,29 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
       }
       continue;
     }
+    // Remote tables: the batch's messages are read first, to fetch every row they need in one round trip.
+    const text = raw.toString('utf8');
+    texts[i] = text;
     try {
-      messages[i] = JSON.parse(raw.toString('utf8')) as Message;
+      messages[i] = JSON.parse(text) as Message;
     } catch (err) {
       errors.push({ record: i, reason: `unreadable message: ${(err as Error).message}`, errorType: 'enrichment_error', fatal: true });
     }
   }
-  if (enrichers.prefetch) await Promise.all([prefetchRows(enrichers, input.sensors, messages), enrichers.assetPrefetch?.prefetch(input.sensors, messages)]);
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i];
-    if (message === undefined) continue;
-    const enricher = enrichers.get(input.sensors[i] as string);
-    let out: Message | null = message;
-    if (enricher !== undefined) {
-      const result = enricher.enrich(message);
+  if (enrichers.prefetch) {
+    await Promise.all([prefetchRows(enrichers, input.sensors, messages), enrichers.assetPrefetch?.prefetch(input.sensors, messages)]);
+    // then each message from its text, as with local tables (the parsed objects served the prefetch only)
+    for (let i = 0; i < messages.length; i++) {
+      if (messages[i] === undefined) continue;
+      const enricher = enrichers.get(input.sensors[i] as string);
+      const result = enricher !== undefined ? enricher.enrichJson(texts[i] as string) : passThrough(texts[i] as string);
       for (const e of result.errors) errors.push({ record: i, reason: e.message, errorType: e.errorType, fatal: e.fatal });
-      out = result.message;
+      if (result.json !== null) {
+        json.push(result.json);
+        inputs.push(i);
+        alerts.push(result.alert ? 1 : 0);
+      }
     }
-    if (out === null) continue;
-    json.push(JSON.stringify(out));
-    inputs.push(i);
-    const alert = out[IS_ALERT];
-    alerts.push(alert === true || alert === 'true' ? 1 : 0);
   }
   for (const enricher of enrichers.values()) enricher.endBatch();
   // errors in input order, as the messages they belong to
