@@ -173,7 +173,7 @@ export const TRIAGE_RULES = [
   { name: 'odd TLD', rule: "exists(host) && (ENDS_WITH(host, '.biz') || ENDS_WITH(host, '.top'))", score: 20 },
   { name: 'server error', rule: 'exists(status_code) && status_code >= 500', score: 5 },
   { name: 'long connection', rule: 'exists(duration) && duration > 25.0', score: 5 },
-  { name: 'web attack path', rule: "exists(uri) && REGEXP_MATCH(uri, '(wp-admin|\\\\.php|cmd=)')", score: 30, reason: "FORMAT('request for %s', uri)" },
+  { name: 'web attack path', rule: "exists(uri) && REGEXP_MATCH(uri, '.*(wp-admin|\\\\.php|cmd=).*')", score: 30, reason: "FORMAT('request for %s', uri)" },
   { name: 'privileged source port', rule: 'ip_src_port < 1024 && ip_dst_port > 1024', score: 10 },
   { name: 'exfiltration shape', rule: 'exists(orig_bytes) && exists(resp_bytes) && orig_bytes > resp_bytes * 10', score: 35 },
   { name: 'database from outside', rule: `ip_dst_port == 3306 && not(IN_SUBNET(ip_src_addr, ${PRIVATE_NETS}))`, score: 45 },

@@ -39,8 +39,12 @@ export class JsonTextScanner {
   private readonly slotLength = new Int32Array(KEY_TABLE_SIZE);
   private readonly slotGeneration = new Uint32Array(KEY_TABLE_SIZE);
   private generation = 0;
-  /** The first character of each reserved prefix, to pass most keys by at one comparison. */
-  private readonly reservedFirst: readonly number[];
+  /** The first characters of the reserved prefixes, as a set of character codes, to pass most keys by at one test. */
+  private readonly reservedFirst = new Uint8Array(65536);
+  /** Each wanted field's length, first and last character, tested before comparing the whole name. */
+  private readonly wantedLength: Int32Array;
+  private readonly wantedFirst: Int32Array;
+  private readonly wantedLast: Int32Array;
 
   /**
    * `wanted`: the fields to read into the view. `reserved`: key prefixes whose presence makes a
@@ -51,7 +55,10 @@ export class JsonTextScanner {
     readonly wanted: readonly string[],
     private readonly reserved: readonly string[],
   ) {
-    this.reservedFirst = reserved.map((r) => r.charCodeAt(0));
+    for (const r of reserved) this.reservedFirst[r.charCodeAt(0)] = 1;
+    this.wantedLength = Int32Array.from(wanted, (w) => w.length);
+    this.wantedFirst = Int32Array.from(wanted, (w) => w.charCodeAt(0));
+    this.wantedLast = Int32Array.from(wanted, (w) => w.charCodeAt(w.length - 1));
   }
 
   /**
@@ -86,10 +93,10 @@ export class JsonTextScanner {
       if (keyLength === 0) return null;
       const first = text.charCodeAt(keyStart);
       if (first >= 0x30 && first <= 0x39) return null; // integer-like keys come first in JS objects
-      if (this.reservedFirst.includes(first) && this.isReserved(text, keyStart, keyLength)) return null;
+      if (this.reservedFirst[first] === 1 && this.isReserved(text, keyStart, keyLength)) return null;
       if (!this.remember(text, keyStart, keyLength)) return null; // a duplicate key
       keys++;
-      const wanted = this.wantedAt(text, keyStart, keyLength);
+      const wanted = this.wantedAt(text, keyStart, keyLength, first);
       p = q + 1;
       if (text.charCodeAt(p) !== 0x3a) return null;
       p++;
@@ -129,8 +136,17 @@ export class JsonTextScanner {
   }
 
   /** The wanted field whose name is text[start, start + length), if any. */
-  private wantedAt(text: string, start: number, length: number): string | undefined {
-    for (const w of this.wanted) if (w.length === length && text.startsWith(w, start)) return w;
+  private wantedAt(text: string, start: number, length: number, first: number): string | undefined {
+    for (let i = 0; i < this.wantedLength.length; i++) {
+      if (
+        this.wantedLength[i] === length &&
+        this.wantedFirst[i] === first &&
+        this.wantedLast[i] === text.charCodeAt(start + length - 1) &&
+        text.startsWith(this.wanted[i]!, start)
+      ) {
+        return this.wanted[i];
+      }
+    }
     return undefined;
   }
 
@@ -181,25 +197,20 @@ function nextBackslash(text: string, from: number): number {
  * text.)
  */
 function stringEnd(text: string, p: number, backslash: number): number {
-  const q = text.indexOf('"', p + 1);
-  if (q === -1) return -1;
-  if (backslash > q) return q + 1;
-  // escapes inside: walk them
-  const n = text.length;
-  for (let i = p + 1; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) return i + 1;
-    if (c === 0x5c) {
-      const e = text.charCodeAt(i + 1);
-      // " \ b f n r t
-      if (e === 0x22 || e === 0x5c || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
-        i++;
-        continue;
-      }
-      return -1;
-    }
+  let q = text.indexOf('"', p + 1);
+  let b = backslash;
+  // from escape to escape (the text between holds no quote or backslash)
+  for (;;) {
+    if (q === -1) return -1;
+    if (b > q) return q + 1;
+    const e = text.charCodeAt(b + 1);
+    // " \ b f n r t
+    if (!(e === 0x22 || e === 0x5c || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74)) return -1;
+    const next = b + 2;
+    if (q < next) q = text.indexOf('"', next); // that quote was the escaped one
+    b = text.indexOf('\\', next);
+    if (b === -1) b = text.length;
   }
-  return -1;
 }
 
 /** The offset after the array starting at `p`, or -1 when it is not plain (objects inside are not). */
