@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from '../query/parser.js';
 import { TableCatalog } from './catalog.js';
-import { likePattern, quoteIdent, renderWhere, SqlParams } from './sql.js';
+import { MetronError } from '@metron/core';
+import { likePattern, MAX_COLUMN_REFERENCES, quoteIdent, renderWhere, SqlParams } from './sql.js';
 
 function table(): TableCatalog {
   const catalog = new TableCatalog('bro_index');
@@ -35,8 +36,8 @@ describe('renderWhere', () => {
 
   it('searches bare terms in every column that can hold the value, sharing parameters', () => {
     expect(render('80')).toEqual({
-      sql: '(("guid" = $1) OR ("port" = $2) OR ("a""b" = $1) OR '
-        + `(json_extract_string("tags", '$') = $1 OR list_contains(json_extract_string("tags", '$[*]'), $1)))`,
+      sql: `((json_extract_string("tags", '$') = $1 OR list_contains(json_extract_string("tags", '$[*]'), $1)) OR `
+        + 'list_contains(["guid", "a""b"], $1) OR ("port" = $2))',
       values: ['80', 80n],
     });
   });
@@ -44,6 +45,28 @@ describe('renderWhere', () => {
   it('escapes LIKE wildcards in literals', () => {
     expect(likePattern([{ literal: '50%_\\' }, { any: '*' }, { any: '?' }])).toBe('50\\%\\_\\\\%_');
     expect(render('guid:a*')).toEqual({ sql: `("guid" LIKE $1 ESCAPE '\\')`, values: ['a%'] });
+    expect(render('a*')).toEqual({
+      sql: `(len(list_filter(["guid", "a""b", json_extract_string("tags", '$')], lambda x: x LIKE $1 ESCAPE '\\')) > 0)`, values: ['a%'],
+    });
+  });
+
+  it('refuses a query that expands to too many column tests, before DuckDB has to plan it', () => {
+    const wide = new TableCatalog('wide_index');
+    for (let i = 0; i < 300; i++) wide.add({ field: `f${i}`, column: `f${i}`, type: 'VARCHAR' });
+    const bare = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`).join(' OR ');
+    expect(() => renderWhere(parseQuery(bare(33)), wide, new SqlParams())).not.toThrow();
+    let error: unknown;
+    try {
+      renderWhere(parseQuery(bare(34)), wide, new SqlParams());
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(MetronError);
+    expect((error as MetronError).code).toBe('QUERY_INVALID');
+    expect((error as MetronError).message).toContain(`over ${MAX_COLUMN_REFERENCES} column tests`);
+    expect(() => renderWhere(parseQuery('x*y OR '.repeat(40) + 'z'), wide, new SqlParams())).toThrow(/too many columns/);
+    // Named fields count one each: the clause limit keeps them far below.
+    expect(() => renderWhere(parseQuery(Array.from({ length: 1024 }, (_, i) => `f${i % 300}:v`).join(' OR ')), wide, new SqlParams())).not.toThrow();
   });
 
   it('quotes identifiers by doubling quotes', () => {
