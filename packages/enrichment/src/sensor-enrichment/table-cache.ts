@@ -26,6 +26,10 @@ export class BatchTableCache implements EnrichmentTableReader {
   private readonly scopes = new Map<string, Map<string, Map<string, Scope>>>();
   private readonly allScopes: Scope[] = [];
   private mark: number | undefined = undefined;
+  private lastTable = '';
+  private lastColumnFamily = '';
+  private lastType = '';
+  private lastScope: Scope | undefined;
 
   constructor(private readonly tables: EnrichmentTableReader) {}
 
@@ -74,6 +78,8 @@ export class BatchTableCache implements EnrichmentTableReader {
   }
 
   private scope(table: string, columnFamily: string, type: string): Scope {
+    // most reads repeat the last (table, column family, type): the config's own strings
+    if (table === this.lastTable && columnFamily === this.lastColumnFamily && type === this.lastType && this.lastScope !== undefined) return this.lastScope;
     let families = this.scopes.get(table);
     if (families === undefined) this.scopes.set(table, (families = new Map()));
     let types = families.get(columnFamily);
@@ -84,6 +90,10 @@ export class BatchTableCache implements EnrichmentTableReader {
       types.set(type, scope);
       this.allScopes.push(scope);
     }
+    this.lastTable = table;
+    this.lastColumnFamily = columnFamily;
+    this.lastType = type;
+    this.lastScope = scope;
     return scope;
   }
 
