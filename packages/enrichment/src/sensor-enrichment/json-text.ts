@@ -64,7 +64,7 @@ export class JsonTextScanner {
   /**
    * Scans `text`; fills `view` with the wanted fields found (strings, numbers, booleans, null; a
    * wanted field holding an array makes the text not plain) after setting each to undefined.
-   * Returns null when the text is not plain.
+   * Returns null when the text is not plain; the result object is reused by the next scan.
    */
   scan(text: string, view: Record<string, unknown>): JsonTextScan | null {
     for (const w of this.wanted) view[w] = undefined;
@@ -82,7 +82,7 @@ export class JsonTextScanner {
     let hasEmpty = false;
     let keys = 0;
     let p = 1;
-    if (text.charCodeAt(p) === 0x7d) return p === n - 1 ? { hasEmpty, keys } : null;
+    if (text.charCodeAt(p) === 0x7d) return p === n - 1 ? this.found(hasEmpty, keys) : null;
     for (;;) {
       // key: plain characters only (an escaped or surrogate key takes the general path)
       if (text.charCodeAt(p) !== 0x22) return null;
@@ -130,10 +130,19 @@ export class JsonTextScanner {
         p++;
         continue;
       }
-      if (sep === 0x7d && p === n - 1) return { hasEmpty, keys };
+      if (sep === 0x7d && p === n - 1) return this.found(hasEmpty, keys);
       return null;
     }
   }
+
+  /** The scan's result, in one object reused from text to text (read it before the next scan). */
+  private found(hasEmpty: boolean, keys: number): JsonTextScan {
+    this.result.hasEmpty = hasEmpty;
+    this.result.keys = keys;
+    return this.result;
+  }
+
+  private readonly result: JsonTextScan = { hasEmpty: false, keys: 0 };
 
   /** The wanted field whose name is text[start, start + length), if any. */
   private wantedAt(text: string, start: number, length: number, first: number): string | undefined {
