@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { openDuckDbSearchStore } from '@metron/storage';
 
-const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 4;
 const T_END = Date.UTC(2023, 10, 14); // midnight, so 24 h fall in 288 whole 5-minute buckets
 const DAY = 86_400_000;
 const HOT_SOURCE = '10.0.0.7';

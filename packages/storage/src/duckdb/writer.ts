@@ -25,6 +25,16 @@ import { doubleToText, quoteIdent, SqlParams } from './sql.js';
 import { columnJson, normalize } from './values.js';
 import type { SpoolDir } from './spool.js';
 
+/**
+ * Fields stored with dictionary compression rather than DuckDB's choice (FSST for strings of this
+ * many distinct values). Addresses are what analysts filter and facet on; on 10M Bro events
+ * (65k distinct sources) dictionary segments halve the CPU of `ip_src_addr:x` (313 -> 122 ms) and
+ * of a top-10 facet (610 -> 290 ms), and checkpoint faster, for a file ~40% larger. Other strings
+ * keep DuckDB's choice (it picks dictionaries for low-cardinality ones itself; FSST keeps unique
+ * text such as original_string small).
+ */
+export const DICTIONARY_FIELDS = new Set(['ip_src_addr', 'ip_dst_addr']);
+
 /** Field names of columns that could not be named after their field (see TableCatalog.physicalName). */
 export const FIELD_NAMES_TABLE = '_metron_field_names';
 
@@ -101,7 +111,8 @@ export class IndexWriter {
       if (change.kind === 'add') {
         change.info.column = pending.physicalName(change.info.field);
         pending.add(change.info);
-        statements.push({ sql: `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(change.info.column)} ${change.info.type}` });
+        const compression = change.info.type === 'VARCHAR' && DICTIONARY_FIELDS.has(change.info.field) ? ' USING COMPRESSION dictionary' : '';
+        statements.push({ sql: `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(change.info.column)} ${change.info.type}${compression}` });
         if (change.info.column !== change.info.field) {
           const params = new SqlParams();
           statements.push({
