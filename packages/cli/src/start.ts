@@ -11,11 +11,12 @@ import {
   RetentionTask,
   openLocalLog,
   storageSettings,
+  tableBackend,
   createSources,
   type Source,
   type SourceConfig,
 } from '@metron/pipeline';
-import { openDuckDbSearchStore, ParquetArchive, metaAlertSettings, openAlertStore } from '@metron/storage';
+import { openDuckDbSearchStore, ParquetArchive, metaAlertSettings, openAlertStore, redactRedisUrl } from '@metron/storage';
 import { createServer, openUserStore } from '@metron/server';
 import { parseArgs } from 'node:util';
 import { COMMON_FLAGS, parseFlags, portFlag } from './args.js';
@@ -93,6 +94,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
 
   await mkdir(dataDir, { recursive: true });
   log.info(`config ${configDir}; data ${dataDir}`);
+  const tables = tableBackend(configs.global ?? {}, join(configDir, 'global.json'));
+  log.info(`enrichment and threat-intel tables: ${tables.backend === 'redis' ? `Redis at ${redactRedisUrl(tables.url)}` : `LMDB at ${join(dataDir, 'kv')}`}`);
   const bus = await openLocalLog({ dir: join(dataDir, 'log'), fsync: opts.fsync ?? 'always', defaults: logDefaults(configs.global ?? {}, join(configDir, 'global.json')) });
   const cleanup: Array<() => Promise<void>> = [async () => bus.close()];
   try {
