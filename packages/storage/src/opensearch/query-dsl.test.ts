@@ -72,6 +72,13 @@ describe('renderQueryDsl', () => {
     expect(render('*:*')).toEqual({ match_all: {} });
   });
 
+  it('refuses a query that expands to too many field clauses, as the DuckDB renderer does', () => {
+    const wide = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`f${i}`, 'keyword' as const]));
+    const bare = (n: number) => parseQuery(Array.from({ length: n }, (_, i) => `t${i}`).join(' OR '));
+    expect(() => renderQueryDsl(bare(33), wide)).not.toThrow();
+    expect(() => renderQueryDsl(bare(34), wide)).toThrow(/over 10000 field clauses/);
+  });
+
   it('renders every corpus query to plain JSON without the query text spliced into strings', () => {
     for (const { query } of CORPUS_CASES) {
       const dsl = render(query);

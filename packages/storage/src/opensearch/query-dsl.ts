@@ -19,6 +19,7 @@
  * Dates on `timestamp` must have been resolved to epoch milliseconds (query/dates.ts).
  * Values are JSON values in the request body; nothing is concatenated into a query string.
  */
+import { MetronError } from '@metron/core';
 import type { QueryNode, RangeNode, WildcardPart } from '../query/ast.js';
 import type { MetronFieldType } from '../types.js';
 
@@ -102,18 +103,42 @@ function rangeQuery(node: RangeNode, type: MetronFieldType): QueryDsl {
   return { range: { [node.field]: bounds } };
 }
 
+/**
+ * Most field clauses one query may expand to, as the DuckDB renderer limits its column tests
+ * (MAX_COLUMN_REFERENCES in ../duckdb/sql.ts): bare terms expand to one clause per field.
+ * OpenSearch's own `indices.query.bool.max_clause_count` may be lower; the backend sets it.
+ */
+export const MAX_FIELD_CLAUSES = 10_000;
+
 /** Renders `node` as an OpenSearch query for indices with the given field types. */
 export function renderQueryDsl(node: QueryNode, fields: Record<string, MetronFieldType>): QueryDsl {
+  const budget = { clauses: 0 };
+  return render(node, fields, budget);
+}
+
+function count(budget: { clauses: number }, n: number): void {
+  budget.clauses += n;
+  if (budget.clauses > MAX_FIELD_CLAUSES) {
+    throw new MetronError(
+      'QUERY_INVALID',
+      `the query searches too many fields (over ${MAX_FIELD_CLAUSES} field clauses); name the fields (field:value) or use fewer bare terms`,
+    );
+  }
+}
+
+function render(node: QueryNode, fields: Record<string, MetronFieldType>, budget: { clauses: number }): QueryDsl {
   const typeOf = (field: string): MetronFieldType | undefined => (Object.hasOwn(fields, field) ? fields[field] : undefined);
+  count(budget, node.kind === 'and' || node.kind === 'or' || node.kind === 'not' || node.kind === 'match_all' ? 0
+    : 'field' in node && node.field === null ? Object.keys(fields).length : 1);
   switch (node.kind) {
     case 'match_all':
       return { match_all: {} };
     case 'and':
-      return { bool: { filter: node.children.map((child) => renderQueryDsl(child, fields)) } };
+      return { bool: { filter: node.children.map((child) => render(child, fields, budget)) } };
     case 'or':
-      return { bool: { should: node.children.map((child) => renderQueryDsl(child, fields)), minimum_should_match: 1 } };
+      return { bool: { should: node.children.map((child) => render(child, fields, budget)), minimum_should_match: 1 } };
     case 'not':
-      return { bool: { must_not: [renderQueryDsl(node.child, fields)] } };
+      return { bool: { must_not: [render(node.child, fields, budget)] } };
     case 'exists':
       return typeOf(node.field) === undefined ? MATCH_NONE : { exists: { field: node.field } };
     case 'term': {
