@@ -112,6 +112,8 @@ describe('BatchTableCache', () => {
     const cache = new BatchTableCache(tables);
     expect(cache.exists('threatintel', 't', 'malicious_ip', '5.6.7.8')).toBe(false);
     await new EnrichmentTables(writer).load('threatintel', 't', [{ type: 'malicious_ip', indicator: '5.6.7.8', value: {} }]);
+    // a handle's reads see another handle's commit from its next timer turn (LMDB read snapshot)
+    await new Promise((resolve) => setTimeout(resolve, 5));
     expect(cache.exists('threatintel', 't', 'malicious_ip', '5.6.7.8')).toBe(true);
     expect(reads()).toBe(2);
   });

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { open } from 'lmdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KeyValueStoreError, type KeyValueStore } from './key-value-store.js';
 import { LMDB_MAX_KEY_BYTES, lmdbStoreExists, openLmdbStore } from './lmdb-store.js';
@@ -68,5 +69,20 @@ describe('LMDB key-value store', () => {
     // the raw database no longer holds 'a': a clock set back does not bring it back
     now -= 15;
     expect([...store.entries('ti')].map(([k]) => k)).toEqual(['b', 'c']);
+  });
+
+  it('reads the commit a new change mark stands for, also within the turn that saw the old one', async () => {
+    const writer = openStore();
+    await writer.put('ti', 'seed', '1');
+    const reader = openStore({ readOnly: true });
+    const before = reader.changeMark?.();
+    expect(reader.get('ti', 'new')).toBeUndefined(); // holds a read snapshot for this turn
+    // another environment commits synchronously, as another process would
+    const other = open({ path: join(dir, 'kv'), maxDbs: 64 });
+    other.openDB<string, string>({ name: 'ti', encoding: 'string' }).putSync('new', '2');
+    await other.close();
+    const after = reader.changeMark?.();
+    expect(after).toBeGreaterThan(before!);
+    expect(reader.get('ti', 'new')).toBe('2');
   });
 });

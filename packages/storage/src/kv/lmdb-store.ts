@@ -43,6 +43,8 @@ export function openLmdbStore(options: LmdbStoreOptions): KeyValueStore {
 
 class LmdbKeyValueStore implements KeyValueStore {
   private readonly databases = new Map<string, Database<string, string>>();
+  /** The change mark last handed out (a new one renews the read snapshot). */
+  private lastMark: number | undefined;
 
   constructor(
     private readonly root: RootDatabase,
@@ -104,7 +106,14 @@ class LmdbKeyValueStore implements KeyValueStore {
     // mdb_env_info reads the newest meta page of the shared map: commits of any process show
     const env = (this.root as unknown as { env?: { info?(): { lastTxnId?: unknown } } }).env;
     const id = env?.info?.()?.lastTxnId;
-    return typeof id === 'number' ? id : undefined;
+    if (typeof id !== 'number') return undefined;
+    if (id !== this.lastMark) {
+      // lmdb keeps one read snapshot until its next timer turn: a caller that saw the new mark
+      // must read the new commit too (else a miss read now would be remembered under the new mark)
+      this.lastMark = id;
+      this.root.resetReadTxn();
+    }
+    return id;
   }
 
   namespaces(): string[] {
