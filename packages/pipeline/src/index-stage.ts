@@ -132,6 +132,11 @@ export class IndexStage {
     return s;
   }
 
+  /** Forgets a sensor's cached writer settings (its indexing config changed live); the next batch reads them anew. */
+  forget(sensor: string): void {
+    this.settings.delete(sensor);
+  }
+
   /** Takes a batch from the log into the writers' buffers and writes what is due. */
   async handle(records: ConsumerRecord[]): Promise<void> {
     if (records !== this.accepted) {

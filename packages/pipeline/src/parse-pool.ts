@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ParserRunnerConfig } from '@metron/parsers';
 import { buildParsers, parseBatch, type ParseBatchInput, type ParseBatchOutput, type SensorParsers } from './parse-core.js';
-import { buildEnrichers, enrichBatch, type EnrichBatchInput, type EnrichBatchOutput, type EnrichSetup, type SensorEnrichers } from './enrich-core.js';
+import { buildEnrichers, enrichBatch, type EnrichBatchInput, type EnrichBatchOutput, type EnrichSetup } from './enrich-core.js';
+import { EnricherGeneration } from './enricher-generation.js';
 
 /**
  * Runs the parse step on worker threads so parsing uses other cores while the main thread moves
@@ -12,13 +13,15 @@ import { buildEnrichers, enrichBatch, type EnrichBatchInput, type EnrichBatchOut
 export class ParsePool {
   private readonly workers: Array<{ worker: Worker; busy: number }> = [];
   private readonly inline: SensorParsers | undefined;
+  private workerCount = 0;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parse or enrich output, by task
   private readonly pending = new Map<number, { resolve(out: any): void; reject(err: Error): void; worker: Worker }>();
   /**
    * The enrichers compiled on this thread: used inline (no workers), and built in any case so a bad
    * enrichment config or a missing GeoIP database fails at start, with its path, on the main thread.
+   * A live reload (reconfigure) replaces the generation.
    */
-  private readonly enrichers: Promise<SensorEnrichers>;
+  private enrichers: EnricherGeneration;
   private nextId = 1;
   private closed = false;
   /**
@@ -31,9 +34,7 @@ export class ParsePool {
     // Build inline once in any case: it checks every config here, on the main thread, so a bad
     // config fails at start with its path rather than inside a worker.
     const parsers = buildParsers(configs, global);
-    this.enrichers = buildEnrichers(enrich ?? { configs: {}, global });
-    // Until someone awaits ready(), a failure must not be an unhandled rejection.
-    this.enrichers.catch(() => undefined);
+    this.enrichers = new EnricherGeneration(buildEnrichers(enrich ?? { configs: {}, global }));
     if (workers <= 0) {
       this.inline = parsers;
       return;
@@ -58,6 +59,7 @@ export class ParsePool {
       });
       this.workers.push({ worker, busy: 0 });
     }
+    this.workerCount = workers;
     Object.keys(configs).sort().forEach((sensor, i) => this.sensorWorker.set(sensor, i % workers));
   }
 
@@ -67,17 +69,17 @@ export class ParsePool {
 
   /** Resolves once the enrichment configs are compiled; rejects with the config's error. */
   async ready(): Promise<void> {
-    await this.enrichers;
+    await this.enrichers.enrichers;
   }
 
   /** Whether `sensor` has an enrichment config (others pass the enrich stage unchanged). */
   async enriches(sensor: string): Promise<boolean> {
-    return (await this.enrichers).has(sensor);
+    return (await this.enrichers.enrichers).has(sensor);
   }
 
   /** Enriches a batch; on the least busy worker, or inline without workers. */
   async enrich(input: EnrichBatchInput): Promise<EnrichBatchOutput> {
-    if (this.inline) return enrichBatch(await this.enrichers, input);
+    if (this.inline) return this.enrichers.use((e) => enrichBatch(e, input));
     if (this.closed) throw new Error('parse pool is closed');
     const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
@@ -101,6 +103,50 @@ export class ParsePool {
     });
   }
 
+  /**
+   * Replaces the parser and enrichment configs live (a config saved in the console). Everything is
+   * compiled on this thread first: a bad config throws (a ConfigError naming its file) and nothing
+   * changes. Then every worker rebuilds the parsers of the `changed` sensors (all when absent) and
+   * its enrichers; batches handed to a worker before finish with the old configs, later ones use
+   * the new. Resolves once every worker has switched.
+   */
+  async reconfigure(configs: Record<string, ParserRunnerConfig>, global: Record<string, unknown>, enrich: EnrichSetup, changed?: readonly string[]): Promise<void> {
+    if (this.closed) throw new Error('parse pool is closed');
+    const rebuild = changed === undefined ? Object.keys(configs) : changed.filter((s) => Object.hasOwn(configs, s));
+    const parsers = buildParsers(Object.fromEntries(rebuild.map((s) => [s, configs[s] as ParserRunnerConfig])), global);
+    const next = new EnricherGeneration(buildEnrichers(enrich));
+    try {
+      await next.enrichers;
+    } catch (err) {
+      await next.close();
+      throw err;
+    }
+    const previous = this.enrichers;
+    this.enrichers = next;
+    previous.retire();
+    if (this.inline) {
+      for (const sensor of [...this.inline.keys()]) if (!Object.hasOwn(configs, sensor)) this.inline.delete(sensor);
+      for (const [sensor, parser] of parsers) this.inline.set(sensor, parser);
+      return;
+    }
+    // new sensors parse on the worker with the fewest sensors; removed ones are forgotten
+    for (const sensor of [...this.sensorWorker.keys()]) if (!Object.hasOwn(configs, sensor)) this.sensorWorker.delete(sensor);
+    for (const sensor of Object.keys(configs).sort()) {
+      if (this.sensorWorker.has(sensor)) continue;
+      const load = new Array<number>(this.workerCount).fill(0);
+      for (const w of this.sensorWorker.values()) load[w] = (load[w] ?? 0) + 1;
+      this.sensorWorker.set(sensor, load.indexOf(Math.min(...load)));
+    }
+    await Promise.all(this.workers.map((slot) => {
+      slot.busy++;
+      const id = this.nextId++;
+      return new Promise<void>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject, worker: slot.worker });
+        slot.worker.postMessage({ id, kind: 'reload', configs, global, enrich, changed: rebuild });
+      });
+    }));
+  }
+
   private failWorker(worker: Worker, err: Error): void {
     for (const [id, p] of this.pending) {
       if (p.worker === worker) {
@@ -114,7 +160,7 @@ export class ParsePool {
     this.closed = true;
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
     // the enrichers of this thread hold the table store (a Redis connection keeps a process alive)
-    await this.enrichers.then((e) => e.close(), () => undefined);
+    await this.enrichers.close();
   }
 }
 

@@ -10,7 +10,7 @@ import { recordGuid } from './guid.js';
 import { PipelineMetrics, type LagReading } from './metrics.js';
 import { StageLoop } from './stage-loop.js';
 import { ParsePool } from './parse-pool.js';
-import { IndexStage, type IndexWriterConfig } from './index-stage.js';
+import { IndexStage, writerSettings, type IndexWriterConfig } from './index-stage.js';
 import { availableParallelism } from 'node:os';
 
 /** Header carrying the sensor name on the `enrichments`, `indexing` and `error` topics. */
@@ -94,13 +94,20 @@ export class Pipeline {
   private started = false;
   private stopping = false;
 
-  constructor(private readonly opts: PipelineOptions) {
+  private readonly opts: PipelineOptions;
+  /** Parse loops by sensor, so a sensor added or removed live starts or stops its own. */
+  private readonly parseLoops = new Map<string, StageLoop>();
+
+  constructor(options: PipelineOptions) {
+    // A copy: a live reload (reconfigure) replaces its sensors and global config.
+    const opts = { ...options };
+    this.opts = opts;
     this.metrics = opts.metrics ?? new PipelineMetrics();
     this.log = opts.log ?? silent;
     this.producer = opts.bus.producer();
     this.maxRecordBytes = opts.maxRecordBytes ?? MAX_INLINE_RAW_BYTES;
     const parserConfigs = Object.fromEntries(Object.entries(opts.sensors).map(([s, c]) => [s, c.parser]));
-    this.checkChains();
+    this.checkChains(opts.sensors);
     const enrichmentConfigs: Record<string, unknown> = {};
     for (const [s, c] of Object.entries(opts.sensors)) if (c.enrichment !== undefined && c.enrichment !== null) enrichmentConfigs[s] = c.enrichment;
     this.parsePool = new ParsePool(parserConfigs, opts.parseWorkers ?? Math.max(1, availableParallelism() - 1), opts.global ?? {}, {
@@ -153,11 +160,14 @@ export class Pipeline {
    * Refuses output topics nothing in this process reads (the messages would pile up unseen), a
    * sensor feeding itself, and chains that loop back (a message would circle forever).
    */
-  private checkChains(): void {
-    const bySensorTopic = new Map(this.knownSensors().map((s) => [this.sensorTopic(s), s]));
-    for (const sensor of this.knownSensors()) {
+  private checkChains(sensors: Record<string, PipelineSensor>): void {
+    const names = Object.keys(sensors).sort();
+    const topicOf = (s: string): string => sensors[s]?.parser.sensorTopic || s;
+    const outputOf = (s: string): string => sensors[s]?.parser.outputTopic || Topics.ENRICHMENTS;
+    const bySensorTopic = new Map(names.map((s) => [topicOf(s), s]));
+    for (const sensor of names) {
       const seen = new Set([sensor]);
-      let topic = this.outputTopic(sensor);
+      let topic = outputOf(sensor);
       while (topic !== Topics.ENRICHMENTS) {
         const next = bySensorTopic.get(topic);
         if (next === undefined) {
@@ -167,7 +177,7 @@ export class Pipeline {
           throw new ConfigError(`parsers/${sensor}.json`, '$.outputTopic', `parser chain loops back to sensor ${next}: ${[...seen, next].join(' -> ')}`);
         }
         seen.add(next);
-        topic = this.outputTopic(next);
+        topic = outputOf(next);
       }
     }
   }
@@ -195,18 +205,7 @@ export class Pipeline {
     const topics = new Set([...this.knownSensors().map((s) => this.sensorTopic(s)), Topics.ENRICHMENTS, Topics.INDEXING, Topics.ERROR]);
     for (const t of topics) await bus.createTopic(t, { partitions });
 
-    for (const sensor of this.knownSensors()) {
-      const topic = this.sensorTopic(sensor);
-      this.loops.push(
-        new StageLoop({
-          name: `parse:${sensor}`,
-          consumer: bus.consumer({ group: `metron_parse_${sensor}`, topics: [topic] }),
-          handle: (records) => this.parseBatch(sensor, records),
-          maxBatch: this.opts.maxBatch,
-          onError: (err, attempt) => this.log.error(`parse ${sensor}: batch failed (attempt ${attempt}): ${errorMessage(err)}`),
-        }),
-      );
-    }
+    for (const sensor of this.knownSensors()) this.parseLoops.set(sensor, this.parseLoop(sensor));
     this.loops.push(
       new StageLoop({
         name: 'enrich',
@@ -229,6 +228,68 @@ export class Pipeline {
       }),
     );
     for (const l of this.loops) l.start();
+    for (const l of this.parseLoops.values()) l.start();
+  }
+
+  /** The parse stage of one sensor: its topic → its parser → `enrichments` (or the next sensor of a chain). */
+  private parseLoop(sensor: string): StageLoop {
+    return new StageLoop({
+      name: `parse:${sensor}`,
+      consumer: this.opts.bus.consumer({ group: `metron_parse_${sensor}`, topics: [this.sensorTopic(sensor)] }),
+      handle: (records) => this.parseBatch(sensor, records),
+      maxBatch: this.opts.maxBatch,
+      onError: (err, attempt) => this.log.error(`parse ${sensor}: batch failed (attempt ${attempt}): ${errorMessage(err)}`),
+    });
+  }
+
+  /**
+   * Applies changed configs while running (a config saved through the REST API): `sensors` is the
+   * whole new set (parser, enrichment and indexing config per sensor), `global` the global config
+   * when it changed. Everything is checked and compiled first: a bad config throws a ConfigError
+   * naming its file and nothing changes. Then the parse workers switch (batches already handed to
+   * them finish with the old configs), the index stage re-reads the indexing configs, a new sensor
+   * gets its topic and parse loop, and a removed sensor's parse loop stops (its unparsed records
+   * stay in its topic). A sensor whose `sensorTopic` changes is taken as removed and added.
+   */
+  async reconfigure(sensors: Record<string, PipelineSensor>, global?: Record<string, unknown>): Promise<void> {
+    if (this.stopping) throw new MetronError('BUS_CLOSED', 'the pipeline is shutting down');
+    this.checkChains(sensors);
+    for (const [sensor, c] of Object.entries(sensors)) writerSettings(sensor, c.indexing);
+    const nextGlobal = global ?? this.opts.global ?? {};
+    const before = this.opts.sensors;
+    const changed = Object.keys(sensors).filter((s) => global !== undefined || JSON.stringify(before[s]?.parser) !== JSON.stringify(sensors[s]?.parser));
+    const enrichmentConfigs: Record<string, unknown> = {};
+    for (const [s, c] of Object.entries(sensors)) if (c.enrichment !== undefined && c.enrichment !== null) enrichmentConfigs[s] = c.enrichment;
+    await this.parsePool.reconfigure(
+      Object.fromEntries(Object.entries(sensors).map(([s, c]) => [s, c.parser])),
+      nextGlobal,
+      {
+        configs: enrichmentConfigs,
+        global: nextGlobal,
+        ...(this.opts.kvPath !== undefined ? { kvPath: this.opts.kvPath } : {}),
+        ...(this.opts.configDir !== undefined ? { configDir: this.opts.configDir } : {}),
+      },
+      changed,
+    );
+    const topicOf = (all: Record<string, PipelineSensor>, s: string): string | undefined => (all[s] === undefined ? undefined : all[s]?.parser.sensorTopic || s);
+    const stopped = Object.keys(before).filter((s) => topicOf(sensors, s) !== topicOf(before, s));
+    this.opts.sensors = { ...sensors };
+    this.opts.global = nextGlobal;
+    for (const sensor of new Set([...Object.keys(before), ...Object.keys(sensors)])) this.indexStage.forget(sensor);
+    for (const sensor of stopped) {
+      const loop = this.parseLoops.get(sensor);
+      this.parseLoops.delete(sensor);
+      await loop?.stop();
+    }
+    if (!this.started) return;
+    for (const sensor of this.knownSensors()) {
+      if (this.parseLoops.has(sensor)) continue;
+      await this.opts.bus.createTopic(this.sensorTopic(sensor), { partitions: this.opts.partitions ?? 1 });
+      const loop = this.parseLoop(sensor);
+      this.parseLoops.set(sensor, loop);
+      loop.start();
+    }
+    this.log.info(`configs reloaded${changed.length > 0 ? ` (parsers rebuilt: ${changed.join(', ')})` : ''}`);
   }
 
   /**
@@ -460,7 +521,7 @@ export class Pipeline {
     } catch (err) {
       this.log.warn(`stopping before the pipeline drained: ${errorMessage(err)}`);
     }
-    await Promise.all(this.loops.map((l) => l.stop()));
+    await Promise.all([...this.parseLoops.values(), ...this.loops].map((l) => l.stop()));
     await this.parsePool.close();
   }
 }
