@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { ConfigError, ERROR_SENSOR, errorMessage } from '@metron/core';
 import { loadConfigDir } from '@metron/core/node';
 import {
@@ -44,6 +45,29 @@ export interface EmbeddedHandle {
   pipeline: Pipeline;
   sources: Source[];
   stop(): Promise<void>;
+}
+
+/**
+ * The web console's built files (packages/console/dist, reached through the workspace link), or
+ * undefined when the package is absent. A console that is not built yet is still served: its
+ * pages answer 503 saying to run `npm run build`.
+ */
+export function consoleDistDir(): string | undefined {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('@metron/console/package.json')), 'dist');
+  } catch {
+    return undefined;
+  }
+}
+
+function consoleOptions(log: Logger): { consoleDir?: string } {
+  const dir = consoleDistDir();
+  if (dir === undefined) {
+    log.warn('the web console package (@metron/console) is not installed; serving the REST API only');
+    return {};
+  }
+  if (!existsSync(join(dir, 'index.html'))) log.warn(`the web console is not built (${dir}); run \`npm run build\``);
+  return { consoleDir: dir };
 }
 
 /** Picks the config dir: the flag, else ./config when present, else the built-in demo configs. */
@@ -100,7 +124,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
   const cleanup: Array<() => Promise<void>> = [async () => bus.close()];
   try {
     await mkdir(join(dataDir, 'index'), { recursive: true });
-    const store = await openDuckDbSearchStore({ path: join(dataDir, 'index', 'metron.duckdb') });
+    const store = await openDuckDbSearchStore({ path: join(dataDir, 'index', 'metron.duckdb'), threads: storage.index.threads, ...(storage.index.memoryLimit !== undefined ? { memoryLimit: storage.index.memoryLimit } : {}) });
     cleanup.unshift(async () => store.close());
     // The Parquet archive (indexing configs' `hdfs` writer); closing it rolls the open parts.
     const archive = await ParquetArchive.open({ dir: join(dataDir, 'archive'), ...storage.archive, fsync: (opts.fsync ?? 'always') !== 'never', log });
@@ -137,7 +161,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
         prometheus: () => metrics.prometheus(),
         users,
       },
-      {},
+      consoleOptions(log),
     );
     await app.listen({ port: opts.port, host: opts.host });
     cleanup.unshift(async () => app.close());
@@ -175,7 +199,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
       cleanup.unshift(async () => feeder?.stop());
       log.info(`demo telemetry: ${opts.demoRate ?? 200} events/s to ${Object.keys(available).join(', ')}`);
     }
-    log.info(`Metron is up at ${url} (REST under ${url}/api/v1)`);
+    log.info(`Metron is up at ${url} (console at ${url}/, REST under ${url}/api/v1)`);
 
     let stopped: Promise<void> | undefined;
     return {

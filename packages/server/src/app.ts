@@ -16,6 +16,7 @@ import { registerSearchRoutes } from './routes/search.js';
 import { registerUpdateRoutes } from './routes/update.js';
 import { registerMetaAlertRoutes, withMetaAlertSearch } from './routes/meta-alerts.js';
 import { registerStatusRoutes } from './routes/status.js';
+import { registerConsole } from './console.js';
 
 /** What the server needs from the rest of the platform. */
 export interface ServerDeps {
@@ -47,6 +48,8 @@ export interface ServerOptions {
   trustProxy?: boolean;
   /** Failed-login limits (default 10 per user+IP per minute). */
   loginLimits?: LoginLimiterOptions;
+  /** The web console's built files (packages/console/dist); served at `/` when given. */
+  consoleDir?: string;
 }
 
 export const DEFAULT_INGEST_BODY_LIMIT = 10 * 1024 * 1024;
@@ -140,6 +143,7 @@ export async function createServer(deps: ServerDeps, options: ServerOptions = {}
     registerMetaAlertRoutes(app, deps.alerts);
   }
   await app.register(ingestRoutes, { ingest: deps.ingest, knownSensors: deps.knownSensors, bodyLimitBytes });
+  if (options.consoleDir !== undefined) registerConsole(app, { dir: options.consoleDir });
 
   return app;
 }

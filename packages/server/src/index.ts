@@ -14,3 +14,5 @@ export { hashPassword, verifyPassword, DEFAULT_SCRYPT_PARAMS } from './auth/pass
 export type { PasswordHash, ScryptParams } from './auth/password.js';
 export { SESSION_COOKIE } from './auth/cookies.js';
 export { splitRecords, SENSOR_NAME_PATTERN, INGEST_CONTENT_TYPES } from './routes/ingest.js';
+export { registerConsole, CONSOLE_CSP, isApiPath } from './console.js';
+export type { ConsoleOptions } from './console.js';

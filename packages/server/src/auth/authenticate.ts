@@ -12,6 +12,7 @@ import { HttpError, apiError } from '../errors.js';
 import { parseCookies, SESSION_COOKIE } from './cookies.js';
 import type { LoginLimiter } from './rate-limit.js';
 import type { Role, UserInfo, UserStore } from './user-store.js';
+import { CONSOLE_ROUTE, isApiPath } from '../console.js';
 
 /** The authenticated caller of a request. */
 export interface Principal {
@@ -36,6 +37,14 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/v1/health',
   'HEAD /api/v1/health',
 ]);
+
+/**
+ * The web console's static files (console.ts) are public, so the browser can load the login page;
+ * its catch-all route never makes an `/api` path public.
+ */
+function isPublicConsoleRequest(request: FastifyRequest): boolean {
+  return (request.method === 'GET' || request.method === 'HEAD') && request.routeOptions.url === CONSOLE_ROUTE && !isApiPath(request.url);
+}
 
 export const BASIC_REALM = 'Basic realm="metron"';
 
@@ -93,7 +102,7 @@ export function installAuthentication(app: FastifyInstance, users: UserStore, li
 
   app.addHook('onRequest', async (request, reply) => {
     const routeKey = `${request.method} ${request.routeOptions.url ?? ''}`;
-    const isPublic = request.routeOptions.url !== undefined && PUBLIC_ROUTES.has(routeKey);
+    const isPublic = request.routeOptions.url !== undefined && (PUBLIC_ROUTES.has(routeKey) || isPublicConsoleRequest(request));
 
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
