@@ -126,6 +126,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
     await mkdir(join(dataDir, 'index'), { recursive: true });
     const store = await openDuckDbSearchStore({ path: join(dataDir, 'index', 'metron.duckdb'), threads: storage.index.threads, ...(storage.index.memoryLimit !== undefined ? { memoryLimit: storage.index.memoryLimit } : {}) });
     cleanup.unshift(async () => store.close());
+    log.info(`search index ${join(dataDir, 'index', 'metron.duckdb')} (DuckDB, ${storage.index.threads} thread${storage.index.threads === 1 ? '' : 's'}${storage.index.memoryLimit !== undefined ? `, memory limit ${storage.index.memoryLimit}` : ''})`);
     // The Parquet archive (indexing configs' `hdfs` writer); closing it rolls the open parts.
     const archive = await ParquetArchive.open({ dir: join(dataDir, 'archive'), ...storage.archive, fsync: (opts.fsync ?? 'always') !== 'never', log });
     cleanup.unshift(async () => archive.close());

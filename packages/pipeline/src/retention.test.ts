@@ -88,6 +88,9 @@ describe('retention', () => {
     expect(() => storageSettings({ 'archive.retention.days': [1] }, 'global.json')).toThrow('expected days');
     expect(() => storageSettings({ 'archive.roll.minutes': -1 }, 'global.json')).toThrow("$['archive.roll.minutes']");
     expect(storageSettings({ 'archive.roll.bytes': '1000', 'archive.roll.minutes': 0.5 }, 'g').archive).toEqual({ rollBytes: 1000, rollMs: 30_000 });
-    expect(storageSettings({}, 'g')).toEqual({ archive: { rollBytes: 64 << 20, rollMs: 600_000 }, retention: { index: null, archive: null, intervalMs: 3_600_000 } });
+    expect(() => storageSettings({ 'index.duckdb.threads': 1.5 }, 'global.json')).toThrow("$['index.duckdb.threads']: expected a whole number");
+    expect(() => storageSettings({ 'index.duckdb.memory.limit': '2 lots' }, 'global.json')).toThrow("$['index.duckdb.memory.limit']: expected a size");
+    expect(storageSettings({ 'index.duckdb.threads': 2, 'index.duckdb.memory.limit': '2GB' }, 'g').index).toEqual({ threads: 2, memoryLimit: '2GB' });
+    expect(storageSettings({}, 'g')).toEqual({ index: { threads: 1 }, archive: { rollBytes: 64 << 20, rollMs: 600_000 }, retention: { index: null, archive: null, intervalMs: 3_600_000 } });
   });
 });

@@ -7,6 +7,8 @@
  *   "index.retention.days": 30         delete index documents whose `timestamp` is older
  *   "archive.retention.days": 365      delete archive day partitions older than this
  *   "retention.check.minutes": 60      how often retention runs (it also runs at start)
+ *   "index.duckdb.threads": 1          DuckDB worker threads of the embedded search index
+ *   "index.duckdb.memory.limit": "2GB" DuckDB's memory limit (its own default: 80% of RAM)
  *
  * A retention value is a number of days for every index, or an object of index name → days with
  * `"*"` for the rest: `{"bro": 7, "*": 30}`. Index names are the sensor's, unless its indexing
@@ -25,6 +27,8 @@ export interface RetentionDays {
 }
 
 export interface StorageSettings {
+  /** The embedded DuckDB index: threads (1 unless set) and memory limit (DuckDB's default unless set). */
+  index: { threads: number; memoryLimit?: string };
   archive: { rollBytes: number; rollMs: number };
   retention: { index: RetentionDays | null; archive: RetentionDays | null; intervalMs: number };
 }
@@ -58,7 +62,14 @@ function retentionDays(global: Record<string, unknown>, key: string, file: strin
 
 /** Reads the archive and retention keys of the global config; refuses bad values with their path. */
 export function storageSettings(global: Record<string, unknown>, file: string): StorageSettings {
+  const threads = positive(global, 'index.duckdb.threads', file, 1);
+  if (!Number.isInteger(threads) || threads > 256) throw new ConfigError(file, `$['index.duckdb.threads']`, `expected a whole number of threads from 1 to 256, got ${JSON.stringify(global['index.duckdb.threads'])}`);
+  const memoryLimit = global['index.duckdb.memory.limit'];
+  if (memoryLimit !== undefined && (typeof memoryLimit !== 'string' || !/^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i.test(memoryLimit))) {
+    throw new ConfigError(file, `$['index.duckdb.memory.limit']`, `expected a size such as "2GB", got ${JSON.stringify(memoryLimit)}`);
+  }
   return {
+    index: { threads, ...(memoryLimit !== undefined ? { memoryLimit: memoryLimit.trim() } : {}) },
     archive: {
       rollBytes: positive(global, 'archive.roll.bytes', file, 64 << 20),
       rollMs: positive(global, 'archive.roll.minutes', file, 10) * 60_000,
