@@ -12,3 +12,5 @@ export * from './stellar-modules/index.js';
 export * from './index-stage.js';
 export * from './enrichment-settings.js';
 export * from './retention.js';
+export * from './health.js';
+export * from './sample.js';

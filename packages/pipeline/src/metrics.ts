@@ -60,6 +60,9 @@ export interface LagReading {
   topic: string;
   group: string;
   lag: number;
+  /** Sum of the partitions' end offsets, and of the offsets the group has committed (or the earliest kept). */
+  end?: number;
+  committed?: number;
 }
 
 /** Per-sensor counters plus rates computed over a sliding window. */

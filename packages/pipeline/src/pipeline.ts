@@ -491,11 +491,16 @@ export class Pipeline {
       const ends = await this.opts.bus.offsets(g.topic);
       const committed = await this.opts.bus.groupOffsets(g.group, g.topic);
       let lag = 0;
+      let end = 0;
+      let done = 0;
       for (const p of ends) {
         const c = committed.find((x) => x.partition === p.partition)?.offset ?? p.earliest;
-        lag += Number(p.latest - (c > p.earliest ? c : p.earliest));
+        const from = c > p.earliest ? c : p.earliest;
+        lag += Number(p.latest - from);
+        end += Number(p.latest);
+        done += Number(from);
       }
-      out.push({ sensor: g.sensor, stage: g.stage, topic: g.topic, group: g.group, lag });
+      out.push({ sensor: g.sensor, stage: g.stage, topic: g.topic, group: g.group, lag, end, committed: done });
     }
     return out;
   }

@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDuckDbSearchStore } from '@metron/storage';
+import { openLocalLog } from './bus/index.js';
+import { PipelineHealth } from './health.js';
+import { Pipeline } from './pipeline.js';
+
+const JSON_MAP = { parserClassName: 'org.apache.metron.parsers.json.JSONMapParser', parserConfig: {} };
+const MIN = 60_000;
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  while (cleanups.length) await (cleanups.pop() as () => Promise<void>)();
+});
+
+async function setup() {
+  const dir = await mkdtemp(join(tmpdir(), 'metron-health-'));
+  const bus = await openLocalLog({ dir: join(dir, 'log') });
+  const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
+  const pipeline = new Pipeline({ bus, store, dataDir: dir, parseWorkers: 0, sensors: { steady: { parser: JSON_MAP }, fading: { parser: JSON_MAP }, quiet: { parser: JSON_MAP } } });
+  await pipeline.start();
+  cleanups.push(async () => {
+    await pipeline.stop(1000);
+    await store.close();
+    await bus.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const health = new PipelineHealth(pipeline.metrics, () => pipeline.lag(), () => pipeline.knownSensors());
+  return { pipeline, health };
+}
+
+const records = (n: number, tag: string) => Array.from({ length: n }, (_, i) => Buffer.from(JSON.stringify({ i, tag })));
+
+describe('PipelineHealth', () => {
+  it('reports rates, lag and errors per sensor, and warns when a sensor goes silent or drops below 10% of its usual rate', async () => {
+    const { pipeline, health } = await setup();
+    const t0 = 1_700_000_000_000;
+    // 20 minutes of steady traffic: 60 records a minute (1/s) to steady and fading
+    for (let m = 0; m <= 20; m++) {
+      await pipeline.ingest('steady', records(60, 's'));
+      await pipeline.ingest('fading', records(60, 'f'));
+      await pipeline.waitIdle();
+      health.sample(t0 + m * MIN);
+    }
+    let report = await health.report(t0 + 20 * MIN);
+    expect(report.status).toBe('OK');
+    const steady = report.sensors.find((s) => s.sensor === 'steady');
+    expect(steady).toMatchObject({ state: 'ok', rates: { received: 1, parsed: 1, indexed: 1 }, lag: 0, errorSearch: { indices: ['error'], query: 'failed_sensor_type:"steady"' } });
+    expect(steady?.usualRate).toBe(1);
+    expect(report.sensors.find((s) => s.sensor === 'quiet')?.state).toBe('idle');
+
+    // five more minutes: steady keeps going, fading sends 10 records, then an invalid one
+    for (let m = 21; m <= 25; m++) {
+      await pipeline.ingest('steady', records(60, 's'));
+      if (m === 23) await pipeline.ingest('fading', [...records(10, 'f'), Buffer.from('not json')]);
+      await pipeline.waitIdle();
+      health.sample(t0 + m * MIN);
+    }
+    report = await health.report(t0 + 25 * MIN);
+    expect(report.status).toBe('WARNING');
+    const fading = report.sensors.find((s) => s.sensor === 'fading');
+    expect(fading?.state).toBe('low');
+    expect(fading?.reason).toMatch(/below 10% of the usual 1\/s/);
+    expect(fading?.totals.invalid + (fading?.totals.errors ?? 0)).toBe(1);
+    expect(report.sensors.find((s) => s.sensor === 'steady')?.state).toBe('ok');
+
+    // then nothing at all from fading for five minutes
+    for (let m = 26; m <= 30; m++) {
+      await pipeline.ingest('steady', records(60, 's'));
+      await pipeline.waitIdle();
+      health.sample(t0 + m * MIN);
+    }
+    report = await health.report(t0 + 30 * MIN);
+    expect(report.sensors.find((s) => s.sensor === 'fading')).toMatchObject({ state: 'silent', recentRate: 0 });
+    expect(report.sensors.find((s) => s.sensor === 'fading')?.rates.received).toBe(0);
+
+    // lag per stage: end and committed offsets, all caught up
+    const parseSteady = report.stages.find((s) => s.stage === 'parse' && s.sensor === 'steady');
+    expect(parseSteady).toMatchObject({ lag: 0, end: 31 * 60, committed: 31 * 60, topic: 'steady' });
+    expect(report.stages.map((s) => s.stage)).toEqual(expect.arrayContaining(['parse', 'enrich', 'index']));
+  });
+
+  it('says warming_up until enough history exists, and counts lag before a stage catches up', async () => {
+    const { pipeline, health } = await setup();
+    const t0 = 1_700_000_000_000;
+    await pipeline.ingest('steady', records(5, 's'));
+    const report = await health.report(t0);
+    expect(report.sensors.find((s) => s.sensor === 'steady')?.state).toBe('warming_up');
+    const stage = report.stages.find((s) => s.stage === 'parse' && s.sensor === 'steady');
+    expect((stage?.end ?? 0) - (stage?.committed ?? 0)).toBe(stage?.lag);
+    expect(stage?.end).toBe(5);
+  });
+});
