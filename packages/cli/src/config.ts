@@ -25,7 +25,7 @@ const MaxBytes = z.number().int().positive().optional();
 /** `sources.json`: this project's addition to the config dir (Metron's sensors wrote to Kafka). */
 export const SourcesConfigSchema = z.array(
   z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('syslog-udp'), sensor: z.string(), host: Host, port: Port, maxRecordBytes: MaxBytes }),
+    z.strictObject({ type: z.literal('syslog-udp'), sensor: z.string(), host: Host, port: Port, maxRecordBytes: MaxBytes, recvBufferSize: MaxBytes }),
     z.strictObject({ type: z.literal('syslog-tcp'), sensor: z.string(), host: Host, port: Port, maxRecordBytes: MaxBytes, maxConnections: z.number().int().positive().optional() }),
     z.strictObject({
       type: z.literal('file'),

@@ -31,11 +31,13 @@ describe('parseSourcesConfig', () => {
       { type: 'syslog-udp', sensor: 's', port: 5514 },
       { type: 'syslog-tcp', sensor: 's', host: '127.0.0.1', port: 0 },
       { type: 'file', sensor: 's', path: '/var/log/x.log' },
+      { type: 'syslog-udp', sensor: 's', port: 5515, recvBufferSize: 1 << 20 },
     ]);
     expect(parseSourcesConfig(text, 'sources.json', ['s'])).toEqual([
       { type: 'syslog-udp', sensor: 's', host: '127.0.0.1', port: 5514 },
       { type: 'syslog-tcp', sensor: 's', host: '127.0.0.1', port: 0 },
       { type: 'file', sensor: 's', path: '/var/log/x.log', startAt: 'beginning' },
+      { type: 'syslog-udp', sensor: 's', host: '127.0.0.1', port: 5515, recvBufferSize: 1 << 20 },
     ]);
   });
   it('refuses bad entries with the JSON path', () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSyslogUdpSource, type SyslogUdpConfig, type SyslogUdpSource } from './syslog-udp.js';
@@ -47,6 +48,22 @@ describe('syslog UDP source', () => {
     expect(rec.received).toEqual({ n: 300, bytes: messages.reduce((sum, m) => sum + Buffer.byteLength(m), 0) });
     expect(rec.batches.length).toBeLessThan(messages.length); // batched, not one call per datagram
     expect(Math.max(...rec.batches)).toBeLessThanOrEqual(500);
+  });
+
+  it('holds a burst far beyond the OS default receive buffer while the event loop is blocked', async () => {
+    const rec = createRecorder();
+    const source = await startSource(rec);
+    const { host, port } = source.address();
+    const n = 2000;
+    // Another process sends while this one is blocked in spawnSync: nothing is read until it
+    // ends, so every datagram must wait in the kernel's buffer (the OS default holds ~300 of them).
+    const sender = `const s = require('node:dgram').createSocket('udp4'); let i = 0;
+      const next = () => { if (i === ${n}) return s.close(); s.send('<13>Jan  1 00:00:00 host app: burst ' + i++, ${port}, '${host}', next); }; next();`;
+    const result = spawnSync(process.execPath, ['-e', sender], { encoding: 'utf8', timeout: 20_000 });
+    expect(result.status, result.stderr).toBe(0);
+    await waitFor(() => rec.records.length >= n, 5_000, 'records').catch(() => undefined);
+    expect(rec.records.length).toBe(n);
+    expect(rec.records[n - 1]).toBe(`<13>Jan  1 00:00:00 host app: burst ${n - 1}`);
   });
 
   it('strips exactly one trailing newline, refuses empty and oversize datagrams', async () => {

@@ -25,9 +25,16 @@ export interface SyslogUdpConfig {
   maxQueueRecords?: number;
   /** Queue bound in bytes; default 16 MiB. */
   maxQueueBytes?: number;
-  /** Kernel receive buffer (SO_RCVBUF) to absorb bursts; default: the OS default. */
+  /**
+   * Kernel receive buffer (SO_RCVBUF) to absorb bursts while the event loop is busy; default
+   * 8 MiB (the kernel caps it at net.core.rmem_max: raise that sysctl for bigger bursts). The OS
+   * default (~200 KiB on Linux) holds only a few hundred datagrams.
+   */
   recvBufferSize?: number;
 }
+
+/** SO_RCVBUF asked for unless configured. */
+export const DEFAULT_UDP_RECV_BUFFER = 8 << 20;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -82,7 +89,7 @@ export class SyslogUdpSource implements Source {
     if (this.socket) throw new Error(`${this.name} already started`);
     const socket = dgram.createSocket({
       type: net.isIPv6(this.host) ? 'udp6' : 'udp4',
-      ...(this.config.recvBufferSize ? { recvBufferSize: this.config.recvBufferSize } : {}),
+      recvBufferSize: this.config.recvBufferSize ?? DEFAULT_UDP_RECV_BUFFER,
     });
     this.socket = socket;
     socket.on('message', (msg) => this.onDatagram(msg));
