@@ -14,6 +14,7 @@ import { BIGINT, BOOLEAN, DOUBLE, VARCHAR, type DuckDBType, type DuckDBValue } f
 import { MetronError, type JsonValue } from '@metron/core';
 import type { QueryNode, RangeBound, RangeNode, WildcardPart } from '../query/ast.js';
 import { type ColumnInfo, type ColumnType, type TableCatalog } from './catalog.js';
+import { ipRange, ipTerm, isIpColumn } from './ip-sql.js';
 
 /** Field searched with "contains" semantics by bare terms, standing in for an analyzed text field. */
 export const FULL_TEXT_FIELD = 'original_string';
@@ -77,7 +78,9 @@ export function renderWhere(node: QueryNode, table: TableCatalog, params: SqlPar
     case 'term': {
       if (node.field !== null) {
         const info = table.get(node.field);
-        return (info && matchValue(info, node.value, params)) ?? 'FALSE';
+        if (info === undefined) return 'FALSE';
+        // Address fields take CIDR blocks and IPv6 in any notation (ip-sql.ts).
+        return (isIpColumn(info) ? ipTerm(info, node.value, params) : null) ?? matchValue(info, node.value, params) ?? 'FALSE';
       }
       return anyOf(renderDefaultFieldTerm(node.value, table, params));
     }
@@ -147,6 +150,13 @@ function renderDefaultFieldTerm(value: string, table: TableCatalog, params: SqlP
     const ref = params.bind(value.toLowerCase(), VARCHAR);
     conditions.push(`contains(lower(${quoteIdent(text.column)}), ${ref})`);
   }
+  // A CIDR block or an IPv6 address also matches address fields by address (ip-sql.ts).
+  if (value.includes('/') || value.includes(':')) {
+    for (const info of table.columns) {
+      const condition = isIpColumn(info) ? ipTerm(info, value, params) : null;
+      if (condition !== null) conditions.push(condition);
+    }
+  }
   return conditions;
 }
 
@@ -203,13 +213,15 @@ function valueParam(type: ColumnType, value: string, params: SqlParams, cache: M
 
 /**
  * A range on one column. Numeric columns compare numerically (a bound that is not a number
- * matches nothing, as a term does; `timestamp` bounds arrive as epoch ms), text and JSON scalars compare
- * as text (lexicographically, as Elasticsearch ranges on keyword fields); booleans match nothing.
+ * matches nothing, as a term does; `timestamp` bounds arrive as epoch ms), address fields as
+ * addresses (ip-sql.ts), other text and JSON scalars as text (lexicographically, as Elasticsearch
+ * ranges on keyword fields); booleans match nothing.
  * `[* TO *]` is "the field exists".
  */
 function renderRange(info: ColumnInfo, node: RangeNode, params: SqlParams): string {
   const column = quoteIdent(info.column);
   if (node.lower === null && node.upper === null) return `(${column} IS NOT NULL)`;
+  if (isIpColumn(info)) return ipRange(info, node, params);
   let expr: string;
   let bind: (bound: RangeBound) => string | null;
   if (info.type === 'BIGINT' || info.type === 'DOUBLE') {

@@ -31,7 +31,8 @@ describe('renderQueryDsl', () => {
       bool: {
         minimum_should_match: 1,
         should: [
-          { term: { guid: { value: '80' } } }, { term: { timestamp: { value: 80 } } }, { term: { ip_src_addr: { value: '80' } } },
+          // not ip_src_addr: '80' is no address, and OpenSearch would fail the request on it
+          { term: { guid: { value: '80' } } }, { term: { timestamp: { value: 80 } } },
           { term: { ip_dst_port: { value: 80 } } }, { term: { 'threat.triage.score': { value: 80 } } },
           { term: { protocol: { value: '80' } } }, { term: { tags: { value: '80' } } }, { term: { original_string: { value: '80' } } },
           { wildcard: { original_string: { value: '*80*', case_insensitive: true } } },
@@ -39,6 +40,30 @@ describe('renderQueryDsl', () => {
       },
     });
     expect(renderQueryDsl(parseQuery('x*y?'), { port: 'long' })).toEqual(NONE);
+  });
+
+  it('renders CIDR blocks and addresses on ip fields as terms, ranges on them by address, other values as match_none', () => {
+    expect(render('ip_src_addr:10.0.0.0/8')).toEqual({ term: { ip_src_addr: { value: '10.0.0.0/8' } } });
+    expect(render('ip_src_addr:"2001:db8::/32"')).toEqual({ term: { ip_src_addr: { value: '2001:db8::/32' } } });
+    expect(render('ip_src_addr:"2001:db8::1"')).toEqual({ term: { ip_src_addr: { value: '2001:db8::1' } } });
+    expect(render('ip_src_addr:10.0.0.0/33')).toEqual(NONE);
+    expect(render('ip_src_addr:"::ffff:10.0.0.0/104"')).toEqual(NONE);
+    expect(render('ip_src_addr:abc')).toEqual(NONE);
+    expect(render('protocol:10.0.0.0/8')).toEqual({ term: { protocol: { value: '10.0.0.0/8' } } });
+    expect(render('ip_src_addr:[10.0.0.1 TO 10.0.0.255]')).toEqual({ range: { ip_src_addr: { gte: '10.0.0.1', lte: '10.0.0.255' } } });
+    expect(render('ip_src_addr:{:: TO 10.0.0.1]')).toEqual({ range: { ip_src_addr: { gt: '::', lte: '10.0.0.1' } } });
+    expect(render('ip_src_addr:[10.0.0.1 TO x]')).toEqual(NONE);
+    expect(render('10.0.0.0/8')).toEqual({
+      bool: {
+        minimum_should_match: 1,
+        should: [
+          { term: { guid: { value: '10.0.0.0/8' } } }, { term: { ip_src_addr: { value: '10.0.0.0/8' } } },
+          { term: { protocol: { value: '10.0.0.0/8' } } }, { term: { tags: { value: '10.0.0.0/8' } } },
+          { term: { original_string: { value: '10.0.0.0/8' } } },
+          { wildcard: { original_string: { value: '*10.0.0.0/8*', case_insensitive: true } } },
+        ],
+      },
+    });
   });
 
   it('renders wildcards with their own escaping, on text fields only', () => {

@@ -15,12 +15,16 @@
  *
  * It is a pure function of the AST and the index mapping (field → Metron FieldType, merged over
  * the searched indices as column metadata is). The semantics hold for mappings where strings are
- * `keyword` (Metron's templates), `original_string` included; an `ip` field is treated as keyword.
+ * `keyword` (Metron's templates), `original_string` included. On an `ip` field a term takes an
+ * address or a CIDR block (`10.0.0.0/8`, `2001:db8::/32`; OpenSearch matches the block) and a range
+ * takes addresses (compared as addresses); any other value matches nothing there, where OpenSearch
+ * would fail the whole request.
  * Dates on `timestamp` must have been resolved to epoch milliseconds (query/dates.ts).
  * Values are JSON values in the request body; nothing is concatenated into a query string.
  */
 import { MetronError } from '@metron/core';
 import type { QueryNode, RangeNode, WildcardPart } from '../query/ast.js';
+import { parseCidr, parseIp } from '../query/ip.js';
 import type { MetronFieldType } from '../types.js';
 
 /** A query DSL clause (plain JSON). */
@@ -59,6 +63,8 @@ function termValue(type: MetronFieldType, value: string): string | number | bool
       const lower = value.toLowerCase();
       return lower === 'true' ? true : lower === 'false' ? false : undefined;
     }
+    case 'ip':
+      return parseIp(value) !== null || parseCidr(value) !== null ? value : undefined;
     default:
       return value;
   }
@@ -96,6 +102,8 @@ function rangeQuery(node: RangeNode, type: MetronFieldType): QueryDsl {
       const number = parseNumber(bound.value);
       if (number === null) return MATCH_NONE;
       value = number;
+    } else if (type === 'ip' && parseIp(bound.value) === null) {
+      return MATCH_NONE;
     }
     bounds[bound.inclusive ? loose : strict] = value;
   }

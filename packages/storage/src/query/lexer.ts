@@ -113,6 +113,15 @@ export function tokenize(query: string): Token[] {
         i += 2;
         continue;
       }
+      if (c === '/' && !wildcard) {
+        const length = cidrLengthAt(query, i, text);
+        if (length > 0) {
+          literal += query.slice(i, i + length);
+          text += query.slice(i, i + length);
+          i += length;
+          continue;
+        }
+      }
       if (TERM_BREAK.has(c)) break;
       if ((c === '&' || c === '|') && query[i + 1] === c) break;
       if (c === '*' || c === '?') {
@@ -138,6 +147,22 @@ export function tokenize(query: string): Token[] {
   }
   tokens.push({ type: 'eof', pos: n });
   return tokens;
+}
+
+/**
+ * The length of a CIDR prefix length (`/8`, `/128`) at `slash`, or 0. Lucene would read `/` as the
+ * start of a regular expression; after an address (digits, hex, dots, colons) and followed by
+ * 1-3 digits that end the term, it is read as part of the term instead, so `ip_src_addr:10.0.0.0/8`
+ * works unquoted, as analysts write it.
+ */
+function cidrLengthAt(query: string, slash: number, termSoFar: string): number {
+  if (!/^[0-9A-Fa-f.:]+$/.test(termSoFar) || !/[.:]/.test(termSoFar)) return 0;
+  let end = slash + 1;
+  while (end < query.length && end - slash <= 3 && query[end]! >= '0' && query[end]! <= '9') end++;
+  if (end === slash + 1) return 0;
+  const next = query[end];
+  if (next !== undefined && !TERM_BREAK.has(next) && !((next === '&' || next === '|') && query[end + 1] === next)) return 0;
+  return end - slash;
 }
 
 /** Reads one end of a range: a quoted phrase or a run of characters up to a space or a closing bracket. */
