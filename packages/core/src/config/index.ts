@@ -10,3 +10,4 @@ export * from './json-text.js';
 export * from './config-errors.js';
 export * from './parse.js';
 export * from './defaults.js';
+export * from './reserved.js';

@@ -7,12 +7,15 @@
  * `solr`, `hdfs`, or any writer of ours) and unknown settings are kept.
  */
 import { z } from 'zod';
+import { reservedIndexReason } from './reserved.js';
 import { javaBool, javaInt } from './schema-parts.js';
 
 /** One writer's settings for one sensor; every setting has a default (see defaults.ts). */
 export const IndexingWriterConfigSchema = z.looseObject({
   /** Index (or collection, or directory) name; the sensor name when absent. */
-  index: z.string().min(1).optional(),
+  index: z.string().min(1)
+    .refine((name) => reservedIndexReason(name) === null, { error: (issue) => reservedIndexReason(String(issue.input)) ?? 'reserved index name' })
+    .optional(),
   /** Messages per write; 1 when absent (no batching). */
   batchSize: javaInt(1).optional(),
   /** Seconds before a partial batch is flushed; 0 (writer's choice) when absent. */

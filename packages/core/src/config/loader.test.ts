@@ -133,6 +133,25 @@ describe('loadConfigDir', () => {
     ]);
   });
 
+  it('refuses the reserved index names as sensor names and as a writer index, with path and reason', async () => {
+    const parser = JSON.stringify({ parserClassName: 'org.apache.metron.parsers.bro.BasicBroParser' });
+    const dir = await configDir({
+      'parsers/metaalert.json': parser,
+      'enrichments/Audit.json': '{}',
+      'indexing/bro.json': '{"elasticsearch": {"index": "metaalert"}, "hdfs": {"index": "bro"}}',
+      'parsers/bro.json': parser,
+    });
+    const err = await rejection(loadConfigDir(dir));
+    expect(err).toBeInstanceOf(ConfigErrorList);
+    expect((err as ConfigErrorList).errors.map((e) => [e.file, e.jsonPath, e.reason])).toEqual([
+      [join(dir, 'enrichments/Audit.json'), '$',
+        'invalid sensor name: "Audit" is reserved for the audit trail of alert changes; choose another name (the sensor name becomes its index name)'],
+      [join(dir, 'indexing/bro.json'), '$.elasticsearch.index', '"metaalert" is reserved for the meta-alert index; choose another name'],
+      [join(dir, 'parsers/metaalert.json'), '$',
+        'invalid sensor name: "metaalert" is reserved for the meta-alert index; choose another name (the sensor name becomes its index name)'],
+    ]);
+  });
+
   it('a missing directory is CONFIG_NOT_FOUND', async () => {
     const err = await rejection(loadConfigDir(join(root, 'nope')));
     expect(err).toBeInstanceOf(MetronError);

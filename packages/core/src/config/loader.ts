@@ -24,6 +24,7 @@ import {
   type SensorConfigKind,
 } from './kinds.js';
 import { checkConfig, parseConfig } from './parse.js';
+import { reservedIndexReason } from './reserved.js';
 
 /** Sensor names become topic and index names: Kafka's topic alphabet. */
 const SENSOR_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
@@ -77,6 +78,11 @@ async function sensorFiles(dir: string, errors: ConfigError[]): Promise<{ sensor
     const path = join(dir, entry.name);
     if (!SENSOR_NAME.test(sensor)) {
       errors.push(new ConfigError(path, '$', `invalid sensor name "${sensor}": use letters, digits, '.', '_' and '-' (it becomes a topic and index name)`));
+      continue;
+    }
+    const reserved = reservedIndexReason(sensor);
+    if (reserved !== null) {
+      errors.push(new ConfigError(path, '$', `invalid sensor name: ${reserved} (the sensor name becomes its index name)`));
       continue;
     }
     out.push({ sensor, path });

@@ -133,6 +133,16 @@ describe('POST /api/v1/ingest/:sensor', () => {
     expect((await ingest(app, 'late', 'text/plain', 'x')).statusCode).toBe(404);
   });
 
+  it('refuses the reserved index names as sensors with 400, even when listed', async () => {
+    const { app, deps } = await server({ knownSensors: () => ['bro', 'metaalert', 'audit'] });
+    for (const name of ['metaalert', 'audit', 'MetaAlert']) {
+      const res = await ingest(app, name, 'text/plain', 'x');
+      expect(res.statusCode, name).toBe(400);
+      expect(res.json().message).toMatch(new RegExp(`^invalid sensor name: "${name}" is reserved for the`));
+    }
+    expect(deps.ingested).toEqual([]);
+  });
+
   it('validates the sensor name', async () => {
     const { app } = await server();
     for (const name of ['bad%20name', 'a'.repeat(65), '%2e%2e%2fetc']) {

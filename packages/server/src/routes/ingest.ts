@@ -6,7 +6,7 @@
  * records are durable in the log: an acknowledged record is never lost.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { MetronError } from '@metron/core';
+import { MetronError, reservedIndexReason } from '@metron/core';
 import { HttpError } from '../errors.js';
 
 export const SENSOR_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -94,6 +94,9 @@ export const ingestRoutes: FastifyPluginAsync<IngestRoutesOptions> = async (app:
     },
   }, async (request, reply) => {
     const { sensor } = request.params;
+    // Refused even if a running pipeline knew it: its messages would land in the platform's own index.
+    const reserved = reservedIndexReason(sensor);
+    if (reserved !== null) throw new MetronError('INPUT_INVALID', `invalid sensor name: ${reserved}`);
     if (!options.knownSensors().includes(sensor)) throw new MetronError('NOT_FOUND', `unknown sensor '${sensor}'`);
     const mode = INGEST_CONTENT_TYPES[mediaType(request.headers['content-type']) as keyof typeof INGEST_CONTENT_TYPES];
     const body = request.body;
