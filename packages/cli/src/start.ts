@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { cp, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -9,6 +9,8 @@ import {
   DemoFeeder,
   Pipeline,
   PipelineMetrics,
+  PipelineHealth,
+  runSample,
   RetentionTask,
   openLocalLog,
   storageSettings,
@@ -18,7 +20,7 @@ import {
   type SourceConfig,
 } from '@metron/pipeline';
 import { openDuckDbSearchStore, ParquetArchive, metaAlertSettings, openAlertStore, redactRedisUrl } from '@metron/storage';
-import { createServer, openUserStore } from '@metron/server';
+import { ConfigStore, createServer, openUserStore } from '@metron/server';
 import { parseArgs } from 'node:util';
 import { COMMON_FLAGS, parseFlags, portFlag } from './args.js';
 import { DEMO_ASSETS_FILE, loadDemoAssets } from './load/demo-assets.js';
@@ -70,6 +72,17 @@ function consoleOptions(log: Logger): { consoleDir?: string } {
   return { consoleDir: dir };
 }
 
+/**
+ * The built-in demo configs ship inside the package and stay read-only: the first start copies them
+ * to <data-dir>/config, which this and later starts use, so the console can edit and save them.
+ */
+export async function editableConfigDir(dir: string, dataDir: string): Promise<string> {
+  if (dir !== BUILTIN_CONFIG_DIR) return dir;
+  const copy = join(dataDir, 'config');
+  if (!existsSync(join(copy, 'parsers'))) await cp(dir, copy, { recursive: true });
+  return copy;
+}
+
 /** Picks the config dir: the flag, else ./config when present, else the built-in demo configs. */
 export function resolveConfigDir(flag: string | undefined): string {
   if (flag) return resolve(flag);
@@ -103,8 +116,8 @@ export function logDefaults(global: Record<string, unknown>, file: string): { re
 /** Runs sources, pipeline, index and REST API in one process. */
 export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHandle> {
   const log = opts.log ?? createLogger();
-  const configDir = resolveConfigDir(opts.configDir);
   const dataDir = resolve(opts.dataDir);
+  const configDir = await editableConfigDir(resolveConfigDir(opts.configDir), dataDir);
   const configs = await loadConfigDir(configDir);
   const sensors = pipelineSensorsFrom(configs);
   const storage = storageSettings(configs.global ?? {}, join(configDir, 'global.json'));
@@ -141,9 +154,21 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
     const retention = new RetentionTask({ policy: storage.retention, index: store, archive, log });
     await retention.start();
     cleanup.unshift(async () => retention.stop());
-    const sampler = setInterval(() => metrics.sample(), 5000);
+    const health = new PipelineHealth(metrics, () => pipeline.lag(), () => pipeline.knownSensors());
+    const sampler = setInterval(() => {
+      metrics.sample();
+      health.sample();
+    }, 5000);
     sampler.unref();
     metrics.sample();
+    health.sample();
+    // Configs saved through the REST API are written into the config dir and applied live.
+    const configStore = new ConfigStore({
+      dir: configDir,
+      initial: configs,
+      apply: async (next, change) => pipeline.reconfigure(pipelineSensorsFrom(next), change.kind === 'global' ? (next.global ?? {}) : undefined),
+      sample: (next, sensor, lines) => runSample({ sensors: pipelineSensorsFrom(next), global: next.global ?? {}, kvPath: join(dataDir, 'kv'), configDir }, sensor, lines),
+    });
 
     const users = await openUserStore(join(dataDir, 'users.json'), {
       ...(opts.adminPassword ? { adminPassword: opts.adminPassword } : {}),
@@ -161,6 +186,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
         metrics: () => metrics.snapshot(),
         prometheus: () => metrics.prometheus(),
         users,
+        configs: configStore,
+        pipelineHealth: () => health.report(),
       },
       consoleOptions(log),
     );

@@ -16,6 +16,11 @@ import { registerSearchRoutes } from './routes/search.js';
 import { registerUpdateRoutes } from './routes/update.js';
 import { registerMetaAlertRoutes, withMetaAlertSearch } from './routes/meta-alerts.js';
 import { registerStatusRoutes } from './routes/status.js';
+import { registerSensorConfigRoutes } from './routes/sensor-configs.js';
+import type { ConfigStore } from './routes/config-store.js';
+import { registerStellarRoutes } from './routes/stellar.js';
+import { registerPipelineHealthRoutes } from './routes/pipeline-health.js';
+import { registerDashboardRoutes } from './routes/dashboard.js';
 import { registerConsole } from './console.js';
 
 /** What the server needs from the rest of the platform. */
@@ -33,6 +38,10 @@ export interface ServerDeps {
   users: UserStore;
   /** Health snapshot; `{status}` other than `UP` makes `GET /api/v1/health` answer 503. */
   health?(): unknown;
+  /** The config directory behind the sensor / global config routes (saves apply live); without it those routes are absent. */
+  configs?: ConfigStore;
+  /** Pipeline health per sensor and stage (`GET /api/v1/pipeline/health`); without it the route is absent. */
+  pipelineHealth?(): Promise<unknown> | unknown;
 }
 
 export interface ServerOptions {
@@ -142,6 +151,10 @@ export async function createServer(deps: ServerDeps, options: ServerOptions = {}
     registerUpdateRoutes(app, deps.alerts, deps.users);
     registerMetaAlertRoutes(app, deps.alerts);
   }
+  if (deps.configs) registerSensorConfigRoutes(app, deps.configs);
+  registerStellarRoutes(app);
+  if (deps.pipelineHealth) registerPipelineHealthRoutes(app, deps.pipelineHealth);
+  registerDashboardRoutes(app, deps.searchStore);
   await app.register(ingestRoutes, { ingest: deps.ingest, knownSensors: deps.knownSensors, bodyLimitBytes });
   if (options.consoleDir !== undefined) registerConsole(app, { dir: options.consoleDir });
 
