@@ -1,0 +1,356 @@
+/**
+ * One alert with all its context in one pane: summary and workflow (status, assignee), the
+ * network 5-tuple, triage rules with score and reason, threat intel hits with the matching
+ * indicator, enrichments grouped by adapter and field, the other fields, the raw
+ * `original_string`, comments, and the audit history (`/update/history`). A meta-alert shows its
+ * alerts instead, each openable; its status applies to all of them.
+ */
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { ALERT_STATUSES, api, errorText, type AuditChange, type Doc, type AlertStatus } from '../../api.ts';
+import { formatTime, formatValue } from './format.ts';
+import { scoreClass } from './query.ts';
+
+export interface DetailsPaneProps {
+  guid: string;
+  sensorType: string;
+  user: string;
+  onClose(): void;
+  /** Opens another document (a meta-alert's child). */
+  onOpen(guid: string, sensorType: string): void;
+  /** The document changed (refresh the list). */
+  onChanged(): void;
+}
+
+const NETWORK = ['ip_src_addr', 'ip_src_port', 'ip_dst_addr', 'ip_dst_port', 'protocol'];
+const SUMMARY = ['guid', 'source.type', 'timestamp', 'is_alert'];
+const WORKFLOW = ['alert_status', 'alert_assignee', 'comments', 'metaalerts'];
+const META = ['metron_alert', 'status', 'groups', 'max', 'min', 'average', 'count', 'sum', 'median'];
+
+interface Comment {
+  comment: string;
+  username: string;
+  timestamp: number;
+}
+
+export interface TriageRule {
+  index: number;
+  name?: string;
+  comment?: string;
+  score?: unknown;
+  reason?: unknown;
+}
+
+/** The triage rules that fired, from `threat.triage.rules.<i>.<key>` fields. */
+export function triageRules(doc: Doc): TriageRule[] {
+  const rules = new Map<number, TriageRule>();
+  for (const [key, value] of Object.entries(doc)) {
+    const m = /^threat\.triage\.rules\.(\d+)\.(name|comment|score|reason)$/.exec(key);
+    if (!m) continue;
+    const index = Number(m[1]);
+    const rule = rules.get(index) ?? { index };
+    (rule as unknown as Record<string, unknown>)[m[2]!] = value;
+    rules.set(index, rule);
+  }
+  return [...rules.values()].sort((a, b) => a.index - b.index);
+}
+
+export interface ThreatIntelHit {
+  adapter: string;
+  field: string;
+  type: string;
+  /** The message's value of `field`: the indicator that matched. */
+  indicator: unknown;
+  value: unknown;
+}
+
+/** Threat intel hits from `threatintels.<adapter>.<field>.<type>` fields (the rest is listed as is). */
+export function threatIntelHits(doc: Doc): { hits: ThreatIntelHit[]; other: Array<[string, unknown]> } {
+  const hits: ThreatIntelHit[] = [];
+  const other: Array<[string, unknown]> = [];
+  for (const [key, value] of Object.entries(doc)) {
+    if (!key.startsWith('threatintels.')) continue;
+    const parts = key.split('.');
+    // threatintels.<adapter>.<field>.<type>; the field itself has no dots in Metron's names
+    if (parts.length === 4 && parts[2]! in doc) {
+      hits.push({ adapter: parts[1]!, field: parts[2]!, type: parts[3]!, indicator: doc[parts[2]!], value });
+    } else {
+      other.push([key, value]);
+    }
+  }
+  return { hits, other };
+}
+
+/** `enrichments.<adapter>.<field>.<key>` grouped by adapter and field. */
+export function enrichmentGroups(doc: Doc): Array<{ title: string; entries: Array<[string, unknown]> }> {
+  const groups = new Map<string, Array<[string, unknown]>>();
+  for (const [key, value] of Object.entries(doc)) {
+    if (!key.startsWith('enrichments.')) continue;
+    const parts = key.split('.');
+    const title = parts.length >= 4 ? `${parts[1]} · ${parts[2]}` : parts.slice(1, -1).join('.') || 'enrichments';
+    const name = parts.length >= 4 ? parts.slice(3).join('.') : parts[parts.length - 1]!;
+    groups.set(title, [...(groups.get(title) ?? []), [name, value]]);
+  }
+  return [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([title, entries]) => ({ title, entries: entries.sort((a, b) => a[0].localeCompare(b[0])) }));
+}
+
+function Fields({ entries, label }: { entries: Array<[string, unknown]>; label: string }) {
+  if (entries.length === 0) return null;
+  return (
+    <dl className="fields" aria-label={label}>
+      {entries.map(([k, v]) => (
+        <div key={k} className="field">
+          <dt>{k}</dt>
+          <dd>{formatValue(k, v)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Section({ title, children, open = true }: { title: string; children: ReactNode; open?: boolean }) {
+  return (
+    <details open={open} className="detail-section">
+      <summary><h3>{title}</h3></summary>
+      {children}
+    </details>
+  );
+}
+
+export function DetailsPane({ guid, sensorType, user, onClose, onOpen, onChanged }: DetailsPaneProps) {
+  const [doc, setDoc] = useState<Doc | null>(null);
+  const [history, setHistory] = useState<AuditChange[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [comment, setComment] = useState('');
+  const [assignee, setAssignee] = useState('');
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const [found, trail] = await Promise.all([api.findOne(guid, sensorType), api.history(guid).catch(() => null)]);
+      setDoc(found);
+      setAssignee(typeof found['alert_assignee'] === 'string' ? found['alert_assignee'] : '');
+      setHistory(trail ? trail.changes : null);
+      setError(null);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }, [guid, sensorType]);
+
+  useEffect(() => {
+    setDoc(null);
+    setHistory(null);
+    void load();
+  }, [load]);
+
+  useEffect(() => {
+    heading.current?.focus();
+  }, [guid]);
+
+  async function act(action: () => Promise<unknown>) {
+    setBusy(true);
+    try {
+      await action();
+      await load();
+      onChanged();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function submitComment(event: FormEvent) {
+    event.preventDefault();
+    const text = comment.trim();
+    if (text === '') return;
+    void act(async () => {
+      await api.addComment(guid, sensorType, text);
+      setComment('');
+    });
+  }
+
+  function submitAssignee(event: FormEvent) {
+    event.preventDefault();
+    const name = assignee.trim();
+    void act(() => api.assign(guid, sensorType, name === '' ? null : name));
+  }
+
+  const isMeta = sensorType === 'metaalert' || doc?.['source.type'] === 'metaalert';
+  const status = typeof doc?.['alert_status'] === 'string' ? (doc['alert_status'] as string) : 'NEW';
+  const comments = (Array.isArray(doc?.['comments']) ? (doc['comments'] as Comment[]) : []).slice().sort((a, b) => a.timestamp - b.timestamp);
+  const rules = doc ? triageRules(doc) : [];
+  const intel = doc ? threatIntelHits(doc) : { hits: [], other: [] };
+  const enrichments = doc ? enrichmentGroups(doc) : [];
+  const children = isMeta && Array.isArray(doc?.['metron_alert']) ? (doc['metron_alert'] as Doc[]) : [];
+  const shown = new Set([...NETWORK, ...SUMMARY, ...WORKFLOW, ...META, 'original_string', 'threat.triage.score']);
+  const other = doc
+    ? Object.entries(doc).filter(([k]) => !shown.has(k) && !k.startsWith('enrichments.') && !k.startsWith('threatintels.') && !k.startsWith('threat.triage.rules.')).sort((a, b) => a[0].localeCompare(b[0]))
+    : [];
+
+  return (
+    <aside className="details" aria-labelledby="details-title" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <header className="details-head">
+        <h2 id="details-title" ref={heading} tabIndex={-1}>
+          {isMeta ? 'Meta-alert' : 'Alert'} <span className="muted mono">{guid}</span>
+        </h2>
+        <button type="button" onClick={onClose} aria-label="Close details">×</button>
+      </header>
+      {error && <p className="error" role="alert">{error}</p>}
+      {!doc && !error && <p className="loading" role="status">Loading…</p>}
+      {doc && (
+        <div className="details-body">
+          <div className="summary">
+            <span className={`score big ${scoreClass(doc['threat.triage.score'])}`} title="threat.triage.score">
+              {doc['threat.triage.score'] === undefined ? '–' : formatValue('threat.triage.score', doc['threat.triage.score'])}
+            </span>
+            <div>
+              <div><strong>{String(doc['source.type'] ?? sensorType)}</strong> · {formatTime(doc['timestamp'])}</div>
+              <div className="muted">status <span className={`status status-${status.toLowerCase()}`}>{status}</span>
+                {typeof doc['alert_assignee'] === 'string' && <> · assigned to <strong>{doc['alert_assignee']}</strong></>}
+              </div>
+            </div>
+          </div>
+
+          <div className="workflow">
+            <div role="group" aria-label="Set status" className="status-buttons">
+              {ALERT_STATUSES.map((s) => (
+                <button key={s} type="button" aria-pressed={status === s} disabled={busy} onClick={() => void act(() => api.setStatus(guid, sensorType, s as AlertStatus))}>
+                  {s}
+                </button>
+              ))}
+            </div>
+            <form className="assign" onSubmit={submitAssignee}>
+              <label>
+                Assignee
+                <input value={assignee} onChange={(e) => setAssignee(e.target.value)} placeholder="user name" />
+              </label>
+              <button type="submit" disabled={busy}>Assign</button>
+              <button type="button" disabled={busy} onClick={() => void act(() => api.assign(guid, sensorType, user))}>Assign to me</button>
+            </form>
+          </div>
+
+          {isMeta && (
+            <Section title={`Alerts in this meta-alert (${children.length})`}>
+              <ul className="children">
+                {children.map((c) => (
+                  <li key={String(c['guid'])}>
+                    <button type="button" className="link" onClick={() => onOpen(String(c['guid']), String(c['source.type']))}>
+                      <span className={`score ${scoreClass(c['threat.triage.score'])}`}>{formatValue('threat.triage.score', c['threat.triage.score'] ?? '–')}</span>{' '}
+                      {String(c['source.type'])} {formatTime(c['timestamp'])} {String(c['ip_src_addr'] ?? '')} → {String(c['ip_dst_addr'] ?? '')}
+                    </button>
+                    <button type="button" className="icon" aria-label={`Remove alert ${String(c['guid'])} from this meta-alert`} disabled={busy}
+                      onClick={() => void act(() => api.removeFromMetaAlert(guid, [{ guid: String(c['guid']), sensorType: String(c['source.type']) }]))}>×</button>
+                  </li>
+                ))}
+              </ul>
+              <Fields label="Score statistics" entries={['count', 'sum', 'max', 'min', 'average', 'median'].filter((k) => doc[k] !== undefined).map((k) => [k, doc[k]])} />
+              <button type="button" className="danger" disabled={busy} onClick={() => void act(async () => {
+                await api.metaAlertStatus(guid, 'INACTIVE');
+                onClose();
+              })}>Dissolve meta-alert (inactive)</button>
+            </Section>
+          )}
+
+          {!isMeta && (
+            <Section title="Network">
+              <Fields label="Network" entries={NETWORK.filter((k) => doc[k] !== undefined).map((k) => [k, doc[k]])} />
+            </Section>
+          )}
+
+          {rules.length > 0 && (
+            <Section title="Triage">
+              <table className="rules">
+                <thead><tr><th>rule</th><th>score</th><th>reason</th></tr></thead>
+                <tbody>
+                  {rules.map((r) => (
+                    <tr key={r.index}>
+                      <td>{r.name ?? `rule ${r.index}`}{r.comment && <div className="muted">{r.comment}</div>}</td>
+                      <td><span className={`score ${scoreClass(r.score)}`}>{formatValue('score', r.score)}</span></td>
+                      <td>{formatValue('reason', r.reason)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </Section>
+          )}
+
+          {(intel.hits.length > 0 || intel.other.length > 0) && (
+            <Section title="Threat intel">
+              <ul className="intel">
+                {intel.hits.map((h) => (
+                  <li key={`${h.adapter}.${h.field}.${h.type}`}>
+                    <strong>{String(h.indicator)}</strong> in <code>{h.field}</code> matched <code>{h.type}</code> <span className="muted">({h.adapter})</span>
+                  </li>
+                ))}
+              </ul>
+              <Fields label="Other threat intel fields" entries={intel.other} />
+            </Section>
+          )}
+
+          {enrichments.length > 0 && (
+            <Section title="Enrichments">
+              {enrichments.map((g) => (
+                <div key={g.title} className="enrichment-group">
+                  <h4>{g.title}</h4>
+                  <Fields label={g.title} entries={g.entries} />
+                </div>
+              ))}
+            </Section>
+          )}
+
+          <Section title="Fields" open={false}>
+            <Fields label="Other fields" entries={[...SUMMARY.filter((k) => doc[k] !== undefined).map((k): [string, unknown] => [k, doc[k]]), ...other]} />
+          </Section>
+
+          {typeof doc['original_string'] === 'string' && (
+            <Section title="Raw message" open={false}>
+              <pre className="raw" aria-label="original_string">{doc['original_string']}</pre>
+            </Section>
+          )}
+
+          <Section title={`Comments (${comments.length})`}>
+            <ul className="comments">
+              {comments.map((c) => (
+                <li key={`${c.timestamp}-${c.username}-${c.comment}`}>
+                  <div className="comment-head"><strong>{c.username}</strong> <span className="muted">{formatTime(c.timestamp)}</span>
+                    {c.username === user && (
+                      <button type="button" className="icon" aria-label="Delete comment" disabled={busy}
+                        onClick={() => void act(() => api.removeComment(guid, sensorType, c.comment, c.username, c.timestamp))}>×</button>
+                    )}
+                  </div>
+                  <div className="comment-text">{c.comment}</div>
+                </li>
+              ))}
+            </ul>
+            <form onSubmit={submitComment} className="comment-form">
+              <label htmlFor="new-comment" className="visually-hidden">New comment</label>
+              <textarea id="new-comment" rows={2} value={comment} onChange={(e) => setComment(e.target.value)} placeholder="Add a comment"
+                onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submitComment(e); }} />
+              <button type="submit" disabled={busy || comment.trim() === ''}>Comment</button>
+            </form>
+          </Section>
+
+          <Section title="History" open={false}>
+            {history === null ? <p className="muted">No history available.</p> : history.length === 0 ? <p className="muted">No changes yet.</p> : (
+              <table className="history" aria-label="Audit history">
+                <thead><tr><th>when</th><th>who</th><th>what</th><th>from</th><th>to</th></tr></thead>
+                <tbody>
+                  {history.map((h) => (
+                    <tr key={h.guid}>
+                      <td>{formatTime(h.timestamp)}</td>
+                      <td>{h.user}</td>
+                      <td>{h.field} <span className="muted">({h.request})</span></td>
+                      <td className="mono">{h.old_value === undefined ? '' : JSON.stringify(h.old_value)}</td>
+                      <td className="mono">{h.new_value === undefined ? '' : JSON.stringify(h.new_value)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </Section>
+        </div>
+      )}
+    </aside>
+  );
+}

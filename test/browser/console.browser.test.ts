@@ -1,0 +1,260 @@
+/**
+ * The web console in a real browser (Debian's Chromium via playwright-core) against
+ * `metron start --demo`: log in, see alerts arrive, filter by a facet, open an alert, change its
+ * status and comment, create a meta-alert, and lose the session. Each step leaves a screenshot in
+ * test-artifacts/console/. The steps use the keyboard and the ARIA names a screen reader would.
+ */
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ADMIN_PASSWORD, api } from '../helpers.js';
+import { launchChromium } from './chromium.js';
+import { startDemo, type RunningMetron } from './metron-process.js';
+
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/console/', import.meta.url));
+
+let metron: RunningMetron;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: false });
+}
+
+/** The number in the "N results" status line. */
+async function resultCount(): Promise<number> {
+  const text = (await page.locator('.result-count').textContent()) ?? '';
+  const m = /^([\d,]+) result/.exec(text);
+  return m ? Number(m[1]!.replace(/,/g, '')) : -1;
+}
+
+/** Text of one column's cells in the rendered rows. */
+async function columnTexts(column: number): Promise<string[]> {
+  return page.locator(`.rows .row [role=gridcell]:nth-child(${column + 2})`).allTextContents();
+}
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  [metron, browser] = await Promise.all([startDemo(), launchChromium()]);
+  context = await browser.newContext({ viewport: { width: 1500, height: 900 } });
+  page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+}, 180_000);
+
+afterAll(async () => {
+  await context?.close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await metron?.stop();
+});
+
+describe('web console in Chromium against metron start --demo', () => {
+  it('logs in with the keyboard, refusing a wrong password first', async () => {
+    const answer = await page.goto(metron.url + '/');
+    expect(answer?.status()).toBe(200);
+    await page.getByRole('heading', { name: 'Metron' }).waitFor();
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill('wrong-password');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('invalid user name or password');
+    await shot('01-login-refused');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    expect(page.url()).toBe(metron.url + '/alerts');
+    expect(await page.getByRole('link', { name: 'Alerts' }).getAttribute('aria-current')).toBe('page');
+    expect(await page.locator('footer').textContent()).toContain('IP Geolocation by DB-IP');
+  }, 60_000);
+
+  it('shows alerts as they arrive (auto-refresh)', async () => {
+    await expect.poll(resultCount, { timeout: 30_000 }).toBeGreaterThan(0);
+    const first = await resultCount();
+    await page.getByLabel('Auto-refresh').check();
+    await expect.poll(resultCount, { timeout: 40_000, interval: 500 }).toBeGreaterThan(first);
+    await page.getByLabel('Auto-refresh').uncheck();
+    const rows = await page.locator('.rows .row').count();
+    expect(rows).toBeGreaterThan(0);
+    // every listed row is an alert with a coloured score
+    const scores = await page.locator('.rows .row .score').evaluateAll((els) => els.map((e) => e.className));
+    expect(scores.length).toBe(rows);
+    expect(scores.every((c) => /score-(low|medium|high|critical)/.test(c))).toBe(true);
+    await shot('02-alerts');
+  }, 90_000);
+
+  it('filters by a facet value and excludes one with shift-click', async () => {
+    const rules = page.getByRole('region', { name: 'Facet threat.triage.rules.0.name' });
+    const knownBad = rules.getByRole('button', { name: /^Known-bad address/ });
+    await knownBad.waitFor();
+    const facetCount = Number(((await knownBad.locator('.facet-count').textContent()) ?? '').replace(/,/g, ''));
+    expect(facetCount).toBeGreaterThan(0);
+    await knownBad.click();
+    await page.getByRole('button', { name: 'Remove filter threat.triage.rules.0.name Known-bad address' }).waitFor();
+    // the result is exactly the facet's count (no refresh in between: new alerts may have come)
+    await expect.poll(resultCount).toBeGreaterThanOrEqual(facetCount);
+    await expect.poll(async () => new Set(await columnTexts(10))).toEqual(new Set(['Known-bad address']));
+    const filtered = await resultCount();
+    const server = await api(metron.url, 'POST', '/api/v1/search/search', { indices: [], query: 'is_alert:true AND threat.triage.rules.0.name:"Known-bad address"', size: 0 });
+    expect(server.json.total).toBeGreaterThanOrEqual(filtered);
+
+    // shift-click: exclude the most frequent protocol among them
+    const protocols = page.getByRole('region', { name: 'Facet protocol' });
+    const top = protocols.locator('.facet-value').first();
+    const excluded = (await top.locator('.facet-name').textContent())!;
+    await top.click({ modifiers: ['Shift'] });
+    await page.getByRole('button', { name: `Remove filter not protocol ${excluded}` }).waitFor();
+    await expect.poll(async () => (await columnTexts(7)).length > 0 && !(await columnTexts(7)).includes(excluded)).toBe(true);
+    await shot('03-facet-filter');
+    await page.getByRole('button', { name: `Remove filter not protocol ${excluded}` }).click();
+  }, 60_000);
+
+  it('opens an alert from the keyboard: network, triage rule with reason, enrichments, raw message', async () => {
+    const grid = page.getByRole('grid', { name: 'Search results' });
+    await grid.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    const details = page.locator('aside.details');
+    await details.getByRole('heading', { name: /^Alert / }).waitFor();
+    const guid = ((await details.locator('#details-title .mono').textContent()) ?? '').trim();
+    expect(guid).not.toBe('');
+    await details.getByRole('definition').first().waitFor();
+    const network = details.getByLabel('Network', { exact: true });
+    expect(await network.textContent()).toMatch(/ip_src_addr\d+\.\d+\.\d+\.\d+/);
+    const triage = details.locator('table.rules');
+    expect(await triage.textContent()).toContain('Known-bad address');
+    expect(await triage.textContent()).toContain('talked to');
+    await details.getByRole('heading', { name: 'Raw message' }).click();
+    expect(await details.getByLabel('original_string').textContent()).not.toBe('');
+    await shot('04-alert-details');
+    page.setDefaultTimeout(15_000);
+    (globalThis as any).openedGuid = guid;
+  }, 60_000);
+
+  it('changes the status, assigns and comments; the history shows who did it', async () => {
+    const guid: string = (globalThis as any).openedGuid;
+    const details = page.locator('aside.details');
+    const statuses = details.getByRole('group', { name: 'Set status' });
+    await statuses.getByRole('button', { name: 'ESCALATE' }).click();
+    await expect.poll(() => statuses.getByRole('button', { name: 'ESCALATE' }).getAttribute('aria-pressed')).toBe('true');
+    await details.getByRole('button', { name: 'Assign to me' }).click();
+    await expect.poll(() => details.locator('.summary').textContent()).toContain('assigned to admin');
+    await details.getByLabel('New comment').fill('Looks like beaconing; escalating to tier 2.');
+    await details.getByRole('button', { name: 'Comment' }).click();
+    const comments = details.locator('.comments li');
+    await expect.poll(() => comments.count()).toBe(1);
+    expect(await comments.first().textContent()).toContain('admin');
+    expect(await comments.first().textContent()).toContain('Looks like beaconing; escalating to tier 2.');
+    await details.getByRole('heading', { name: 'History' }).click();
+    const history = details.getByRole('table', { name: 'Audit history' });
+    await expect.poll(() => history.textContent()).toContain('alert_status');
+    expect(await history.textContent()).toContain('"ESCALATE"');
+    expect(await history.textContent()).toContain('comments');
+    await shot('05-status-comment-history');
+
+    // the server has it
+    const sensor = (await details.locator('.summary strong').first().textContent())!;
+    const doc = await api(metron.url, 'POST', '/api/v1/search/findOne', { guid, sensorType: sensor });
+    expect(doc.json.alert_status).toBe('ESCALATE');
+    expect(doc.json.alert_assignee).toBe('admin');
+    expect(doc.json.comments).toEqual([expect.objectContaining({ comment: 'Looks like beaconing; escalating to tier 2.', username: 'admin' })]);
+    await page.keyboard.press('Escape');
+    await details.waitFor({ state: 'detached' });
+  }, 60_000);
+
+  it('creates a meta-alert from two selected alerts and sets its status on both', async () => {
+    const rows = page.locator('.rows .row');
+    await rows.nth(1).waitFor();
+    const guids: string[] = [];
+    for (const i of [0, 1]) {
+      await rows.nth(i).getByRole('checkbox').click();
+    }
+    await expect.poll(() => page.getByRole('toolbar', { name: 'Selected alerts' }).textContent()).toContain('2 selected');
+    await page.getByRole('button', { name: 'Create meta-alert' }).click();
+    const details = page.locator('aside.details');
+    await details.getByRole('heading', { name: /^Meta-alert / }).waitFor();
+    await details.getByText('Alerts in this meta-alert (2)').waitFor();
+    const metaGuid = ((await details.locator('#details-title .mono').textContent()) ?? '').trim();
+    for (const label of await details.locator('.children li button.icon').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))) {
+      guids.push(/Remove alert (\S+) from/.exec(label)![1]!);
+    }
+    expect(guids).toHaveLength(2);
+    await details.getByRole('group', { name: 'Set status' }).getByRole('button', { name: 'RESOLVE' }).click();
+    await expect.poll(() => details.getByRole('group', { name: 'Set status' }).getByRole('button', { name: 'RESOLVE' }).getAttribute('aria-pressed')).toBe('true');
+    await shot('06-meta-alert');
+    const found = await api(metron.url, 'POST', '/api/v1/metaalert/searchByAlert', { guid: guids[0] });
+    expect(found.json.results.map((r: any) => r.id)).toContain(metaGuid);
+    for (const guid of guids) {
+      const sensor = found.json.results[0].source.metron_alert.find((a: any) => a.guid === guid)['source.type'];
+      const doc = await api(metron.url, 'POST', '/api/v1/search/findOne', { guid, sensorType: sensor });
+      expect(doc.json.alert_status).toBe('RESOLVE');
+      expect(doc.json.metaalerts).toContain(metaGuid);
+    }
+  }, 60_000);
+
+  it('searches with field autocomplete and scrolls a 10,000-row result with a bounded number of rows in the page', async () => {
+    const now = Date.now();
+    const lines = Array.from({ length: 10_000 }, (_, i) => JSON.stringify({
+      conn: { ts: (now - i * 10) / 1000, uid: `C10K${String(i).padStart(5, '0')}`, 'id.orig_h': '10.9.0.1', 'id.orig_p': 1024 + (i % 60000), 'id.resp_h': '10.9.0.2', 'id.resp_p': 443, proto: 'tcp' },
+    }));
+    const ingested = await api(metron.url, 'POST', '/api/v1/ingest/bro', lines.join('\n'), { 'content-type': 'application/x-ndjson' });
+    expect(ingested.status).toBe(202);
+    const query = 'uid:C10K*';
+    await expect.poll(async () => (await api(metron.url, 'POST', '/api/v1/search/search', { indices: ['bro'], query, size: 0 })).json.total, { timeout: 60_000, interval: 500 }).toBe(10_000);
+
+    await page.getByRole('button', { name: 'Clear all' }).click();
+    await page.getByLabel('Alerts only').uncheck();
+    await page.getByLabel('Time range').selectOption('all');
+    const search = page.getByRole('combobox', { name: 'Search query (Lucene syntax)' });
+    await page.locator('.result-count').click();
+    await page.keyboard.press('/');
+    await expect.poll(() => search.evaluate((e) => e === e.ownerDocument.activeElement)).toBe(true);
+    await page.keyboard.type('ui');
+    const suggestions = page.getByRole('listbox', { name: 'Field names' });
+    await expect.poll(() => suggestions.getByRole('option').allTextContents()).toContain('uid');
+    const options = await suggestions.getByRole('option').allTextContents();
+    for (let i = 0; i < options.indexOf('uid'); i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => search.inputValue()).toBe('uid:');
+    await page.keyboard.type('C10K*');
+    await page.keyboard.press('Enter');
+    await expect.poll(resultCount, { timeout: 20_000 }).toBe(10_000);
+
+    const grid = page.getByRole('grid', { name: 'Search results' });
+    expect(await grid.getAttribute('aria-rowcount')).toBe('10001');
+    await grid.focus();
+    await page.keyboard.press('End');
+    const lastRow = page.locator('.rows .row[aria-rowindex="10001"]');
+    await expect.poll(() => lastRow.textContent(), { timeout: 20_000 }).toContain('10.9.0.1');
+    // sorted by time, newest first: the last row is the oldest record
+    const renderedRows = await page.locator('.rows .row').count();
+    expect(renderedRows).toBeGreaterThan(10);
+    expect(renderedRows).toBeLessThan(120);
+    // the middle loads on the way back up
+    for (let i = 0; i < 20; i++) await page.keyboard.press('PageUp');
+    await expect.poll(async () => (await page.locator('.rows .row').allTextContents()).some((t) => t.includes('loading'))).toBe(false);
+    expect(await page.locator('.rows .row').count()).toBeLessThan(120);
+    await shot('07-10k-rows');
+    // saved in the recent searches
+    await page.getByRole('button', { name: 'Searches ▾' }).click();
+    expect(await page.getByRole('dialog', { name: 'Saved and recent searches' }).textContent()).toContain('uid:C10K*');
+    await page.getByRole('button', { name: 'Searches ▾' }).click();
+  }, 120_000);
+
+  it('goes back to the login page when the session ends, and logs out', async () => {
+    await context.clearCookies();
+    await page.getByRole('button', { name: 'Refresh now' }).click();
+    await page.getByText('Your session has ended. Log in again to continue.').waitFor();
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    await shot('08-logged-out');
+    // the API refuses the old session
+    const user = await page.evaluate(async () => (await fetch('/api/v1/user', { headers: { 'x-requested-with': 'XMLHttpRequest' } })).status);
+    expect(user).toBe(401);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
