@@ -16,5 +16,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // A state directory for the run's shared Kafka broker, started lazily and stopped after the run.
+    globalSetup: ['packages/pipeline/src/bus/kafka/test-support/global-setup.ts'],
   },
 });

@@ -3,3 +3,4 @@ export type * from './types.js';
 export { LocalLogBus, openLocalLog } from './local-log/local-log-bus.js';
 export type { LocalLogOptions } from './local-log/options.js';
 export type { FsyncPolicy } from './local-log/partition-log.js';
+export * from './kafka/index.js';

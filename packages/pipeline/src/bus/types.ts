@@ -39,6 +39,10 @@ export interface TopicConfig {
   retentionMs?: number;
   /** Roll to a new segment file when the active one reaches this size. */
   segmentBytes?: number;
+  /** Copies of each partition (Kafka; the local log keeps one). */
+  replicationFactor?: number;
+  /** Keep only the newest record per key (Kafka's `cleanup.policy=compact`, for config topics). */
+  compact?: boolean;
 }
 
 export interface TopicPartition {

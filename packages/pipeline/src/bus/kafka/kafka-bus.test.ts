@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { busContract } from '../test-support/contract.js';
+import type { Consumer } from '../types.js';
+import { KafkaBus, KafkaBusConsumer, kafkaOptionsFromGlobal, openKafkaBus } from './index.js';
+import { sharedKafkaBootstrap } from './test-support/shared-broker.js';
+
+/** Waits until the members' assignments cover every partition and each member owns some. */
+async function settled(consumers: Consumer[], partitions: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let stableSince: number | undefined;
+  for (;;) {
+    // A poll joins the group (and returns nothing: the topic is still empty).
+    for (const c of consumers) expect(await c.poll(1, 50)).toEqual([]);
+    const owned = consumers.map((c) => (c as KafkaBusConsumer).assignment().length);
+    const settledNow = owned.every((n) => n > 0) && owned.reduce((a, n) => a + n, 0) === partitions;
+    if (!settledNow) stableSince = undefined;
+    else if (stableSince === undefined) stableSince = Date.now();
+    else if (Date.now() - stableSince > 500) return;
+    if (Date.now() > deadline) throw new Error(`group did not settle: ${owned.join(',')}`);
+  }
+}
+
+// The first use resolves the jars with Maven (on a fresh machine) and starts the broker.
+beforeAll(async () => {
+  await sharedKafkaBootstrap();
+}, 300_000);
+
+busContract('kafka', () => {
+  const run = randomBytes(4).toString('hex');
+  return {
+    open: async () => openKafkaBus({ brokers: await sharedKafkaBootstrap(), sessionTimeoutMs: 6000, heartbeatIntervalMs: 500 }),
+    name: (base) => `${base}-${run}`,
+    settled,
+    cleanup: async () => undefined,
+    joinMs: 3000,
+    waitMs: 20_000,
+  };
+});
+
+describe('kafka bus: config and topics', () => {
+  it('reads kafka.brokers from the global config, Metron style, and refuses bad values with their key', () => {
+    expect(kafkaOptionsFromGlobal({ 'kafka.brokers': 'h1:9092, h2:9093', 'kafka.partitions': '6' })).toMatchObject({ brokers: ['h1:9092', 'h2:9093'], defaultPartitions: 6 });
+    expect(() => kafkaOptionsFromGlobal({})).toThrow(/kafka\.brokers/);
+    expect(() => kafkaOptionsFromGlobal({ 'kafka.brokers': 'nohostport' })).toThrow(/not host:port/);
+    expect(() => kafkaOptionsFromGlobal({ 'kafka.brokers': 'h:1', 'kafka.replicationFactor': 0 })).toThrow(/replicationFactor/);
+  });
+
+  it('creates topics with the asked partitions, keeps an existing topic, and gives each its Kafka topic id as epoch', async () => {
+    const bus = await openKafkaBus({ brokers: await sharedKafkaBootstrap() });
+    try {
+      const run = randomBytes(4).toString('hex');
+      await bus.createTopic(`e-${run}`, { partitions: 3 });
+      const epoch = bus.topicEpoch(`e-${run}`);
+      expect(epoch).toMatch(/^[A-Za-z0-9_-]{22}$|^[0-9a-f-]{36}$/);
+      await bus.createTopic(`e-${run}`, { partitions: 8 });
+      expect((await bus.offsets(`e-${run}`)).length).toBe(3);
+      expect(bus.topicEpoch(`e-${run}`)).toBe(epoch);
+      await bus.createTopic(`o-${run}`, { compact: true });
+      expect(bus.topicEpoch(`o-${run}`)).not.toBe(epoch);
+      expect(() => bus.topicEpoch(`missing-${run}`)).toThrow(/not known/);
+      await expect(bus.createTopic(`r-${run}`, { replicationFactor: 3 })).rejects.toMatchObject({ code: 'STORAGE_FAILED' });
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('refuses to open when no broker answers, naming the brokers', async () => {
+    const bus = openKafkaBus({ brokers: ['127.0.0.1:1'], requestTimeoutMs: 500 });
+    await expect(bus).rejects.toMatchObject({ code: 'STORAGE_FAILED' });
+    await expect(bus).rejects.toThrow('127.0.0.1:1');
+  });
+
+  it('is a KafkaBus', async () => {
+    const bus = await openKafkaBus({ brokers: await sharedKafkaBootstrap() });
+    expect(bus).toBeInstanceOf(KafkaBus);
+    await bus.close();
+  });
+});

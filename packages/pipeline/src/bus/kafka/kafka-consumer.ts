@@ -1,0 +1,241 @@
+/**
+ * A member of a Kafka consumer group behind the bus's pull interface (`poll`/`commit`). The
+ * client's fetch stream fills a bounded buffer; when the stage falls behind (a slow writer) the
+ * buffer reaches `maxBufferedRecords`, fetching pauses, and resumes once the stage has taken half.
+ * Nothing is committed automatically: the stage commits after the write the offsets protect.
+ *
+ * On a rebalance, records buffered for partitions this member lost are dropped (their new owner
+ * reads them from the group's committed offset), and a partition kept across the rebalance is not
+ * delivered twice from the buffer.
+ */
+import { Consumer as KafkaConsumer, type GroupAssignment, type Message, type MessagesStream } from '@platformatic/kafka';
+import { MetronError, errorMessage } from '@metron/core';
+import type { Consumer, ConsumerOptions, ConsumerRecord, TopicPartition } from '../types.js';
+import type { KafkaBus } from './kafka-bus.js';
+
+function key(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
+export class KafkaBusConsumer implements Consumer {
+  private client: KafkaConsumer | undefined;
+  private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  private starting: Promise<void> | undefined;
+  private buffer: ConsumerRecord[] = [];
+  private head = 0;
+  private paused = false;
+  private closed = false;
+  private waiter: (() => void) | undefined;
+  /** Per partition, the offset after the last record handed to the stage. */
+  private readonly delivered = new Map<string, bigint>();
+  private assigned: Set<string> | undefined;
+  private streamError: unknown;
+
+  constructor(
+    private readonly bus: KafkaBus,
+    private readonly options: ConsumerOptions,
+    private readonly onClose: () => void,
+  ) {}
+
+  /** Partitions currently assigned to this member (after its last join). */
+  assignment(): TopicPartition[] {
+    return [...(this.assigned ?? [])].map((k) => {
+      const [topic, partition] = k.split('\u0000') as [string, string];
+      return { topic, partition: Number(partition) };
+    });
+  }
+
+  private async start(): Promise<void> {
+    await this.bus.ensureTopics(this.options.topics);
+    const o = this.bus.options;
+    const client = new KafkaConsumer({
+      ...this.bus.clientOptions(`consumer-${this.options.group}`),
+      groupId: this.options.group,
+      autocommit: false,
+      sessionTimeout: o.sessionTimeoutMs,
+      heartbeatInterval: o.heartbeatIntervalMs,
+      rebalanceTimeout: o.rebalanceTimeoutMs,
+      maxWaitTime: o.fetchMaxWaitMs,
+      minBytes: 1,
+      maxBytes: 8 * 1024 * 1024,
+    });
+    this.client = client;
+    client.on('consumer:group:join', (payload: { assignments?: GroupAssignment[] }) => this.onAssignment(payload.assignments ?? []));
+    const stream = await client.consume({
+      topics: this.options.topics,
+      mode: 'committed',
+      fallbackMode: this.options.fromBeginning === false ? 'latest' : 'earliest',
+      autocommit: false,
+      highWaterMark: 1024,
+    });
+    this.stream = stream;
+    if (client.assignments !== null) this.onAssignment(client.assignments);
+    stream.on('data', (message: Message<Buffer, Buffer, Buffer, Buffer>) => this.onMessage(message));
+    stream.on('error', (err: unknown) => {
+      this.streamError = err;
+      this.wake();
+    });
+  }
+
+  private onAssignment(assignments: GroupAssignment[]): void {
+    const now = new Set<string>();
+    for (const a of assignments) for (const p of a.partitions) now.add(key(a.topic, p));
+    this.assigned = now;
+    const kept = this.buffer.slice(this.head).filter((r) => now.has(key(r.topic, r.partition)));
+    this.buffer = kept;
+    this.head = 0;
+    for (const k of [...this.delivered.keys()]) if (!now.has(k)) this.delivered.delete(k);
+    this.maybeResume();
+  }
+
+  private onMessage(message: Message<Buffer, Buffer, Buffer, Buffer>): void {
+    const k = key(message.topic, message.partition);
+    // A fetch sent before a rebalance may answer after it: records of a partition this member
+    // no longer owns are its new owner's to read.
+    if (this.assigned !== undefined && !this.assigned.has(k)) return;
+    // A partition re-fetched from its committed offset after a rebalance: skip what was handed out.
+    const after = this.delivered.get(k);
+    if (after !== undefined && message.offset < after) return;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of message.headers) headers[name.toString()] = value.toString();
+    this.buffer.push({
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      timestamp: Number(message.timestamp),
+      key: message.key === null || message.key === undefined ? null : message.key,
+      value: message.value ?? Buffer.alloc(0),
+      headers,
+    });
+    this.delivered.set(k, message.offset + 1n);
+    if (!this.paused && this.buffer.length - this.head >= this.bus.options.maxBufferedRecords) {
+      this.paused = true;
+      this.stream?.pause();
+    }
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+
+  private maybeResume(): void {
+    if (this.paused && this.buffer.length - this.head <= this.bus.options.maxBufferedRecords / 2) {
+      this.paused = false;
+      this.stream?.resume();
+    }
+  }
+
+  /** Records waiting in this member's buffer (bounded by `maxBufferedRecords`). */
+  get buffered(): number {
+    return this.buffer.length - this.head;
+  }
+
+  /** Whether fetching is paused because the stage is behind. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Joins the group and starts fetching, once. */
+  private async ensureStarted(): Promise<void> {
+    this.starting ??= this.start().catch((err) => {
+      this.starting = undefined;
+      throw err;
+    });
+    try {
+      await this.starting;
+    } catch (err) {
+      if (this.closed) return;
+      throw new MetronError('STORAGE_FAILED', `Kafka consumer of group ${this.options.group} could not join: ${errorMessage(err)}`, undefined, { cause: err });
+    }
+  }
+
+  async poll(maxRecords: number, timeoutMs: number): Promise<ConsumerRecord[]> {
+    if (this.closed) return [];
+    if (this.stream === undefined) {
+      await this.ensureStarted();
+      if (this.closed) return [];
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed && this.buffered === 0) {
+      if (this.streamError !== undefined) {
+        const err = this.streamError;
+        this.streamError = undefined;
+        throw new MetronError('STORAGE_FAILED', `Kafka consumer of group ${this.options.group}: ${errorMessage(err)}`, undefined, { cause: err });
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) return [];
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          if (this.waiter === resolve) this.waiter = undefined;
+          resolve();
+        }, left);
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    if (this.closed) return [];
+    const end = Math.min(this.buffer.length, this.head + Math.max(1, maxRecords));
+    const out = this.buffer.slice(this.head, end);
+    this.head = end;
+    if (this.head > 4096 && this.head * 2 > this.buffer.length) {
+      this.buffer = this.buffer.slice(this.head);
+      this.head = 0;
+    }
+    this.maybeResume();
+    // Topic ids seed guids: make sure the bus knows those of every topic read.
+    const unknown = [...new Set(out.map((r) => r.topic))].filter((t) => {
+      try {
+        this.bus.topicEpoch(t);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    if (unknown.length > 0) await this.bus.describe(unknown, true);
+    return out;
+  }
+
+  async commit(offsets: Array<TopicPartition & { offset: bigint }>): Promise<void> {
+    if (this.closed || this.bus.isClosed) throw new MetronError('BUS_CLOSED', `Consumer of group ${this.options.group} is closed`);
+    for (const { topic, partition, offset } of offsets) {
+      if (typeof offset !== 'bigint' || offset < 0n) throw new MetronError('INPUT_INVALID', `Commit of ${topic}/${partition}: offset must be a non-negative bigint`);
+    }
+    if (offsets.length === 0) return;
+    if (this.client === undefined) await this.ensureStarted();
+    const client = this.client as KafkaConsumer;
+    try {
+      await client.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, leaderEpoch: -1 })) });
+    } catch (err) {
+      throw new MetronError('STORAGE_FAILED', `Kafka commit of group ${this.options.group} failed: ${errorMessage(err)}`, undefined, { cause: err });
+    }
+  }
+
+  async committed(): Promise<Array<TopicPartition & { offset: bigint }>> {
+    if (this.closed || this.bus.isClosed) throw new MetronError('BUS_CLOSED', `Consumer of group ${this.options.group} is closed`);
+    const out: Array<TopicPartition & { offset: bigint }> = [];
+    for (const topic of this.options.topics) {
+      for (const { partition, offset } of await this.bus.groupOffsets(this.options.group, topic)) out.push({ topic, partition, offset });
+    }
+    return out;
+  }
+
+  /** Leaves the group (its partitions go to the other members at once) and closes. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wake();
+    this.onClose();
+    try {
+      await this.starting;
+    } catch {
+      // it never joined
+    }
+    await this.stream?.close().catch(() => undefined);
+    await this.client?.close().catch(() => undefined);
+  }
+}
