@@ -17,6 +17,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // A state directory for the run's shared Kafka broker, started lazily and stopped after the run.
-    globalSetup: ['packages/pipeline/src/bus/kafka/test-support/global-setup.ts'],
+    globalSetup: [
+      'packages/pipeline/src/bus/kafka/test-support/global-setup.ts',
+      // One OpenSearch node per run, shared by the test files (started early when the run may need it).
+      'packages/storage/src/opensearch/test-support/global-setup.ts',
+    ],
   },
 });
