@@ -232,6 +232,14 @@ describe('meta-alert endpoints', () => {
     expect(group).toEqual({ status: 200, body: { groupedBy: 'ip_src_addr', groupResults: [{ key: '10.0.0.3', total: 1, score: 0 }] } });
   });
 
+  it('/search/histogram counts what search lists: the meta-alert instead of its alerts', async () => {
+    await create();
+    const histogram = await call('POST', '/api/v1/search/histogram', { query: '*', indices: ['bro'], interval: 1000 });
+    expect(histogram).toEqual({ status: 200, body: { field: 'timestamp', interval: 1000, total: 1, buckets: [{ key: 3000, count: 1 }] } });
+    const all = await call('POST', '/api/v1/search/histogram', { query: '*', interval: '1d' });
+    expect(all.body.total).toBe(2);
+  });
+
   it('adds and removes alerts and sets status, answering true or false', async () => {
     const guid = await create();
     const a3 = [{ guid: 'a3', sensorType: 'bro' }];

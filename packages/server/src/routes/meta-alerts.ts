@@ -4,10 +4,10 @@
  * `POST /api/v1/metaalert/search` (a SearchRequest over meta-alerts). Changes need the `user`
  * role. `withMetaAlertSearch` makes `/api/v1/search/search` list active meta-alerts beside the
  * alerts and hide their children, and `/api/v1/search/group` leave both out, as Metron's
- * meta-alert DAO does.
+ * meta-alert DAO does; `/api/v1/search/histogram` counts what search lists.
  */
 import type { FastifyInstance } from 'fastify';
-import type { AlertRef, AlertStore, GroupRequest, SearchRequest, SearchStore } from '@metron/storage';
+import type { AlertRef, AlertStore, GroupRequest, HistogramRequest, SearchRequest, SearchStore } from '@metron/storage';
 import { principalOf, requireRole } from '../auth/authenticate.js';
 import { HttpError } from '../errors.js';
 import { getRequestSchema, searchRequestSchema } from './search.js';
@@ -38,6 +38,7 @@ export function withMetaAlertSearch<S extends SearchStore>(store: S, alerts: Ale
     get(target, property) {
       if (property === 'search') return (request: SearchRequest) => alerts.search(request);
       if (property === 'group') return (request: GroupRequest) => alerts.group(request);
+      if (property === 'histogram') return (request: HistogramRequest) => alerts.histogram(request);
       const value: unknown = Reflect.get(target, property, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },

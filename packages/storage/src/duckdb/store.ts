@@ -94,6 +94,8 @@ export interface DuckDbSearchStore extends SearchStore {
   search(request: SearchRequest, options?: SearchOptions): Promise<SearchResponse>;
   /** Group; `options.rewrite` as for search. */
   group(request: GroupRequest, options?: SearchOptions): Promise<GroupResponse>;
+  /** Histogram; `options.rewrite` as for search. */
+  histogram(request: HistogramRequest, options?: SearchOptions): Promise<HistogramResponse>;
   /**
    * Runs `task` alone on the write connection, queued with the ingest batches, so a
    * read-modify-write of a document (alert updates, ./alerts/) never interleaves with a write.
@@ -401,9 +403,10 @@ class DuckDbStore implements DuckDbSearchStore {
     });
   }
 
-  async histogram(request: HistogramRequest): Promise<HistogramResponse> {
+  async histogram(request: HistogramRequest, options: SearchOptions = {}): Promise<HistogramResponse> {
     this.ensureOpen();
-    const query = this.parse(request.query);
+    const parsed = this.parse(request.query);
+    const query = options.rewrite ? options.rewrite(parsed) : parsed;
     const interval = parseInterval(request.interval);
     const field = request.field ?? 'timestamp';
     const limits = this.aggregateLimits;

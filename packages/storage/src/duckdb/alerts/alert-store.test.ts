@@ -416,3 +416,27 @@ describe('group with meta-alerts', () => {
     expect((await alertStore.group(request)).groupResults.map((g) => [g.key, g.total]).sort()).toEqual([['bro', 3], ['snort', 1]]);
   });
 });
+
+describe('histogram with meta-alerts', () => {
+  it('counts what search lists: children of active meta-alerts through their meta-alert, released ones again once inactive', async () => {
+    const request = { query: '*', interval: 1000, field: 'timestamp' };
+    const before = await alertStore.histogram(request);
+    expect(before.buckets).toEqual([{ key: 1000, count: 2 }, { key: 2000, count: 1 }, { key: 3000, count: 1 }]);
+
+    const { guid } = await alertStore.createMetaAlert('alice', { alerts: [{ guid: 'a1', sensorType: 'bro' }, { guid: 'a2', sensorType: 'bro' }], groups: [] });
+    const grouped = await alertStore.histogram({ ...request, interval: 1e12 });
+    const listed = await alertStore.search({ query: '*', size: 100 });
+    // a3 and s1, and the meta-alert (stamped T0) instead of a1 and a2.
+    expect(listed.results.map((r) => r.id).sort()).toEqual(['a3', guid, 's1'].sort());
+    expect(grouped.total).toBe(listed.total);
+    expect(grouped.buckets).toEqual([{ key: 0, count: 2 }, { key: 1e12, count: 1 }]);
+    expect((await alertStore.histogram({ ...request, indices: ['bro'] })).buckets).toEqual([{ key: 3000, count: 1 }]);
+    // Matched through a child's field, as search matches it.
+    const byChild = await alertStore.histogram({ ...request, query: 'ip_src_addr:10.0.0.2', interval: 1e12 });
+    expect(byChild.buckets).toEqual([{ key: 1e12, count: 1 }]);
+    expect(byChild.total).toBe((await alertStore.search({ query: 'ip_src_addr:10.0.0.2' })).total);
+
+    await alertStore.updateMetaAlertStatus('alice', guid, 'INACTIVE');
+    expect((await alertStore.histogram(request)).buckets).toEqual(before.buckets);
+  });
+});

@@ -16,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { VARCHAR, type DuckDBValue } from '@duckdb/node-api';
 import { MetronError, type JsonValue, type Message } from '@metron/core';
 import type { QueryNode } from '../../query/ast.js';
-import type { GroupRequest, GroupResponse, SearchRequest, SearchResponse } from '../../types.js';
+import type { GroupRequest, GroupResponse, HistogramRequest, HistogramResponse, SearchRequest, SearchResponse } from '../../types.js';
 import { GUID, TIMESTAMP, typeOfValue, widen, type ColumnType, type TableCatalog } from '../catalog.js';
 import { decodeValue, quoteIdent, SqlParams } from '../sql.js';
 import type { DuckDbSearchStore, StoreWriteAccess } from '../store.js';
@@ -115,6 +115,12 @@ export interface AlertStore {
    * are meta-alerts (their children's fields cannot be aggregated); the audit index only when named.
    */
   group(request: GroupRequest): Promise<GroupResponse>;
+  /**
+   * Histogram of what search lists: children of active meta-alerts are left out, and active
+   * meta-alerts count (matched as search matches them) when the `metaalert` index is searched;
+   * the audit index only when named. Its total is search's total for the same query.
+   */
+  histogram(request: HistogramRequest): Promise<HistogramResponse>;
 }
 
 /** Opens the alert layer over an open DuckDB store. */
@@ -579,12 +585,26 @@ class DuckDbAlertStore implements AlertStore {
   }
 
   async search(request: SearchRequest): Promise<SearchResponse> {
+    const view = await this.metaAlertView(request);
+    return this.store.search({ ...request, indices: view.indices }, view.rewrite ? { rewrite: view.rewrite } : {});
+  }
+
+  async histogram(request: HistogramRequest): Promise<HistogramResponse> {
+    const view = await this.metaAlertView(request);
+    return this.store.histogram({ ...request, indices: view.indices }, view.rewrite ? { rewrite: view.rewrite } : {});
+  }
+
+  /**
+   * The indices a search covers and the rewrite of its query that makes it a meta-alert search
+   * (none when the store has no meta-alert and no member): children of active meta-alerts hidden,
+   * active meta-alerts listed, matched by their own fields or their children's.
+   */
+  private async metaAlertView(request: { indices?: string[]; query: string }): Promise<{ indices: string[]; rewrite?: (query: QueryNode) => QueryNode }> {
     const all = await this.store.indices();
     const indices = request.indices && request.indices.length > 0 ? request.indices : all.filter((i) => i !== AUDIT_SENSOR);
-    const searched = { ...request, indices };
     const hasMeta = all.includes(METAALERT_TYPE);
     const hasChildren = all.some((sensor) => this.store.fields(sensor).some((info) => info.field === METAALERTS_FIELD));
-    if (!hasMeta && !hasChildren) return this.store.search(searched);
+    if (!hasMeta && !hasChildren) return { indices };
 
     // Meta-alerts whose children match: the distinct `metaalerts` values of matching children.
     let matchedByChild: string[] = [];
@@ -599,7 +619,8 @@ class DuckDbAlertStore implements AlertStore {
       );
       matchedByChild = Object.keys(children.facetCounts?.[METAALERTS_FIELD] ?? {});
     }
-    return this.store.search(searched, {
+    return {
+      indices,
       rewrite: (query) => ({
         kind: 'and',
         children: [
@@ -614,7 +635,7 @@ class DuckDbAlertStore implements AlertStore {
           { kind: 'or', children: [{ kind: 'not', child: { kind: 'exists', field: ALERT_FIELD } }, term(STATUS_FIELD, 'active')] },
         ],
       }),
-    });
+    };
   }
 }
 
