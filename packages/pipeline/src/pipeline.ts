@@ -43,9 +43,17 @@ export interface PipelineLogger {
   error(msg: string): void;
 }
 
+/** A stage of the pipeline; a scale-out worker process runs one (`metron worker <stage>`). */
+export type PipelineStage = 'parse' | 'enrich' | 'index';
+
 export interface PipelineOptions {
   bus: Bus & { topicEpoch(topic: string): string };
-  store: SearchStore;
+  /** The search index the index stage writes; only a process that runs the index stage needs one. */
+  store?: SearchStore;
+  /** Stages this process runs (default all three: the embedded pipeline). */
+  stages?: readonly PipelineStage[];
+  /** Sensors whose parse stage this process runs (default all; `metron worker parse --sensors`). */
+  parseSensors?: readonly string[];
   /** The Parquet archive the indexing stage also writes (Metron's `hdfs` writer); absent: none. */
   archive?: ArchiveWriter;
   /** Clock of the indexing writers' batch timeouts (epoch ms); injectable for tests. */
@@ -117,9 +125,10 @@ export class Pipeline {
       ...(opts.configDir !== undefined ? { configDir: opts.configDir } : {}),
     });
     this.metrics.setLagProvider(() => this.lag());
+    if (opts.store === undefined && this.runs('index')) throw new MetronError('INTERNAL', 'the index stage needs a search store');
     this.indexStage = new IndexStage({
       indexing: (sensor) => (Object.hasOwn(opts.sensors, sensor) ? opts.sensors[sensor]?.indexing : opts.indexing?.[sensor]),
-      store: opts.store,
+      store: opts.store ?? noStore(),
       ...(opts.archive !== undefined ? { archive: opts.archive } : {}),
       metrics: this.metrics,
       now: opts.now ?? Date.now,
@@ -182,7 +191,23 @@ export class Pipeline {
     }
   }
 
+  /** Whether this process runs `stage` (all stages unless `stages` says otherwise). */
+  private runs(stage: PipelineStage): boolean {
+    return this.opts.stages === undefined || this.opts.stages.includes(stage);
+  }
+
+  /** Sensors whose parse loop runs in this process. */
+  private parsedHere(): string[] {
+    if (!this.runs('parse')) return [];
+    const only = this.opts.parseSensors;
+    return this.knownSensors().filter((s) => only === undefined || only.includes(s));
+  }
+
   private groups(): Array<{ group: string; topic: string; sensor: string; stage: string }> {
+    return this.allGroups().filter((g) => this.runs(g.stage as PipelineStage) && (g.stage !== 'parse' || this.parsedHere().includes(g.sensor)));
+  }
+
+  private allGroups(): Array<{ group: string; topic: string; sensor: string; stage: string }> {
     const out = this.knownSensors().map((sensor) => ({
       group: `metron_parse_${sensor}`,
       topic: this.sensorTopic(sensor),
@@ -205,8 +230,8 @@ export class Pipeline {
     const topics = new Set([...this.knownSensors().map((s) => this.sensorTopic(s)), Topics.ENRICHMENTS, Topics.INDEXING, Topics.ERROR]);
     for (const t of topics) await bus.createTopic(t, { partitions });
 
-    for (const sensor of this.knownSensors()) this.parseLoops.set(sensor, this.parseLoop(sensor));
-    this.loops.push(
+    for (const sensor of this.parsedHere()) this.parseLoops.set(sensor, this.parseLoop(sensor));
+    if (this.runs('enrich')) this.loops.push(
       new StageLoop({
         name: 'enrich',
         consumer: bus.consumer({ group: 'metron_enrich', topics: [Topics.ENRICHMENTS] }),
@@ -215,7 +240,7 @@ export class Pipeline {
         onError: (err, attempt) => this.log.error(`enrich: batch failed (attempt ${attempt}): ${errorMessage(err)}`),
       }),
     );
-    this.loops.push(
+    if (this.runs('index')) this.loops.push(
       new StageLoop({
         name: 'index',
         consumer: bus.consumer({ group: 'metron_index', topics: [Topics.INDEXING, Topics.ERROR] }),
@@ -282,7 +307,7 @@ export class Pipeline {
       await loop?.stop();
     }
     if (!this.started) return;
-    for (const sensor of this.knownSensors()) {
+    for (const sensor of this.parsedHere()) {
       if (this.parseLoops.has(sensor)) continue;
       await this.opts.bus.createTopic(this.sensorTopic(sensor), { partitions: this.opts.partitions ?? 1 });
       const loop = this.parseLoop(sensor);
@@ -529,4 +554,13 @@ export class Pipeline {
     await Promise.all([...this.parseLoops.values(), ...this.loops].map((l) => l.stop()));
     await this.parsePool.close();
   }
+}
+
+/** The store of a process without an index stage: any use is a bug, reported as such. */
+function noStore(): SearchStore {
+  return new Proxy({} as SearchStore, {
+    get: () => () => {
+      throw new MetronError('INTERNAL', 'this process runs no index stage and has no search store');
+    },
+  });
 }
