@@ -27,18 +27,7 @@ import { GUID, TIMESTAMP, typeOfValue, widen, type ColumnType, type TableCatalog
 import { quoteIdent, SqlParams } from './sql.js';
 import { sqlString } from './spool.js';
 import { columnJson, normalize } from './values.js';
-
-/** The field had a number in this batch. */
-const HAS_NUMBER = 1;
-/** The field had a value whose JSON text DuckDB would not store as the statement path does. */
-const NEEDS_JS = 2;
-/** A JSON value held a number, or an object (whose duplicate keys DuckDB keeps and JS drops). */
-const RAW_SPELLING = 4;
-
-interface FieldState {
-  type: ColumnType;
-  flags: number;
-}
+import { HAS_NUMBER, LineScanner, NEEDS_JS, RAW_SPELLING, type FieldState } from './json-scan.js';
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const CONTROL_CHAR = /[\u0000-\u001f]/;
@@ -77,7 +66,13 @@ function jsonFlags(value: JsonValue): number {
 
 /** A batch ready for either write path: deduplicated by guid, every message with a string guid. */
 export interface JsonBatch {
-  messages: Message[];
+  /** Messages kept (after deduplication). */
+  count: number;
+  /**
+   * The messages, row-aligned with `lines`. For a batch of lines, built on first use (JSON.parse
+   * of the lines the scanner read): the fast path needs them only for columns built in JS.
+   */
+  readonly messages: Message[];
   /** The JSON text of each message, row-aligned with `messages`, without raw line breaks. */
   lines: Array<string | Buffer>;
   /** The narrowest type holding every value of the field in this batch, and what the values were. */
@@ -98,106 +93,148 @@ export class InvalidLineError extends Error {
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
-/** Parses raw JSON lines (as the bus holds them) into a batch; the bytes are kept as they are. */
+/**
+ * Raw JSON lines (as the bus holds them) as a batch; the bytes are kept as they are. Each line is
+ * read by the scanner (json-scan.ts) without building its message; a line the scanner leaves
+ * (and every malformed line) goes through JSON.parse and the walk of `collect`, which gives the
+ * same fields.
+ */
 export function batchFromLines(lines: Buffer[]): JsonBatch {
-  const messages: Message[] = [];
+  return linesBatch(lines, true);
+}
+
+/** batchFromLines with every line through JSON.parse: the reference the scanner is tested against. */
+export function batchFromLinesParsed(lines: Buffer[]): JsonBatch {
+  return linesBatch(lines, false);
+}
+
+function linesBatch(lines: Buffer[], scan: boolean): JsonBatch {
+  const scanner = new LineScanner();
+  const state: CollectState = { seen: new Set(), messages: [], lines: [], fields: scanner.fields, statementOnly: false };
+  /** Row → message, for rows that went through JSON.parse (the others are parsed when asked for). */
+  const parsed: Array<Message | undefined> = [];
   for (let i = 0; i < lines.length; i++) {
-    let parsed: unknown;
+    const line = lines[i]!;
+    const guid = scan ? scanner.scan(line) : null;
+    if (guid !== null) {
+      if (state.seen.has(guid)) continue;
+      state.seen.add(guid);
+      scanner.commit();
+      state.lines.push(line);
+      continue;
+    }
+    let message: unknown;
     try {
-      parsed = JSON.parse(lines[i]!.toString('utf8'));
+      message = JSON.parse(line.toString('utf8'));
     } catch (err) {
       throw new InvalidLineError(i, (err as Error).message);
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidLineError(i, 'not an object');
-    messages.push(parsed as Message);
-  }
-  return collect(messages, false, (i) => {
-    const line = lines[i]!;
+    if (message === null || typeof message !== 'object' || Array.isArray(message)) throw new InvalidLineError(i, 'not an object');
     // JSON may hold line breaks between tokens; NDJSON may not. JSON.stringify never writes one.
-    return line.includes(NEWLINE) || line.includes(CARRIAGE_RETURN) ? null : line;
-  });
+    const raw = line.includes(NEWLINE) || line.includes(CARRIAGE_RETURN) ? null : line;
+    const row = state.lines.length;
+    if (addMessage(state, message as Message, raw)) parsed[row] = state.messages[state.messages.length - 1];
+  }
+  const kept = state.lines;
+  let messages: Message[] | undefined;
+  return {
+    count: kept.length,
+    get messages(): Message[] {
+      messages ??= kept.map((line, row) => parsed[row] ?? (JSON.parse(typeof line === 'string' ? line : line.toString('utf8')) as Message));
+      return messages;
+    },
+    lines: kept,
+    fields: state.fields,
+    statementOnly: state.statementOnly,
+    stringified: false,
+  };
 }
 
 /** A batch of message objects; each is written as its JSON.stringify text. */
 export function batchFromMessages(messages: Message[]): JsonBatch {
-  return collect(messages, true, () => null);
+  const state: CollectState = { seen: new Set(), messages: [], lines: [], fields: new Map(), statementOnly: false };
+  for (const message of messages) addMessage(state, message, null);
+  return { count: state.messages.length, messages: state.messages, lines: state.lines, fields: state.fields, statementOnly: state.statementOnly, stringified: true };
+}
+
+interface CollectState {
+  seen: Set<string>;
+  messages: Message[];
+  lines: Array<string | Buffer>;
+  fields: Map<string, FieldState>;
+  statementOnly: boolean;
 }
 
 /**
- * Deduplicates by guid (first wins, as across batches), gives messages without a string guid one
- * (a shallow copy: the caller's object is not changed) and walks every value for its type.
- * `rawLine(i)` is the text of message i if it can be used as is, else null (stringified here).
+ * Adds one message unless its guid was seen (first wins, as across batches); gives a message
+ * without a string guid one (a shallow copy: the caller's object is not changed) and walks every
+ * value for its type. `rawLine` is the message's text if it can be used as is, else null
+ * (stringified here). Returns whether the message was kept.
  */
-function collect(input: Message[], stringified: boolean, rawLine: (i: number) => string | Buffer | null): JsonBatch {
-  const seen = new Set<string>();
-  const messages: Message[] = [];
-  const lines: Array<string | Buffer> = [];
-  const fields = new Map<string, FieldState>();
-  let statementOnly = false;
-  for (let i = 0; i < input.length; i++) {
-    let message = input[i]!;
-    const rawGuid = message[GUID];
-    let line = rawLine(i);
-    if (typeof rawGuid !== 'string') {
-      const guid = rawGuid === undefined || rawGuid === null ? randomUUID() : JSON.stringify(rawGuid);
-      message = { ...message, [GUID]: guid };
-      line = null;
-    }
-    const guid = message[GUID] as string;
-    if (seen.has(guid)) continue;
-    seen.add(guid);
-    messages.push(message);
-    if (line === null && !statementOnly) {
-      try {
-        line = JSON.stringify(message);
-      } catch {
-        statementOnly = true;
-      }
-    }
-    lines.push(line ?? '');
-    for (const field in message) {
-      if (field === GUID) continue;
-      const value = message[field];
-      // Equal to typeOfValue(normalize(field, value)), inlined: this loop is most of the JS cost.
-      let type: ColumnType;
-      let flags = 0;
-      switch (typeof value) {
-        case 'string':
-          type = 'VARCHAR';
-          break;
-        case 'number':
-          flags = HAS_NUMBER;
-          if (field === TIMESTAMP && Number.isFinite(value)) {
-            type = Number.isSafeInteger(Math.trunc(value)) ? 'BIGINT' : 'DOUBLE';
-            if (!Number.isInteger(value)) flags |= NEEDS_JS;
-          } else {
-            type = Number.isSafeInteger(value) ? 'BIGINT' : 'DOUBLE';
-          }
-          if (!Number.isFinite(value) || Object.is(value, -0)) flags |= NEEDS_JS;
-          break;
-        case 'boolean':
-          type = 'BOOLEAN';
-          break;
-        case 'object':
-          // Null needs no column.
-          if (value === null) continue;
-          type = 'JSON';
-          flags = jsonFlags(value);
-          break;
-        default:
-          // A value without a JSON type (undefined, a function) has nothing to store.
-          continue;
-      }
-      const state = fields.get(field);
-      if (state === undefined) {
-        fields.set(field, { type, flags });
-      } else {
-        if (state.type !== type) state.type = widen(state.type, type);
-        state.flags |= flags;
-      }
+function addMessage(state: CollectState, input: Message, rawLine: string | Buffer | null): boolean {
+  let message = input;
+  const rawGuid = message[GUID];
+  let line = rawLine;
+  if (typeof rawGuid !== 'string') {
+    const guid = rawGuid === undefined || rawGuid === null ? randomUUID() : JSON.stringify(rawGuid);
+    message = { ...message, [GUID]: guid };
+    line = null;
+  }
+  const guid = message[GUID] as string;
+  if (state.seen.has(guid)) return false;
+  state.seen.add(guid);
+  state.messages.push(message);
+  if (line === null && !state.statementOnly) {
+    try {
+      line = JSON.stringify(message);
+    } catch {
+      state.statementOnly = true;
     }
   }
-  return { messages, lines, fields, statementOnly, stringified };
+  state.lines.push(line ?? '');
+  const fields = state.fields;
+  for (const field in message) {
+    if (field === GUID) continue;
+    const value = message[field];
+    // Equal to typeOfValue(normalize(field, value)), inlined: this loop is most of the JS cost.
+    let type: ColumnType;
+    let flags = 0;
+    switch (typeof value) {
+      case 'string':
+        type = 'VARCHAR';
+        break;
+      case 'number':
+        flags = HAS_NUMBER;
+        if (field === TIMESTAMP && Number.isFinite(value)) {
+          type = Number.isSafeInteger(Math.trunc(value)) ? 'BIGINT' : 'DOUBLE';
+          if (!Number.isInteger(value)) flags |= NEEDS_JS;
+        } else {
+          type = Number.isSafeInteger(value) ? 'BIGINT' : 'DOUBLE';
+        }
+        if (!Number.isFinite(value) || Object.is(value, -0)) flags |= NEEDS_JS;
+        break;
+      case 'boolean':
+        type = 'BOOLEAN';
+        break;
+      case 'object':
+        // Null needs no column.
+        if (value === null) continue;
+        type = 'JSON';
+        flags = jsonFlags(value);
+        break;
+      default:
+        // A value without a JSON type (undefined, a function) has nothing to store.
+        continue;
+    }
+    const known = fields.get(field);
+    if (known === undefined) {
+      fields.set(field, { type, flags });
+    } else {
+      if (known.type !== type) known.type = widen(known.type, type);
+      known.flags |= flags;
+    }
+  }
+  return true;
 }
 
 /** The field types of a batch, for TableCatalog schema changes. */

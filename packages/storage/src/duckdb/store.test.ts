@@ -384,6 +384,16 @@ describe('DuckDB search store: writeJson (fast path)', () => {
     expect((await store.search({ query: 'arr:1' })).results.map((r) => r.id)).toEqual(['r1']);
   });
 
+  it('stores integers inside arrays as the statement path does, spelled plainly or not', async () => {
+    const store = await expectParity([
+      ['{"guid":"i1","ttl":[30,60],"nested":[[1],[-2,0]],"big":[123456789012345]}', '{"guid":"i2","ttl":[7]}'],
+      ['{"guid":"i3","ttl":[3.0,4e0],"nested":[[1E1]]}', '{"guid":"i4","ttl":[-0]}'],
+      ['{"guid":"i5","ttl":[1,2.0]}'],
+    ]);
+    expect(store.writeStats()).toEqual({ fastBatches: 3, statementBatches: 0 });
+    expect(await store.findOne({ guid: 'i3', sensorType: 'x' })).toEqual({ guid: 'i3', ttl: [3, 4], nested: [[10]] });
+  });
+
   it('adds columns for new fields and widens through the fast path', async () => {
     const store = await expectParity([
       ['{"guid":"1","port":80,"ratio":1,"flag":true,"list":"plain","n":5}'],

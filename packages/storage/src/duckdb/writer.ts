@@ -57,7 +57,7 @@ export class IndexWriter {
 
   /** Writes a batch into `catalog.table`, creating and widening columns as needed. */
   async write(catalog: TableCatalog, isNew: boolean, batch: JsonBatch): Promise<void> {
-    if (batch.messages.length === 0) return;
+    if (batch.count === 0) return;
     await this.applySchema(catalog, isNew, batchTypes(batch));
     if (this.spool !== null && !batch.statementOnly) {
       try {
