@@ -43,6 +43,15 @@ describe('embedded Metron: ingest → parse → index → search over REST', () 
     expect(wrong.status).toBe(401);
   });
 
+  it('reports the Parquet archive in /api/v1/metrics and /metrics', async () => {
+    const archive = (await api(base, 'GET', '/api/v1/metrics')).json.archive;
+    expect(Object.keys(archive).sort()).toEqual(['bytes', 'failedRolls', 'files', 'rolls', 'rows']);
+    expect(archive.failedRolls).toBe(0);
+    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: 'Basic ' + Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64') } })).text();
+    expect(text).toMatch(/^metron_archive_files_total \d+$/m);
+    expect(text).toMatch(/^metron_archive_roll_failures_total 0$/m);
+  });
+
   it('indexes Bro records ingested over HTTP and finds them with field queries', async () => {
     const gen = new TelemetryGenerator(99, () => 1_700_000_000_000);
     const lines = Array.from({ length: 200 }, () => gen.bro());

@@ -144,6 +144,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
     const archive = await ParquetArchive.open({ dir: join(dataDir, 'archive'), ...storage.archive, fsync: (opts.fsync ?? 'always') !== 'never', log });
     cleanup.unshift(async () => archive.close());
     const metrics = new PipelineMetrics();
+    metrics.setArchiveProvider(() => archive.stats);
     if (opts.demo) {
       const loaded = await loadDemoAssets(configDir, join(dataDir, 'kv'));
       if (loaded > 0) log.info(`demo asset inventory: ${loaded} assets loaded from ${join(configDir, DEMO_ASSETS_FILE)}`);

@@ -65,11 +65,30 @@ export interface LagReading {
   committed?: number;
 }
 
+/** What the Parquet archive reports (the fields of ParquetArchive's stats the metrics show). */
+export interface ArchiveMetrics {
+  files: number;
+  rows: number;
+  bytes: number;
+  rolls: number;
+  failedRolls: number;
+}
+
+/** The archive's counters as Prometheus metrics: name, help, field. */
+const ARCHIVE_METRICS: Array<[string, string, keyof ArchiveMetrics]> = [
+  ['metron_archive_files_total', 'Parquet archive files written', 'files'],
+  ['metron_archive_rows_total', 'Rows in the Parquet archive files written', 'rows'],
+  ['metron_archive_bytes_total', 'Bytes of the Parquet archive files written', 'bytes'],
+  ['metron_archive_rolls_total', 'Archive parts rolled into Parquet', 'rolls'],
+  ['metron_archive_roll_failures_total', 'Archive rolls that failed (the spool is kept and retried at the next start)', 'failedRolls'],
+];
+
 /** Per-sensor counters plus rates computed over a sliding window. */
 export class PipelineMetrics {
   private readonly counters = new Map<string, SensorCounters>();
   private readonly startedAt = Date.now();
   private lagProvider: (() => Promise<LagReading[]>) | undefined;
+  private archiveProvider: (() => ArchiveMetrics) | undefined;
   private readonly samples: Array<{ at: number; totals: Map<string, SensorCounters> }> = [];
 
   /** Adds `n` to a sensor's counter. Cheap: call it per batch on the hot path. */
@@ -99,6 +118,18 @@ export class PipelineMetrics {
 
   setLagProvider(provider: () => Promise<LagReading[]>): void {
     this.lagProvider = provider;
+  }
+
+  /** Where the Parquet archive's counters are read (ParquetArchive.stats); without it, metrics show no archive. */
+  setArchiveProvider(provider: () => ArchiveMetrics): void {
+    this.archiveProvider = provider;
+  }
+
+  /** The archive's counters since start, or undefined without an archive. */
+  archive(): ArchiveMetrics | undefined {
+    const stats = this.archiveProvider?.();
+    if (stats === undefined) return undefined;
+    return { files: stats.files, rows: stats.rows, bytes: stats.bytes, rolls: stats.rolls, failedRolls: stats.failedRolls };
   }
 
   /** Records a sample for rate computation; the runtime calls it every few seconds. */
@@ -154,6 +185,7 @@ export class PipelineMetrics {
       rates: this.rates(),
       accounting: this.accounting(),
       lag: await this.lag(),
+      ...(this.archiveProvider !== undefined && { archive: this.archive() }),
     };
   }
 
@@ -173,6 +205,10 @@ export class PipelineMetrics {
       lines.push(
         `metron_consumer_lag{sensor="${escapeLabel(l.sensor)}",stage="${escapeLabel(l.stage)}",topic="${escapeLabel(l.topic)}",group="${escapeLabel(l.group)}"} ${l.lag}`,
       );
+    }
+    const archive = this.archive();
+    if (archive !== undefined) {
+      for (const [metric, help, field] of ARCHIVE_METRICS) lines.push(`# HELP ${metric} ${help}`, `# TYPE ${metric} counter`, `${metric} ${archive[field]}`);
     }
     lines.push('# HELP metron_uptime_seconds Seconds since start', '# TYPE metron_uptime_seconds gauge');
     lines.push(`metron_uptime_seconds ${Math.round((Date.now() - this.startedAt) / 1000)}`);

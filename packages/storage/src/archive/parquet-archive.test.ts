@@ -1,4 +1,4 @@
-import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -77,7 +77,26 @@ describe('ParquetArchive', () => {
     const types = await query(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${dir}/sensor=bro/**/*.parquet', hive_partitioning = true, union_by_name = true))`);
     const typeOf = Object.fromEntries(types.map((t) => [t['column_name'], t['column_type']]));
     expect(typeOf).toMatchObject({ guid: 'VARCHAR', timestamp: 'BIGINT', ip_src_port: 'BIGINT', score: 'DOUBLE', is_alert: 'BOOLEAN', tags: 'JSON', ctx: 'JSON', day: 'DATE', sensor: 'VARCHAR' });
-    expect(archive.stats).toMatchObject({ appended: 4, files: 3, rows: 4, failedRolls: 0 });
+    const sizes = await Promise.all(parquet.map(async (f) => (await stat(path.join(dir, f))).size));
+    expect(archive.stats).toEqual({
+      appended: 4, files: 3, rows: 4, bytes: sizes.reduce((a, b) => a + b, 0), rolls: 3, rewrittenParts: 0, rejectedLines: 0, failedRolls: 0,
+    });
+  });
+
+  it('counts a failed roll and keeps its spool; the retry counts as a roll', async () => {
+    const dir = await tempDir();
+    const archive = await openArchive(dir, { log: { info: () => undefined, warn: () => undefined, error: () => undefined } });
+    // A file where the partition directory must go: the roll cannot create it.
+    await writeFile(path.join(dir, 'sensor=bro'), 'in the way');
+    await archive.append('bro', lines([{ guid: 'g1', timestamp: DAY1 }]));
+    await archive.flush();
+    expect(archive.stats).toMatchObject({ appended: 1, files: 0, rows: 0, bytes: 0, rolls: 0, failedRolls: 1 });
+    await archive.close();
+    await rm(path.join(dir, 'sensor=bro'));
+    const reopened = await openArchive(dir);
+    await reopened.flush();
+    expect(reopened.stats).toMatchObject({ files: 1, rows: 1, rolls: 1, failedRolls: 0 });
+    expect(reopened.stats.bytes).toBeGreaterThan(0);
   });
 
   it('rolls by size and by age (injected clock), each file complete', async () => {

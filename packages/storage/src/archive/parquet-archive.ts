@@ -58,9 +58,12 @@ export interface ArchiveWriter {
 export interface ArchiveStats {
   /** Messages appended to spools. */
   appended: number;
-  /** Parquet files written, and their rows. */
+  /** Parquet files written, their rows and their bytes on disk. */
   files: number;
   rows: number;
+  bytes: number;
+  /** Rolls completed (a part whose lines were all rejected rolls to no file). */
+  rolls: number;
   /** Parts that needed the JS rewrite; lines not JSON objects (kept in `_rejected/`). */
   rewrittenParts: number;
   rejectedLines: number;
@@ -166,7 +169,7 @@ export function messageTimestamp(line: Buffer): number | undefined {
 
 /** The Parquet archive; see the file comment. Open with `ParquetArchive.open`. */
 export class ParquetArchive implements ArchiveWriter {
-  readonly stats: ArchiveStats = { appended: 0, files: 0, rows: 0, rewrittenParts: 0, rejectedLines: 0, failedRolls: 0 };
+  readonly stats: ArchiveStats = { appended: 0, files: 0, rows: 0, bytes: 0, rolls: 0, rewrittenParts: 0, rejectedLines: 0, failedRolls: 0 };
   private readonly parts = new Map<string, OpenPart>();
   /** Appends, rolls and part creation: one at a time, so a part is never written while it closes. */
   private readonly partQueue = new SerialQueue();
@@ -408,13 +411,16 @@ export class ParquetArchive implements ArchiveWriter {
       if (result.rewritten) this.stats.rewrittenParts++;
       if (result.rows > 0) {
         await syncFile(tmp);
+        const bytes = (await stat(tmp)).size;
         await rename(tmp, final);
         if (this.fsync) await syncDirsUpTo(targetDir, this.dir);
         this.stats.files++;
         this.stats.rows += result.rows;
+        this.stats.bytes += bytes;
       }
       await rm(part.spool, { force: true });
       await rmdirIfEmpty(path.dirname(part.spool));
+      this.stats.rolls++;
     } catch (err) {
       this.stats.failedRolls++;
       await rm(tmp, { force: true }).catch(() => undefined);
