@@ -3,6 +3,7 @@ import { archiveWrite } from './archive.js';
 import { enrichmentCore, enrichmentEndToEnd, syslogNgScenario } from './enrichment.js';
 import { geoLookups } from './geo.js';
 import { ingestToIndexed } from './ingest-index.js';
+import { openSearchIngest } from './opensearch.js';
 import { parserThroughput } from './parsers.js';
 import { searchBenchmark } from './search.js';
 import { stageCapacities } from './stages.js';
@@ -37,4 +38,5 @@ export const scenarios = [
   { name: 'archive-write', run: () => archiveWrite() },
   { name: 'alerts', run: () => alertsBenchmark() },
   { name: 'search', run: () => searchBenchmark() },
+  { name: 'opensearch-ingest', run: () => openSearchIngest() },
 ];
