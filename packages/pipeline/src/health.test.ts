@@ -63,7 +63,7 @@ describe('PipelineHealth', () => {
     const fading = report.sensors.find((s) => s.sensor === 'fading');
     expect(fading?.state).toBe('low');
     expect(fading?.reason).toMatch(/below 10% of the usual 1\/s/);
-    expect(fading?.totals.invalid + (fading?.totals.errors ?? 0)).toBe(1);
+    expect((fading?.totals.invalid ?? 0) + (fading?.totals.errors ?? 0)).toBe(1);
     expect(report.sensors.find((s) => s.sensor === 'steady')?.state).toBe('ok');
 
     // then nothing at all from fading for five minutes
