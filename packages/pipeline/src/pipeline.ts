@@ -275,11 +275,13 @@ export class Pipeline {
    * them finish with the old configs), the index stage re-reads the indexing configs, a new sensor
    * gets its topic and parse loop, and a removed sensor's parse loop stops (its unparsed records
    * stay in its topic). A sensor whose `sensorTopic` changes is taken as removed and added.
+   * `indexing`, when given, replaces the indexing configs of sensors without a parser (`error`).
    */
-  async reconfigure(sensors: Record<string, PipelineSensor>, global?: Record<string, unknown>): Promise<void> {
+  async reconfigure(sensors: Record<string, PipelineSensor>, global?: Record<string, unknown>, indexing?: PipelineOptions['indexing']): Promise<void> {
     if (this.stopping) throw new MetronError('BUS_CLOSED', 'the pipeline is shutting down');
     this.checkChains(sensors);
     for (const [sensor, c] of Object.entries(sensors)) writerSettings(sensor, c.indexing);
+    for (const [sensor, c] of Object.entries(indexing ?? {})) writerSettings(sensor, c);
     const nextGlobal = global ?? this.opts.global ?? {};
     const before = this.opts.sensors;
     const changed = Object.keys(sensors).filter((s) => global !== undefined || JSON.stringify(before[s]?.parser) !== JSON.stringify(sensors[s]?.parser));
@@ -300,7 +302,8 @@ export class Pipeline {
     const stopped = Object.keys(before).filter((s) => topicOf(sensors, s) !== topicOf(before, s));
     this.opts.sensors = { ...sensors };
     this.opts.global = nextGlobal;
-    for (const sensor of new Set([...Object.keys(before), ...Object.keys(sensors)])) this.indexStage.forget(sensor);
+    if (indexing !== undefined) this.opts.indexing = { ...indexing };
+    for (const sensor of new Set([...Object.keys(before), ...Object.keys(sensors), ...Object.keys(this.opts.indexing ?? {})])) this.indexStage.forget(sensor);
     for (const sensor of stopped) {
       const loop = this.parseLoops.get(sensor);
       this.parseLoops.delete(sensor);

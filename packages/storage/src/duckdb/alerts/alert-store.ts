@@ -19,7 +19,7 @@ import type { QueryNode } from '../../query/ast.js';
 import type { GroupRequest, GroupResponse, HistogramRequest, HistogramResponse, SearchRequest, SearchResponse } from '../../types.js';
 import { GUID, TIMESTAMP, typeOfValue, widen, type ColumnType, type TableCatalog } from '../catalog.js';
 import { decodeValue, quoteIdent, SqlParams } from '../sql.js';
-import type { DuckDbSearchStore, StoreWriteAccess } from '../store.js';
+import type { DuckDbSearchStore, SearchOptions, StoreWriteAccess } from '../store.js';
 import { columnJson, normalize } from '../values.js';
 import { collectColumns, insertStatement } from '../writer.js';
 import { AUDIT_COLUMN_TYPES, AUDIT_SENSOR, auditRecords, type AuditRecord, type ChangeKind } from './audit.js';
@@ -123,8 +123,44 @@ export interface AlertStore {
   histogram(request: HistogramRequest): Promise<HistogramResponse>;
 }
 
+/** One document a change writes: its versions before (null: new) and after, and the fields that differ. */
+export interface AlertUpdate {
+  sensor: string;
+  guid: string;
+  before: Message | null;
+  after: Message;
+  fields: string[];
+}
+
+/** Reads and writes of one alert change, run alone (no other change or ingest batch interleaves). */
+export interface AlertTransaction {
+  /** The current document, or null. */
+  read(sensor: string, guid: string): Promise<Message | null>;
+  /** Writes the changed documents and the audit records, all or (where the backend can) none. */
+  write(updates: AlertUpdate[], audit: AuditRecord[]): Promise<void>;
+}
+
+/**
+ * What the alert layer needs of a search store, so the same layer runs on DuckDB and OpenSearch:
+ * searches with a rewritten query, and changes run one at a time.
+ */
+export interface AlertBackend {
+  search(request: SearchRequest, options?: SearchOptions): Promise<SearchResponse>;
+  group(request: GroupRequest, options?: SearchOptions): Promise<GroupResponse>;
+  histogram(request: HistogramRequest, options?: SearchOptions): Promise<HistogramResponse>;
+  indices(): Promise<string[]>;
+  /** The fields of a sensor's index (as of the last `indices()` call where the backend caches them). */
+  fields(sensor: string): Array<{ field: string }>;
+  exclusive<T>(task: (tx: AlertTransaction) => Promise<T>): Promise<T>;
+}
+
 /** Opens the alert layer over an open DuckDB store. */
 export function openAlertStore(store: DuckDbSearchStore, options: AlertStoreOptions = {}): AlertStore {
+  return openAlertStoreOn(duckDbAlertBackend(store), options);
+}
+
+/** Opens the alert layer over any backend (the OpenSearch store provides one). */
+export function openAlertStoreOn(store: AlertBackend, options: AlertStoreOptions = {}): AlertStore {
   const aggregation = options.scoreAggregation ?? DEFAULT_SCORE_AGGREGATION;
   if (!SCORE_AGGREGATIONS.includes(aggregation)) {
     throw new MetronError('CONFIG_INVALID', `meta-alert score aggregation must be one of ${SCORE_AGGREGATIONS.join(', ')}, got ${JSON.stringify(aggregation)}`);
@@ -152,7 +188,7 @@ interface Entry {
 class Changes {
   readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly access: StoreWriteAccess) {}
+  constructor(private readonly tx: AlertTransaction) {}
 
   private static key(sensor: string, guid: string): string {
     return `${sensor.toLowerCase()}\u0000${guid}`;
@@ -163,7 +199,7 @@ class Changes {
     const key = Changes.key(sensor, guid);
     const known = this.entries.get(key);
     if (known !== undefined) return known.after;
-    const before = await readDocument(this.access, sensor, guid);
+    const before = await this.tx.read(sensor, guid);
     if (before === null) return null;
     const entry = { sensor, guid, before, after: cloneJson(before) };
     this.entries.set(key, entry);
@@ -231,7 +267,7 @@ const anyGuid = (guids: string[]): QueryNode => ({ kind: 'or', children: guids.m
 
 class DuckDbAlertStore implements AlertStore {
   constructor(
-    private readonly store: DuckDbSearchStore,
+    private readonly store: AlertBackend,
     private readonly scoreField: string,
     private readonly aggregation: ScoreAggregation,
     private readonly now: () => number,
@@ -326,14 +362,14 @@ class DuckDbAlertStore implements AlertStore {
     // The trail must not be editable through the API it records.
     if (ref.sensorType.toLowerCase() === AUDIT_SENSOR) throw new MetronError('FORBIDDEN', 'audit records cannot be changed');
     const timestamp = this.now();
-    return this.store.exclusiveWrite(async (access) => {
-      const changes = new Changes(access);
+    return this.store.exclusive(async (tx) => {
+      const changes = new Changes(tx);
       const doc = await changes.require(ref);
       const next = mutate(doc);
       checkDocument(doc, next);
       changes.put(ref.sensorType, ref.guid, next);
       if (isMetaAlert(next)) await this.inheritToChildren(changes, doc, next);
-      await this.commit(access, changes, { user, request: kind, timestamp });
+      await this.commit(tx, changes, { user, request: kind, timestamp });
       return { guid: ref.guid, sensorType: ref.sensorType, timestamp, document: next };
     });
   }
@@ -363,7 +399,7 @@ class DuckDbAlertStore implements AlertStore {
    * Refreshes the copies of changed alerts in their active meta-alerts (and those meta-alerts'
    * scores), then writes every changed document and its audit records in one transaction.
    */
-  private async commit(access: StoreWriteAccess, changes: Changes, base: { user: string; request: ChangeKind; timestamp: number }): Promise<void> {
+  private async commit(tx: AlertTransaction, changes: Changes, base: { user: string; request: ChangeKind; timestamp: number }): Promise<void> {
     for (const entry of [...changes.entries.values()]) {
       if (isMetaAlert(entry.after) || (entry.before !== null && JSON.stringify(entry.before) === JSON.stringify(entry.after))) continue;
       for (const metaGuid of metaAlertGuidsOf(entry.after)) {
@@ -380,50 +416,15 @@ class DuckDbAlertStore implements AlertStore {
 
     const changeId = randomUUID();
     const audit: AuditRecord[] = [];
-    const updates: Array<{ entry: Entry; fields: string[] }> = [];
-    const typesBySensor = new Map<string, Map<string, ColumnType>>();
+    const updates: AlertUpdate[] = [];
     for (const entry of changes.entries.values()) {
-      const records = auditRecords({ ...base, changeId }, entry.sensor, entry.guid, entry.before, entry.after);
-      audit.push(...records);
+      audit.push(...auditRecords({ ...base, changeId }, entry.sensor, entry.guid, entry.before, entry.after));
       const fields = [...new Set([...Object.keys(entry.before ?? {}), ...Object.keys(entry.after)])]
         .filter((field) => JSON.stringify(entry.before?.[field]) !== JSON.stringify(entry.after[field]));
-      if (fields.length === 0) continue;
-      updates.push({ entry, fields });
-      let types = typesBySensor.get(entry.sensor);
-      if (types === undefined) typesBySensor.set(entry.sensor, (types = new Map()));
-      for (const field of entry.before === null ? Object.keys(entry.after) : fields) {
-        const value = entry.after[field];
-        const type = value === undefined ? null : typeOfValue(normalize(field, value));
-        if (type === null || field === GUID) continue;
-        const known = types.get(field);
-        types.set(field, known === undefined ? type : widen(known, type));
-      }
+      if (fields.length > 0) updates.push({ ...entry, fields });
     }
     if (updates.length === 0) return;
-
-    const catalogs = new Map<string, TableCatalog>();
-    for (const [sensor, types] of typesBySensor) catalogs.set(sensor, await access.ensureColumns(sensor, types));
-    const auditCatalog = await access.ensureColumns(AUDIT_SENSOR, new Map(AUDIT_COLUMN_TYPES));
-
-    const connection = access.connection;
-    await connection.run('BEGIN TRANSACTION');
-    try {
-      for (const { entry, fields } of updates) {
-        const catalog = catalogs.get(entry.sensor)!;
-        const statement = entry.before === null
-          ? prefixed('INSERT INTO ', insertStatement(catalog, collectColumns([entry.after])))
-          : updateStatement(catalog, entry.guid, fields, entry.after);
-        await connection.run(statement.sql, statement.params.values, statement.params.types);
-      }
-      if (audit.length > 0) {
-        const statement = insertStatement(auditCatalog, collectColumns(audit));
-        await connection.run(`INSERT INTO ${statement.sql}`, statement.params.values, statement.params.types);
-      }
-      await connection.run('COMMIT');
-    } catch (err) {
-      await connection.run('ROLLBACK').catch(() => undefined);
-      throw new MetronError('STORAGE_FAILED', `updating ${updates.map((u) => u.entry.guid).join(', ')} failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, undefined, { cause: err });
-    }
+    await tx.write(updates, audit);
   }
 
   // ---- audit trail ---------------------------------------------------------------------------
@@ -460,8 +461,8 @@ class DuckDbAlertStore implements AlertStore {
     request.alerts.forEach(checkRef);
     const timestamp = this.now();
     const guid = randomUUID();
-    return this.store.exclusiveWrite(async (access) => {
-      const changes = new Changes(access);
+    return this.store.exclusive(async (tx) => {
+      const changes = new Changes(tx);
       const copies: Message[] = [];
       for (const ref of uniqueRefs(request.alerts)) {
         const alert = await this.requireAlert(changes, ref);
@@ -474,7 +475,7 @@ class DuckDbAlertStore implements AlertStore {
       };
       applyMetaScores(meta, this.scoreField, this.aggregation);
       changes.create(METAALERT_TYPE, guid, meta);
-      await this.commit(access, changes, { user, request: 'metaalert_create', timestamp });
+      await this.commit(tx, changes, { user, request: 'metaalert_create', timestamp });
       return { created: true, guid };
     });
   }
@@ -506,8 +507,8 @@ class DuckDbAlertStore implements AlertStore {
     if (!Array.isArray(alerts) || alerts.length === 0) throw new MetronError('INPUT_INVALID', 'alerts must be a non-empty list');
     alerts.forEach(checkRef);
     const timestamp = this.now();
-    return this.store.exclusiveWrite(async (access) => {
-      const changes = new Changes(access);
+    return this.store.exclusive(async (tx) => {
+      const changes = new Changes(tx);
       const meta = await this.requireMetaAlert(changes, metaAlertGuid);
       if (meta[STATUS_FIELD] !== 'active') throw new MetronError('INPUT_INVALID', `meta-alert '${metaAlertGuid}' is inactive; set it active before changing its alerts`);
       const copies = childrenOf(meta);
@@ -519,7 +520,7 @@ class DuckDbAlertStore implements AlertStore {
       if (!changed) return false;
       meta[ALERT_FIELD] = copies;
       applyMetaScores(meta, this.scoreField, this.aggregation);
-      await this.commit(access, changes, { user, request: kind, timestamp });
+      await this.commit(tx, changes, { user, request: kind, timestamp });
       return true;
     });
   }
@@ -529,8 +530,8 @@ class DuckDbAlertStore implements AlertStore {
     const wanted = typeof status === 'string' ? status.toLowerCase() : '';
     if (wanted !== 'active' && wanted !== 'inactive') throw new MetronError('INPUT_INVALID', `meta-alert status must be ACTIVE or INACTIVE, got ${JSON.stringify(status)}`);
     const timestamp = this.now();
-    return this.store.exclusiveWrite(async (access) => {
-      const changes = new Changes(access);
+    return this.store.exclusive(async (tx) => {
+      const changes = new Changes(tx);
       const meta = await this.requireMetaAlert(changes, metaAlertGuid);
       if (meta[STATUS_FIELD] === wanted) return false;
       meta[STATUS_FIELD] = wanted;
@@ -542,7 +543,7 @@ class DuckDbAlertStore implements AlertStore {
       }
       // Activating refreshes the copies (commit does it for children that changed); the score follows.
       applyMetaScores(meta, this.scoreField, this.aggregation);
-      await this.commit(access, changes, { user, request: 'metaalert_status', timestamp });
+      await this.commit(tx, changes, { user, request: 'metaalert_status', timestamp });
       return true;
     });
   }
@@ -710,5 +711,59 @@ function checkDocument(before: Message, after: Message): void {
   const assignee = after[ASSIGNEE_FIELD];
   if (assignee !== before[ASSIGNEE_FIELD] && assignee !== undefined && (typeof assignee !== 'string' || assignee === '')) {
     throw new MetronError('INPUT_INVALID', 'alert_assignee must be a non-empty user name');
+  }
+}
+
+/** The DuckDB store as an alert backend: changes run in its write queue and commit in one transaction. */
+function duckDbAlertBackend(store: DuckDbSearchStore): AlertBackend {
+  return {
+    search: (request, options) => store.search(request, options),
+    group: (request, options) => store.group(request, options),
+    histogram: (request, options) => store.histogram(request, options),
+    indices: () => store.indices(),
+    fields: (sensor) => store.fields(sensor),
+    exclusive: (task) => store.exclusiveWrite((access) => task({
+      read: (sensor, guid) => readDocument(access, sensor, guid),
+      write: (updates, audit) => writeChanges(access, updates, audit),
+    })),
+  };
+}
+
+/** Writes changed documents (new columns first) and audit records in one DuckDB transaction. */
+async function writeChanges(access: StoreWriteAccess, updates: AlertUpdate[], audit: AuditRecord[]): Promise<void> {
+  const typesBySensor = new Map<string, Map<string, ColumnType>>();
+  for (const update of updates) {
+    let types = typesBySensor.get(update.sensor);
+    if (types === undefined) typesBySensor.set(update.sensor, (types = new Map()));
+    for (const field of update.before === null ? Object.keys(update.after) : update.fields) {
+      const value = update.after[field];
+      const type = value === undefined ? null : typeOfValue(normalize(field, value));
+      if (type === null || field === GUID) continue;
+      const known = types.get(field);
+      types.set(field, known === undefined ? type : widen(known, type));
+    }
+  }
+  const catalogs = new Map<string, TableCatalog>();
+  for (const [sensor, types] of typesBySensor) catalogs.set(sensor, await access.ensureColumns(sensor, types));
+  const auditCatalog = await access.ensureColumns(AUDIT_SENSOR, new Map(AUDIT_COLUMN_TYPES));
+
+  const connection = access.connection;
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    for (const update of updates) {
+      const catalog = catalogs.get(update.sensor)!;
+      const statement = update.before === null
+        ? prefixed('INSERT INTO ', insertStatement(catalog, collectColumns([update.after])))
+        : updateStatement(catalog, update.guid, update.fields, update.after);
+      await connection.run(statement.sql, statement.params.values, statement.params.types);
+    }
+    if (audit.length > 0) {
+      const statement = insertStatement(auditCatalog, collectColumns(audit));
+      await connection.run(`INSERT INTO ${statement.sql}`, statement.params.values, statement.params.types);
+    }
+    await connection.run('COMMIT');
+  } catch (err) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw new MetronError('STORAGE_FAILED', `updating ${updates.map((u) => u.guid).join(', ')} failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, undefined, { cause: err });
   }
 }
