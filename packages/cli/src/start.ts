@@ -167,7 +167,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
     const configStore = new ConfigStore({
       dir: configDir,
       initial: configs,
-      apply: async (next, change) => pipeline.reconfigure(pipelineSensorsFrom(next), change.kind === 'global' ? (next.global ?? {}) : undefined),
+      apply: async (next, change) =>
+        pipeline.reconfigure(pipelineSensorsFrom(next), change.kind === 'global' ? (next.global ?? {}) : undefined, { [ERROR_SENSOR]: next.indexing[ERROR_SENSOR] }),
       sample: (next, sensor, lines) => runSample({ sensors: pipelineSensorsFrom(next), global: next.global ?? {}, kvPath: join(dataDir, 'kv'), configDir }, sensor, lines),
     });
 

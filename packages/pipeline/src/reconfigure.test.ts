@@ -85,6 +85,15 @@ describe('Pipeline.reconfigure', () => {
     expect(await byN(store, 'json', 12)).toBeUndefined();
   });
 
+  it("re-reads the error sensor's indexing config", async () => {
+    const { pipeline, store } = await setup(0, { json: { parser: JSON_MAP } });
+    await pipeline.reconfigure({ json: { parser: JSON_MAP } }, undefined, { error: { elasticsearch: { index: 'error', enabled: false } } });
+    await pipeline.ingest('json', [Buffer.from('not json')]);
+    await pipeline.waitIdle();
+    expect(pipeline.metrics.get('error', 'not_indexed')).toBe(1);
+    expect((await store.search({ indices: ['error'], query: '*', size: 1 })).total).toBe(0);
+  });
+
   it('refuses a parser chain that loops, naming the file', async () => {
     const { pipeline } = await setup(0, { json: { parser: JSON_MAP } });
     await expect(pipeline.reconfigure({ json: { parser: { ...JSON_MAP, outputTopic: 'json' } } })).rejects.toThrow(/parsers\/json\.json/);

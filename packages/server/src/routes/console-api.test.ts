@@ -164,3 +164,15 @@ describe('dashboard route', () => {
     expect(badQuery.status).toBe(400);
   });
 });
+
+describe('sample routes', () => {
+  it('needs the admin role to test unsaved configs', async () => {
+    const withConfig = await call('POST', '/api/v1/sensor/sample', { sensorType: 'json', sampleData: '{}', sensorParserConfig: { parserClassName: 'JSONMap' } }, ANALYST);
+    expect(withConfig.status).toBe(403);
+    const parse = await call('POST', '/api/v1/sensor/parser/config/parseMessage', { sensorParserConfig: { parserClassName: 'JSONMap' }, sampleData: '{}' }, ANALYST);
+    expect(parse.status).toBe(403);
+    const tooMany = await call('POST', '/api/v1/sensor/sample', { sensorType: 'json', sampleData: Array.from({ length: 1001 }, () => '{}') });
+    expect(tooMany.status).toBe(400);
+    expect((await call('POST', '/api/v1/sensor/sample', { sensorType: 'json', sampleData: '\n\n' })).json.message).toMatch(/holds no record/);
+  });
+});

@@ -11,14 +11,15 @@
  *   GET               /api/v1/sensor/enrichment/config/list/available/threat/triage/aggregators
  *   POST              /api/v1/sensor/sample                                        "test with a sample"
  *
- * Reads need a logged-in user; saves and deletes the admin role. A save answers 201 (created) or
+ * Reads need a logged-in user; saves, deletes and tests of unsaved configs (sample with configs,
+ * parseMessage) the admin role. A save answers 201 (created) or
  * 200 with the saved config, after it was applied to the running pipeline; a config the schema or
  * the pipeline refuses answers 400 CONFIG_INVALID naming the file, the JSON path and the reason.
  */
 import type { FastifyInstance } from 'fastify';
 import { MetronError, type SensorConfigKind } from '@metron/core';
 import { PARSER_DEFINITIONS } from '@metron/parsers';
-import { requireRole } from '../auth/authenticate.js';
+import { principalOf, requireRole } from '../auth/authenticate.js';
 import { HttpError } from '../errors.js';
 import type { ConfigStore } from './config-store.js';
 
@@ -153,6 +154,9 @@ export function registerSensorConfigRoutes(app: FastifyInstance, store: ConfigSt
     bodyLimit: 2 * MAX_SAMPLE_LINES * MAX_SAMPLE_LINE_BYTES,
   }, async (request) => {
     const body = request.body;
+    const unsaved = body.sensorParserConfig !== undefined || body.sensorEnrichmentConfig !== undefined || body.globalConfig !== undefined;
+    // Unsaved configs run the caller's own Stellar with the pipeline's services: as saving them, an admin's act.
+    if (unsaved && !principalOf(request).roles.includes('admin')) throw new HttpError(403, 'FORBIDDEN', 'testing unsaved configs needs the admin role (the saved ones need none)');
     const results = await store.sample(body.sensorType, linesOf(body.sampleData), {
       ...(body.sensorParserConfig !== undefined ? { parser: body.sensorParserConfig } : {}),
       ...(body.sensorEnrichmentConfig !== undefined ? { enrichment: body.sensorEnrichmentConfig } : {}),
@@ -163,6 +167,7 @@ export function registerSensorConfigRoutes(app: FastifyInstance, store: ConfigSt
 
   app.post<{ Body: { sensorParserConfig: Record<string, unknown>; sampleData: string } }>('/api/v1/sensor/parser/config/parseMessage', {
     schema: { summary: "Parses a sample message with a sensor parser config (Metron's parse test): the first message, or 400 with the parser's reason", body: parseMessageSchema },
+    preHandler: admin,
   }, async (request) => {
     const config = request.body.sensorParserConfig;
     const sensor = typeof config['sensorTopic'] === 'string' && config['sensorTopic'] !== '' ? config['sensorTopic'] : 'sample';
