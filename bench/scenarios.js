@@ -1,5 +1,6 @@
 import { alertsBenchmark } from './alerts.js';
 import { archiveWrite } from './archive.js';
+import { consoleScroll } from './console-scroll.js';
 import { enrichmentCore, enrichmentEndToEnd, syslogNgScenario } from './enrichment.js';
 import { geoLookups } from './geo.js';
 import { ingestToIndexed } from './ingest-index.js';
@@ -38,5 +39,6 @@ export const scenarios = [
   { name: 'archive-write', run: () => archiveWrite() },
   { name: 'alerts', run: () => alertsBenchmark() },
   { name: 'search', run: () => searchBenchmark() },
+  { name: 'console-scroll', run: () => consoleScroll() },
   { name: 'opensearch-ingest', run: () => openSearchIngest() },
 ];

@@ -5,7 +5,7 @@
  * current row, Enter opens it, Space selects it (Shift+Space extends), Ctrl+A selects the loaded
  * rows. Headers sort on click.
  */
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactElement } from 'react';
 import type { SearchResult, SortField } from '../../api.ts';
 import { formatValue } from './format.ts';
 import { scoreClass } from './query.ts';
@@ -125,8 +125,12 @@ export function ResultsTable(props: ResultsTableProps) {
   }, []);
 
   const bodyTop = ROW_HEIGHT; // the sticky header's height
-  const first = Math.max(0, Math.floor((viewport.top) / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(rowCount, Math.ceil((viewport.top + viewport.height - bodyTop) / ROW_HEIGHT) + OVERSCAN);
+  // A fixed-size window of rows around the viewport. Each row keeps a slot (index modulo the
+  // window), so while scrolling React updates the cells of the rows that moved out of view with
+  // the rows coming in, instead of creating and removing DOM nodes every frame.
+  const windowSize = Math.ceil(Math.max(0, viewport.height - bodyTop) / ROW_HEIGHT) + 1 + 2 * OVERSCAN;
+  const first = Math.max(0, Math.min(Math.floor(viewport.top / ROW_HEIGHT) - OVERSCAN, rowCount - windowSize));
+  const last = Math.min(rowCount, first + windowSize);
 
   useEffect(() => {
     if (rowCount > 0) onNeedRange(first, last);
@@ -185,12 +189,13 @@ export function ResultsTable(props: ResultsTableProps) {
     onSelect(index, event.shiftKey ? 'range' : 'toggle');
   }, [onSelect]);
 
-  const rows = [];
+  const rows: ReactElement[] = new Array<ReactElement>(last - first);
   for (let i = first; i < last; i++) {
     const result = row(i);
-    rows.push(
+    const slot = i % windowSize;
+    rows[slot % rows.length] = (
       <Row
-        key={i}
+        key={slot}
         index={i}
         result={result}
         columns={columns}
@@ -200,7 +205,7 @@ export function ResultsTable(props: ResultsTableProps) {
         idPrefix={idPrefix}
         onClickRow={onClickRow}
         onCheck={onCheck}
-      />,
+      />
     );
   }
   const width = 36 + columns.reduce((sum, c) => sum + columnWidth(c), 0);
