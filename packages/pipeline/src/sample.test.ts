@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '@metron/core';
-import { runSample } from './sample.js';
+import { runSample, withoutLearning } from './sample.js';
 
 const JSON_MAP = { parserClassName: 'org.apache.metron.parsers.json.JSONMapParser', parserConfig: {} };
 const ENRICHMENT = {
@@ -55,5 +55,23 @@ describe('runSample', () => {
     await expect(run).rejects.toBeInstanceOf(ConfigError);
     await expect(run).rejects.toThrow(/enrichments\/app\.json/);
     await expect(runSample({ sensors: {}, global: {} }, 'nope', ['{}'])).rejects.toThrow(/no parser config for sensor 'nope'/);
+  });
+
+  it('leaves identity learning out of the enrichment configs it runs (a sample writes nothing), keeping the rest', () => {
+    const learning = { enrichment: { fieldMap: { identity: ['ip_src_addr'] }, config: { identity: { maxAge: '12h', learn: { ip: 'ip_src_addr', user: 'user' } } } } };
+    expect(withoutLearning(learning)).toEqual({ enrichment: { fieldMap: { identity: ['ip_src_addr'] }, config: { identity: { maxAge: '12h' } } } });
+    expect(learning.enrichment.config.identity.learn).toBeDefined();
+    expect(withoutLearning(ENRICHMENT)).toBe(ENRICHMENT);
+  });
+
+  it('runs a sensor whose enrichment learns identities, without learning', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'metron-sample-'));
+    const learning = { enrichment: { fieldMap: { identity: ['ip_src_addr'] }, config: { identity: { learn: { ip: 'ip_src_addr', user: 'user', filter: "action == 'login'" } } } } };
+    const setup = { sensors: { auth: { parser: JSON_MAP, enrichment: learning } }, global: {}, kvPath: join(dir, 'kv') };
+    const login = await runSample(setup, 'auth', ['{"ip_src_addr":"10.9.9.9","user":"mallory","action":"login","timestamp":1000}']);
+    expect(login[0]?.errors).toEqual([]);
+    expect(login[0]?.messages).toHaveLength(1);
+    const later = await runSample(setup, 'auth', ['{"ip_src_addr":"10.9.9.9","action":"read","timestamp":2000}']);
+    expect(later[0]?.messages[0]?.['enrichments.identity.ip_src_addr.user']).toBeUndefined();
   });
 });

@@ -2,8 +2,8 @@
  * "Test with a sample": raw lines of one sensor through what the pipeline does to them — parse
  * (following a parser chain), enrichment, threat intel and triage — with the pipeline's own steps
  * (ParsePool running parse-core and enrich-core, inline) and the stores of the running config
- * (GeoIP and known hosts of the global config, the LMDB or Redis tables). Nothing is written
- * anywhere: the console shows the result before a config is saved.
+ * (GeoIP and known hosts of the global config, the LMDB or Redis tables, read-only). Nothing is
+ * written anywhere (identity learning is left out): the console shows the result before a config is saved.
  */
 import { randomUUID } from 'node:crypto';
 import { ConfigError, errorMessage, MetronError, parserMetadataFlags, Topics, type Message } from '@metron/core';
@@ -39,6 +39,18 @@ export interface SampleLineResult {
   dropped?: boolean;
 }
 
+/**
+ * The enrichment config without identity learning (`enrichment.config.identity.learn`): a sample
+ * must not write what it learns into the production tables, so the tables are opened read-only.
+ */
+export function withoutLearning(config: unknown): unknown {
+  const identity = (config as { enrichment?: { config?: { identity?: { learn?: unknown } } } } | null)?.enrichment?.config?.identity;
+  if (identity === undefined || identity === null || identity.learn === undefined) return config;
+  const copy = structuredClone(config) as { enrichment: { config: { identity: Record<string, unknown> } } };
+  delete copy.enrichment.config.identity['learn'];
+  return copy;
+}
+
 /** Most lines one sample run takes. */
 export const MAX_SAMPLE_LINES = 1000;
 
@@ -69,7 +81,7 @@ export async function runSample(setup: SampleSetup, sensor: string, lines: reado
   const chain = sampleChain(sensor, setup.sensors);
   const sensors = Object.fromEntries(chain.map((s) => [s, setup.sensors[s] as PipelineSensor]));
   const enrichmentConfigs: Record<string, unknown> = {};
-  for (const [s, c] of Object.entries(sensors)) if (c.enrichment !== undefined && c.enrichment !== null) enrichmentConfigs[s] = c.enrichment;
+  for (const [s, c] of Object.entries(sensors)) if (c.enrichment !== undefined && c.enrichment !== null) enrichmentConfigs[s] = withoutLearning(c.enrichment);
   const pool = new ParsePool(Object.fromEntries(Object.entries(sensors).map(([s, c]) => [s, c.parser])), 0, setup.global, {
     configs: enrichmentConfigs,
     global: setup.global,
