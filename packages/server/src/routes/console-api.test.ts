@@ -10,7 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadConfigDir } from '@metron/core/node';
 import { openDuckDbSearchStore, type DuckDbSearchStore } from '@metron/storage';
-import { createServer } from '../app.js';
+import { createServer, registeredRoutes } from '../app.js';
+import { PUBLIC_ROUTES } from '../auth/authenticate.js';
 import type { UserStore } from '../auth/user-store.js';
 import { basic, fakeDeps, tempUserStore } from '../testing.js';
 import { ConfigStore } from './config-store.js';
@@ -35,7 +36,7 @@ beforeEach(async () => {
   await writeFile(join(dir, 'global.json'), '{"es.date.format": "yyyy.MM.dd.HH"}\n');
   store = await openDuckDbSearchStore({ path: ':memory:' });
   const configs = new ConfigStore({ dir, initial: await loadConfigDir(dir) });
-  app = await createServer(fakeDeps(users, { searchStore: store, configs }));
+  app = await createServer(fakeDeps(users, { searchStore: store, configs, pipelineHealth: () => ({ status: 'OK', sensors: [], stages: [] }) }));
 });
 
 afterEach(async () => {
@@ -174,5 +175,18 @@ describe('sample routes', () => {
     const tooMany = await call('POST', '/api/v1/sensor/sample', { sensorType: 'json', sampleData: Array.from({ length: 1001 }, () => '{}') });
     expect(tooMany.status).toBe(400);
     expect((await call('POST', '/api/v1/sensor/sample', { sensorType: 'json', sampleData: '\n\n' })).json.message).toMatch(/holds no record/);
+  });
+});
+
+describe('the console routes need a user', () => {
+  it('answers 401 without credentials on each of them', async () => {
+    await app.ready();
+    const mine = registeredRoutes(app).filter((r) => /^\/api\/v1\/(sensor|global|stellar|pipeline|dashboard)/.test(r.url) && !PUBLIC_ROUTES.has(`${r.method} ${r.url}`));
+    expect(mine.length).toBeGreaterThan(25);
+    for (const route of mine) {
+      const res = await app.inject({ method: route.method as 'GET', url: route.url.replace(/:[A-Za-z]+/g, 'x') });
+      expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
+    }
+    expect((await call('GET', '/api/v1/pipeline/health', undefined, ANALYST)).json).toEqual({ status: 'OK', sensors: [], stages: [] });
   });
 });
