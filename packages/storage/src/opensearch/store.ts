@@ -19,12 +19,14 @@ import type {
   SearchResponse, SearchResult, SearchStore,
 } from '../types.js';
 import { DEFAULT_AGGREGATE_LIMITS, parseInterval, validateGroups, type AggregateLimits } from '../duckdb/aggregate.js';
+import type { AlertBackend, AlertTransaction, AlertUpdate } from '../duckdb/alerts/alert-store.js';
+import { AUDIT_SENSOR, type AuditRecord } from '../duckdb/alerts/audit.js';
 import { validatePaging, type SearchLimits } from '../duckdb/search.js';
 import { openSearchSettings, type OpenSearchSettings } from './config.js';
-import { OpenSearchClient, OpenSearchHttpError } from './http.js';
+import { OpenSearchClient, OpenSearchHttpError, parseJson } from './http.js';
 import { renderQueryDsl, type QueryDsl } from './query-dsl.js';
 import {
-  INDEX_PATTERN, KEYWORD_SUBFIELD, flattenMapping, indexNamePattern, sensorPrefix, type MappedField,
+  INDEX_PATTERN, KEYWORD_SUBFIELD, flattenMapping, indexName, indexNamePattern, sensorPrefix, type MappedField,
 } from './templates.js';
 import { BulkWriter, type BulkWriterStats } from './writer.js';
 
@@ -64,6 +66,22 @@ export interface OpenSearchSearchStore extends SearchStore {
   indexNames(sensor?: string): Promise<string[]>;
   /** Deletes the sensor's documents whose `timestamp` is before `cutoffMs` (whole hourly indices where it can); returns how many. */
   deleteBefore(sensor: string, cutoffMs: number): Promise<number>;
+  search(request: SearchRequest, options?: SearchOptions): Promise<SearchResponse>;
+  group(request: GroupRequest, options?: SearchOptions): Promise<GroupResponse>;
+  histogram(request: HistogramRequest, options?: SearchOptions): Promise<HistogramResponse>;
+  /**
+   * The store as the alert layer's backend (openAlertStoreOn): alert updates, the audit trail
+   * and meta-alerts. Changes made through one store run one at a time; each document is written
+   * back to its own index only if nobody changed it since it was read (sequence numbers), and is
+   * visible to search when the change resolves. OpenSearch has no transactions: a change that
+   * touches several documents (a meta-alert and its children) can fail part-way, with an error.
+   */
+  alertBackend(): AlertBackend;
+}
+
+/** Turns the parsed query into the one run (the alert layer hides meta-alert children with it). */
+export interface SearchOptions {
+  rewrite?: (query: QueryNode) => QueryNode;
 }
 
 /** Opens the store from Metron's global config keys (config.ts). */
@@ -101,6 +119,10 @@ class OpenSearchStore implements OpenSearchSearchStore {
   private readonly namePattern: RegExp;
   private readonly mappingCache = new Map<string, { at: number; value: Promise<Record<string, Map<string, MappedField>>> }>();
   private closed = false;
+  /** Alert changes, one at a time. */
+  private alertTail: Promise<unknown> = Promise.resolve();
+  /** Sensor → fields, as of the alert backend's last `indices()`. */
+  private sensorFields = new Map<string, Array<{ field: string }>>();
 
   constructor(private readonly options: OpenSearchStoreOptions) {
     this.client = new OpenSearchClient({
@@ -219,7 +241,7 @@ class OpenSearchStore implements OpenSearchSearchStore {
       const mapped = mappings[index]!;
       const fields: Record<string, MetronFieldType> = {};
       for (const [field, info] of [...mapped].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        if (info.searchable) fields[field] = info.type;
+        if (info.searchable || info.nested) fields[field] = info.type;
         let list = all.get(field);
         if (list === undefined) all.set(field, (list = []));
         list.push(info);
@@ -251,7 +273,7 @@ class OpenSearchStore implements OpenSearchSearchStore {
 
   // ---- reads ---------------------------------------------------------------------------------
 
-  async search(request: SearchRequest, options: { rewrite?: (query: QueryNode) => QueryNode } = {}): Promise<SearchResponse> {
+  async search(request: SearchRequest, options: SearchOptions = {}): Promise<SearchResponse> {
     this.ensureOpen();
     const parsed = this.parse(request.query);
     const query = options.rewrite ? options.rewrite(parsed) : parsed;
@@ -306,7 +328,7 @@ class OpenSearchStore implements OpenSearchSearchStore {
     return { total, results, ...(facetCounts && { facetCounts }) };
   }
 
-  async group(request: GroupRequest, options: { rewrite?: (query: QueryNode) => QueryNode } = {}): Promise<GroupResponse> {
+  async group(request: GroupRequest, options: SearchOptions = {}): Promise<GroupResponse> {
     this.ensureOpen();
     const parsed = this.parse(request.query);
     const query = options.rewrite ? options.rewrite(parsed) : parsed;
@@ -355,9 +377,10 @@ class OpenSearchStore implements OpenSearchSearchStore {
     return { groupedBy: levels[0]!.field, groupResults: build(answer.aggregations as Record<string, AggBucketList>, 0) };
   }
 
-  async histogram(request: HistogramRequest): Promise<HistogramResponse> {
+  async histogram(request: HistogramRequest, options: SearchOptions = {}): Promise<HistogramResponse> {
     this.ensureOpen();
-    const query = this.parse(request.query);
+    const parsed = this.parse(request.query);
+    const query = options.rewrite ? options.rewrite(parsed) : parsed;
     const interval = parseInterval(request.interval);
     const field = request.field ?? 'timestamp';
     const resolved = await this.resolve(request.indices);
@@ -466,6 +489,114 @@ class OpenSearchStore implements OpenSearchSearchStore {
     return answer.deleted ?? 0;
   }
 
+  // ---- alert backend -------------------------------------------------------------------------
+
+  alertBackend(): AlertBackend {
+    return {
+      search: (request, options) => this.search(request, options),
+      group: (request, options) => this.group(request, options),
+      histogram: (request, options) => this.histogram(request, options),
+      indices: async () => {
+        const mappings = await this.mappings([INDEX_PATTERN]);
+        const bySensor = new Map<string, Set<string>>();
+        for (const [index, fields] of Object.entries(mappings)) {
+          const sensor = this.namePattern.exec(index)![1]!;
+          let set = bySensor.get(sensor);
+          if (set === undefined) bySensor.set(sensor, (set = new Set()));
+          for (const field of fields.keys()) set.add(field);
+        }
+        this.sensorFields = new Map([...bySensor].map(([sensor, set]) => [sensor, [...set].map((field) => ({ field }))]));
+        return [...bySensor.keys()].sort();
+      },
+      fields: (sensor) => this.sensorFields.get(String(sensor).toLowerCase()) ?? [],
+      exclusive: <T>(task: (tx: AlertTransaction) => Promise<T>): Promise<T> => {
+        this.ensureOpen();
+        const run = this.alertTail.then(() => this.alertTask(task));
+        this.alertTail = run.catch(() => undefined);
+        return run;
+      },
+    };
+  }
+
+  private async alertTask<T>(task: (tx: AlertTransaction) => Promise<T>): Promise<T> {
+    const located = new Map<string, { index: string; seqNo: number; primaryTerm: number }>();
+    const key = (sensor: string, guid: string) => `${sensor.toLowerCase()}\u0000${guid}`;
+    const tx: AlertTransaction = {
+      read: async (sensor, guid) => {
+        let prefix: string;
+        try {
+          prefix = sensorPrefix(sensor);
+        } catch {
+          return null;
+        }
+        let index = await this.locate(prefix, guid);
+        if (index === undefined) {
+          // written less than a refresh interval ago: make it visible, then look again
+          await this.call('POST', `/${encodeURIComponent(`${prefix}*`)}/_refresh?ignore_unavailable=true&allow_no_indices=true`);
+          index = await this.locate(prefix, guid);
+        }
+        if (index === undefined) return null;
+        const got = await this.client.request('GET', `/${encodeURIComponent(index)}/_doc/${encodeURIComponent(guid)}`);
+        if (got.status === 404) return null;
+        const doc = JSON.parse(got.body) as { found?: boolean; _source?: Message; _seq_no?: number; _primary_term?: number };
+        if (got.status !== 200 || doc.found !== true || doc._source === undefined) {
+          throw new MetronError('STORAGE_FAILED', `OpenSearch GET ${index}/${guid}: HTTP ${got.status}`);
+        }
+        located.set(key(sensor, guid), { index, seqNo: doc._seq_no ?? 0, primaryTerm: doc._primary_term ?? 1 });
+        return doc._source;
+      },
+      write: (updates, audit) => this.writeAlertChanges(updates, audit, (sensor, guid) => located.get(key(sensor, guid))),
+    };
+    return task(tx);
+  }
+
+  /** The index holding a guid of a sensor (the newest copy), from search. */
+  private async locate(prefix: string, guid: string): Promise<string | undefined> {
+    const answer = await this.call<SearchAnswer>('POST', `/${encodeURIComponent(`${prefix}*`)}/_search?ignore_unavailable=true&allow_no_indices=true`, {
+      query: { ids: { values: [guid] } }, size: 1, _source: false,
+      sort: [{ timestamp: { order: 'desc', unmapped_type: 'long', missing: '_last' } }, { _index: { order: 'desc' } }],
+    });
+    checkShards(answer);
+    return answer.hits?.hits?.find((hit) => this.namePattern.test(hit._index))?._index;
+  }
+
+  /** Writes an alert change in one bulk: documents back to their index if unchanged since read, new ones and audit records created. */
+  private async writeAlertChanges(
+    updates: AlertUpdate[], audit: AuditRecord[], locate: (sensor: string, guid: string) => { index: string; seqNo: number; primaryTerm: number } | undefined,
+  ): Promise<void> {
+    await this.writer.ensureTemplate();
+    const lines: string[] = [];
+    const what: string[] = [];
+    for (const update of updates) {
+      const at = update.before === null ? undefined : locate(update.sensor, update.guid);
+      if (at === undefined) {
+        const ts = update.after['timestamp'];
+        const index = indexName(update.sensor, typeof ts === 'number' && Number.isFinite(ts) ? ts : this.clock(), this.dateFormat);
+        lines.push(JSON.stringify({ create: { _index: index, _id: update.guid } }));
+      } else {
+        lines.push(JSON.stringify({ index: { _index: at.index, _id: update.guid, if_seq_no: at.seqNo, if_primary_term: at.primaryTerm } }));
+      }
+      lines.push(JSON.stringify(update.after));
+      what.push(`${update.sensor}/${update.guid}`);
+    }
+    for (const record of audit) {
+      lines.push(JSON.stringify({ create: { _index: indexName(AUDIT_SENSOR, record.timestamp, this.dateFormat), _id: record.guid } }), JSON.stringify(record));
+      what.push(`audit/${record.guid}`);
+    }
+    this.mappingCache.clear();
+    const response = await this.client.request('POST', '/_bulk?refresh=wait_for', `${lines.join('\n')}\n`, 'application/x-ndjson');
+    const answer = parseJson<{ items: Array<Record<string, { status?: number; error?: { type?: string; reason?: string } }>> }>(response, 'POST', '/_bulk');
+    const failures = answer.items.map((item, i) => ({ result: Object.values(item)[0] ?? {}, what: what[i] ?? '?' })).filter(({ result }) => (result.status ?? 0) >= 300);
+    if (failures.length === 0) return;
+    const first = failures[0]!;
+    const reason = `${first.what}: ${first.result.error?.type ?? ''} ${first.result.error?.reason ?? ''}`.slice(0, 500);
+    const written = answer.items.length - failures.length;
+    const partly = written > 0 ? ` (${written} of ${answer.items.length} writes of this change were made)` : '';
+    if (first.result.status === 409) throw new MetronError('STORAGE_FAILED', `the document was changed by someone else meanwhile; try again${partly}: ${reason}`);
+    if (first.result.status === 400) throw new MetronError('INPUT_INVALID', `OpenSearch refused the change${partly}: ${reason}`);
+    throw new MetronError('STORAGE_FAILED', `OpenSearch failed the change${partly}: ${reason}`);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -567,9 +698,24 @@ export function adaptToMapping(dsl: QueryDsl, mapped: Map<string, MappedField>):
     const info = mapped.get(field);
     return info !== undefined && info.esType === 'ip' && info.subfields.includes(KEYWORD_SUBFIELD) ? `${field}.${KEYWORD_SUBFIELD}` : null;
   };
+  const nestedField = (clause: unknown): string | null => {
+    if (typeof clause !== 'object' || clause === null || Array.isArray(clause)) return null;
+    const entries = Object.entries(clause as Record<string, unknown>);
+    if (entries.length !== 1) return null;
+    const [key, value] = entries[0]!;
+    if (!['term', 'wildcard', 'range', 'prefix', 'exists'].includes(key) || typeof value !== 'object' || value === null) return null;
+    const field = key === 'exists' ? (value as { field?: unknown }).field : Object.keys(value)[0];
+    return typeof field === 'string' && mapped.get(field)?.nested === true ? `${key}:${field}` : null;
+  };
   const visit = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(visit);
     if (typeof node !== 'object' || node === null) return node;
+    // a nested list: `_exists_` is "has an entry"; nothing else can match inside it
+    const nested = nestedField(node);
+    if (nested !== null) {
+      const [kind, ...rest] = nested.split(':');
+      return kind === 'exists' ? { nested: { path: rest.join(':'), query: { match_all: {} } } } : { match_none: {} };
+    }
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
       if ((key === 'wildcard' || key === 'term' || key === 'range' || key === 'prefix') && typeof value === 'object' && value !== null && !Array.isArray(value)) {

@@ -95,9 +95,12 @@ export function indexTemplate(options: { shards: number; replicas: number }): Re
           named('ip_dst_port', 'ip_dst_port', port),
           named('threat_triage_score', 'threat.triage.score', { type: 'double' }),
           named('is_alert', 'is_alert', { type: 'boolean' }),
-          // the alert workflow's lists: kept in the source, not indexed
-          named('comments', 'comments', { type: 'object', enabled: false }, 'object'),
-          named('metron_alert', 'metron_alert', { type: 'object', enabled: false }, 'object'),
+          // the alert workflow's lists: their entries' fields are kept, not indexed, yet `_exists_` works
+          named('comments', 'comments', { type: 'nested', dynamic: false }, 'object'),
+          named('metron_alert', 'metron_alert', { type: 'nested', dynamic: false }, 'object'),
+          // the audit trail's values: any JSON, kept, not indexed
+          named('old_value', 'old_value', { type: 'object', enabled: false }),
+          named('new_value', 'new_value', { type: 'object', enabled: false }),
           // the error index's raw bytes: kept, not searched
           named('raw_message_bytes', 'raw_message_bytes', { type: 'keyword', index: false, doc_values: false }),
           { strings: { match_mapping_type: 'string', mapping: keyword } },
@@ -114,8 +117,10 @@ export interface MappedField {
   type: MetronFieldType;
   /** The OpenSearch type (`keyword`, `ip`, `double`...; `object` for a kept-not-indexed object). */
   esType: string;
-  /** False for objects kept in the source only (`enabled: false`): nothing can match them. */
+  /** False for fields kept in the source only (`enabled: false` objects, nested lists, `index: false`). */
   searchable: boolean;
+  /** True for a nested list: only `_exists_` can be asked of it. */
+  nested: boolean;
   /** Names of its multi-fields (`keyword` under an ip field). */
   subfields: string[];
 }
@@ -153,10 +158,10 @@ export function flattenMapping(properties: Record<string, MappingNode> | undefin
         continue;
       }
       if (node.type === undefined || node.type === 'object' || node.type === 'nested') {
-        out.set(path, { type: 'other', esType: node.type ?? 'object', searchable: false, subfields: [] });
+        out.set(path, { type: 'other', esType: node.type ?? 'object', searchable: false, nested: node.type === 'nested', subfields: [] });
         continue;
       }
-      out.set(path, { type: metronTypeOf(node.type), esType: node.type, searchable: node.index !== false, subfields: Object.keys(node.fields ?? {}) });
+      out.set(path, { type: metronTypeOf(node.type), esType: node.type, searchable: node.index !== false, nested: false, subfields: Object.keys(node.fields ?? {}) });
     }
   };
   walk(properties ?? {}, '');

@@ -59,7 +59,7 @@ describe('OpenSearch writer', () => {
     expect(properties['ip_src_addr']).toMatchObject({ type: 'ip', fields: { keyword: { type: 'keyword' } } });
     expect(properties['ip_dst_port']).toMatchObject({ type: 'long' });
     expect(properties['is_alert']).toMatchObject({ type: 'boolean' });
-    expect(properties['comments']).toMatchObject({ type: 'object', enabled: false });
+    expect(properties['comments']).toMatchObject({ type: 'nested', dynamic: 'false' });
     expect(properties['source']).toEqual({ properties: { type: { type: 'keyword', ignore_above: 8191 } } });
     expect(properties['threat']).toEqual({ properties: { triage: { properties: { score: { type: 'double' } } } } });
     expect(await store.columnMetadata(['wt_mapping'])).toEqual({

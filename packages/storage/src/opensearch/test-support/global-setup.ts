@@ -13,7 +13,7 @@ import { TEST_OPENSEARCH_STATE_ENV, TEST_OPENSEARCH_URL_ENV, readNodeRecord, sta
 const OPENSEARCH_TEST_FILES = [
   'packages/storage/src/opensearch/corpus.int.test.ts',
   'packages/storage/src/opensearch/writer.int.test.ts',
-  'packages/storage/src/opensearch/store.int.test.ts',
+  'packages/storage/src/opensearch/alerts.int.test.ts',
 ];
 
 /** True when the command line has no file filter, or one that selects an OpenSearch test file. */
