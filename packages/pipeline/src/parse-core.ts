@@ -12,9 +12,10 @@ export interface ParseBatchInput {
   sensor: string;
   topic: string;
   partition: number[];
-  epoch: string[];
-  /** Offsets as decimal strings (bigint does not cross postMessage cheaply). */
-  offset: string[];
+  /** The topic's epoch (one for the batch), or each record's. */
+  epoch: string | string[];
+  /** Offsets as decimal strings (bigint does not cross postMessage cheaply), or as numbers. */
+  offset: string[] | Float64Array;
   /** All raw values back to back, with each value's length. */
   values: Uint8Array;
   lengths: Uint32Array;
@@ -42,6 +43,8 @@ export interface ParseBatchOutput {
   /** JSON messages back to back, and each one's byte length. */
   messages: Uint8Array;
   lengths: Uint32Array;
+  /** Per message: the index of the raw record it was parsed from. */
+  sources: Uint32Array;
   parsed: number;
   invalid: number;
   failed: number;
@@ -82,6 +85,7 @@ export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): Pars
   if (!parser) throw new Error(`no parser for sensor ${input.sensor}`);
   const values = Buffer.from(input.values.buffer, input.values.byteOffset, input.values.byteLength);
   const json: string[] = [];
+  const sources: number[] = [];
   const errors: ParseBatchError[] = [];
   let parsed = 0;
   let invalid = 0;
@@ -93,9 +97,9 @@ export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): Pars
     const len = input.lengths[i] as number;
     const raw = values.subarray(pos, pos + len);
     pos += len;
-    const epoch = input.epoch[i] as string;
+    const epoch = typeof input.epoch === 'string' ? input.epoch : (input.epoch[i] as string);
     const partition = input.partition[i] as number;
-    const offset = BigInt(input.offset[i] as string);
+    const offset = BigInt(input.offset[i] as string | number);
     const guid = (n: number): string => recordGuid(epoch, input.topic, partition, offset, n);
     const result = parser.parse(raw, input.keys === undefined
       ? { guid, now: input.now }
@@ -120,7 +124,10 @@ export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): Pars
       continue;
     }
     parsed++;
-    for (const m of result.messages as Message[]) json.push(JSON.stringify(m));
+    for (const m of result.messages as Message[]) {
+      json.push(JSON.stringify(m));
+      sources.push(i);
+    }
   }
   // One allocation for the whole batch; lengths in bytes.
   const lengths = new Uint32Array(json.length);
@@ -133,5 +140,5 @@ export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): Pars
   const out = Buffer.allocUnsafe(total);
   let at = 0;
   for (const s of json) at += out.write(s, at, 'utf8');
-  return { messages: new Uint8Array(out.buffer, out.byteOffset, total), lengths, parsed, invalid, failed, filtered, skipped, errors };
+  return { messages: new Uint8Array(out.buffer, out.byteOffset, total), lengths, sources: Uint32Array.from(sources), parsed, invalid, failed, filtered, skipped, errors };
 }

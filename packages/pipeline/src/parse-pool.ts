@@ -5,6 +5,7 @@ import type { ParserRunnerConfig } from '@metron/parsers';
 import { buildParsers, parseBatch, type ParseBatchInput, type ParseBatchOutput, type SensorParsers } from './parse-core.js';
 import { buildEnrichers, enrichBatch, type EnrichBatchInput, type EnrichBatchOutput, type EnrichSetup } from './enrich-core.js';
 import { EnricherGeneration } from './enricher-generation.js';
+import { parseEnrichBatch, type ParseEnrichOutput } from './parse-enrich.js';
 
 /**
  * Runs the parse step on worker threads so parsing uses other cores while the main thread moves
@@ -92,14 +93,31 @@ export class ParsePool {
 
   async parse(input: ParseBatchInput): Promise<ParseBatchOutput> {
     if (this.inline) return parseBatch(this.inline, input);
-    if (this.closed) throw new Error('parse pool is closed');
+    return this.onSensorWorker('parse', input);
+  }
+
+  /**
+   * Parses a batch and enriches its messages (when the sensor has an enrichment config) in one
+   * task, on the sensor's worker: the parse output goes to enrichment as it is (parse-enrich.ts).
+   */
+  async parseEnrich(input: ParseBatchInput): Promise<ParseEnrichOutput> {
+    if (this.inline) {
+      const parsers = this.inline;
+      return this.enrichers.use((e) => parseEnrichBatch(parsers, e, input));
+    }
+    return this.onSensorWorker('parse-enrich', input);
+  }
+
+  /** Runs a task on the worker the sensor parses on (its raw values are transferred, not copied). */
+  private onSensorWorker<T>(kind: 'parse' | 'parse-enrich', input: ParseBatchInput): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('parse pool is closed'));
     const pinned = this.sensorWorker.get(input.sensor);
     const slot = pinned !== undefined ? this.workers[pinned]! : this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, worker: slot.worker });
-      slot.worker.postMessage({ id, input }, [input.values.buffer as ArrayBuffer]);
+      slot.worker.postMessage({ id, kind, input }, [input.values.buffer as ArrayBuffer]);
     });
   }
 

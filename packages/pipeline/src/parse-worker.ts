@@ -4,6 +4,7 @@ import type { ParserRunnerConfig } from '@metron/parsers';
 import { buildParsers, parseBatch, type ParseBatchInput } from './parse-core.js';
 import { buildEnrichers, enrichBatch, type EnrichBatchInput, type EnrichSetup } from './enrich-core.js';
 import { EnricherGeneration } from './enricher-generation.js';
+import { parseEnrichBatch } from './parse-enrich.js';
 
 const data = workerData as { configs: Record<string, ParserRunnerConfig>; global: Record<string, unknown>; enrich?: EnrichSetup };
 const parsers = buildParsers(data.configs, data.global);
@@ -20,7 +21,11 @@ interface Reload {
   changed: string[];
 }
 
-type Task = { id: number; kind?: 'parse'; input: ParseBatchInput } | { id: number; kind: 'enrich'; input: EnrichBatchInput } | Reload;
+type Task =
+  | { id: number; kind?: 'parse'; input: ParseBatchInput }
+  | { id: number; kind: 'parse-enrich'; input: ParseBatchInput }
+  | { id: number; kind: 'enrich'; input: EnrichBatchInput }
+  | Reload;
 
 function reply(id: number, out: { messages: Uint8Array }): void {
   const transfer: ArrayBuffer[] = [];
@@ -47,6 +52,11 @@ async function reload(msg: Reload): Promise<void> {
 parentPort?.on('message', (msg: Task) => {
   if (msg.kind === 'reload') {
     reload(msg).then(() => parentPort?.postMessage({ id: msg.id, out: { reloaded: true } }), (err: unknown) => fail(msg.id, err));
+    return;
+  }
+  if (msg.kind === 'parse-enrich') {
+    enrichers ??= new EnricherGeneration(buildEnrichers(enrichSetup));
+    enrichers.use((e) => parseEnrichBatch(parsers, e, msg.input)).then((out) => reply(msg.id, out), (err: unknown) => fail(msg.id, err));
     return;
   }
   if (msg.kind === 'enrich') {

@@ -10,6 +10,7 @@ import { recordGuid } from './guid.js';
 import { PipelineMetrics, type LagReading } from './metrics.js';
 import { StageLoop } from './stage-loop.js';
 import { ParsePool } from './parse-pool.js';
+import type { ParseEnrichOutput } from './parse-enrich.js';
 import { IndexStage, writerSettings, type IndexWriterConfig } from './index-stage.js';
 import { availableParallelism } from 'node:os';
 
@@ -385,13 +386,26 @@ export class Pipeline {
     );
   }
 
+  /**
+   * The parse stage on one batch of a sensor's raw records. Where this process also runs the enrich
+   * stage and the sensor's output goes to `enrichments`, the same worker task enriches the parsed
+   * messages too (parse-enrich.ts) and they go straight to `indexing`: the `enrichments` topic would
+   * only hand them from this process to itself. Either way the input is committed only after every
+   * output (messages, then error records) is durable.
+   */
   private async parseBatch(sensor: string, records: ConsumerRecord[]): Promise<void> {
-    const lengths = new Uint32Array(records.length);
+    const count = records.length;
+    const lengths = new Uint32Array(count);
+    const partition: number[] = new Array(count);
+    const offset = new Float64Array(count);
     let total = 0;
-    for (let i = 0; i < records.length; i++) {
-      const n = (records[i] as ConsumerRecord).value.length;
+    for (let i = 0; i < count; i++) {
+      const r = records[i] as ConsumerRecord;
+      const n = r.value.length;
       lengths[i] = n;
       total += n;
+      partition[i] = r.partition;
+      offset[i] = Number(r.offset);
     }
     const values = new Uint8Array(total);
     let at = 0;
@@ -399,17 +413,22 @@ export class Pipeline {
       values.set(r.value, at);
       at += r.value.length;
     }
-    const result = await this.parsePool.parse({
+    const topic = records[0]?.topic ?? this.sensorTopic(sensor);
+    const epoch = this.opts.bus.topicEpoch(topic);
+    const outputTopic = this.outputTopic(sensor);
+    const fused = outputTopic === Topics.ENRICHMENTS && this.runs('enrich');
+    const input = {
       sensor,
-      topic: records[0]?.topic ?? this.sensorTopic(sensor),
-      partition: records.map((r) => r.partition),
-      epoch: records.map((r) => this.opts.bus.topicEpoch(r.topic)),
-      offset: records.map((r) => r.offset.toString()),
+      topic,
+      partition,
+      epoch,
+      offset,
       values,
       lengths,
       now: Date.now(),
       ...(this.readsMetadata(sensor) ? { keys: records.map((r) => (r.key === null ? null : r.key.toString('utf8'))) } : {}),
-    });
+    };
+    const result: ParseEnrichOutput = fused ? await this.parsePool.parseEnrich(input) : await this.parsePool.parse(input);
     const out: ProducerRecord[] = new Array(result.lengths.length);
     const messages = Buffer.from(result.messages.buffer, result.messages.byteOffset, result.messages.byteLength);
     const headers = { [SENSOR_HEADER]: sensor };
@@ -423,7 +442,6 @@ export class Pipeline {
     const perRecord = new Map<number, number>();
     for (const e of result.errors) {
       const rec = records[e.record] as ConsumerRecord;
-      const epoch = this.opts.bus.topicEpoch(rec.topic);
       // Deterministic per raw record too, so a re-delivered bad record is error-indexed once.
       const n = perRecord.get(e.record) ?? 0;
       perRecord.set(e.record, n + 1);
@@ -432,12 +450,34 @@ export class Pipeline {
       const raw = e.raw ? Buffer.from(e.raw) : rec.value;
       errors.push(await this.buildError(sensor, 'parse', type, e.reason, raw, guid, e.metadata));
     }
+    let enrichFatal = 0;
+    if (result.enrich !== undefined) {
+      const perSource = new Map<number, number>();
+      for (const e of result.enrich.errors) {
+        const rec = records[e.source] as ConsumerRecord;
+        const n = perSource.get(e.source) ?? 0;
+        perSource.set(e.source, n + 1);
+        // Its own namespace: the record's parse errors use `#error`.
+        const guid = recordGuid(epoch, `${rec.topic}#enrich-error`, rec.partition, rec.offset, n);
+        errors.push(await this.buildError(sensor, 'enrich', e.errorType, e.reason, Buffer.from(e.raw), guid));
+        if (e.fatal) enrichFatal++;
+      }
+    }
     // Downstream first, then the error topic; the loop commits the input only after both.
-    const outputTopic = this.outputTopic(sensor);
-    if (out.length > 0) await this.producer.send(outputTopic, out);
+    if (out.length > 0) await this.producer.send(fused ? Topics.INDEXING : outputTopic, out);
     await this.sendErrors(errors);
     this.metrics.add(sensor, 'parsed', result.parsed);
-    this.metrics.add(sensor, 'messages', out.length);
+    // Messages the parser made (with enrichment fused, those enrichment stopped included).
+    this.metrics.add(sensor, 'messages', result.enrich?.parsedMessages ?? out.length);
+    if (fused) {
+      this.metrics.add(sensor, 'enriched', out.length);
+      if (result.enrich !== undefined) {
+        let alerts = 0;
+        for (const a of result.enrich.alerts) alerts += a;
+        if (alerts > 0) this.metrics.add(sensor, 'alerts', alerts);
+        if (enrichFatal > 0) this.metrics.add(sensor, 'enrich_errors', enrichFatal);
+      }
+    }
     // Chained: the next sensor receives them as raw records; for this sensor they are done.
     if (outputTopic !== Topics.ENRICHMENTS) {
       const next = this.knownSensors().find((s) => this.sensorTopic(s) === outputTopic) as string;
@@ -460,10 +500,13 @@ export class Pipeline {
   private async enrichBatch(records: ConsumerRecord[]): Promise<void> {
     const sensors: string[] = new Array(records.length);
     const toEnrich: number[] = [];
+    const enriches = new Map<string, boolean>();
     for (let i = 0; i < records.length; i++) {
       const sensor = (records[i] as ConsumerRecord).headers[SENSOR_HEADER] ?? 'unknown';
       sensors[i] = sensor;
-      if (await this.parsePool.enriches(sensor)) toEnrich.push(i);
+      let yes = enriches.get(sensor);
+      if (yes === undefined) enriches.set(sensor, (yes = await this.parsePool.enriches(sensor)));
+      if (yes) toEnrich.push(i);
     }
     // Output in input order: pass-through records as they are, enriched ones from the worker.
     const outputs: Array<ProducerRecord | null> = records.map((r) => ({ value: r.value, headers: r.headers, timestamp: r.timestamp }));
