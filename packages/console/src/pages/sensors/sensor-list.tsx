@@ -1,6 +1,6 @@
 /** The sensors with their live rates (from the pipeline health report, refreshed every 5 s), and a form to add one. */
 import { useEffect, useState } from 'react';
-import { errorText } from '../../api.ts';
+import { errorText, get, post } from '../../api.ts';
 import { Link } from '../../layout.tsx';
 import { navigate } from '../../router.ts';
 import { sensorApi, type HealthReport, type Json, type ParserInfo } from './sensor-api.ts';
@@ -33,6 +33,47 @@ function NewSensor({ parsers }: { parsers: ParserInfo[] }) {
       <button type="submit" disabled={name.trim() === ''}>Add sensor</button>
       {error && <span className="error" role="alert">{error}</span>}
     </form>
+  );
+}
+
+/** The global config as JSON: shown on demand, saved (admin) and applied to the running pipeline. */
+function GlobalConfig({ admin }: { admin: boolean }) {
+  const [open, setOpen] = useState(false);
+  const [text, setText] = useState<string | null>(null);
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => {
+    if (!open || text !== null) return;
+    get<Json>('/global/config').then((g) => setText(JSON.stringify(g, null, 2)), (err: unknown) => setStatus({ ok: false, text: errorText(err) }));
+  }, [open, text]);
+  async function save() {
+    setStatus(null);
+    let value: unknown;
+    try {
+      value = JSON.parse(text ?? '');
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('expected a JSON object');
+    } catch (err) {
+      setStatus({ ok: false, text: `JSON: ${(err as Error).message}` });
+      return;
+    }
+    try {
+      await post('/global/config', value);
+      setStatus({ ok: true, text: 'Saved global.json and applied to the running pipeline.' });
+    } catch (err) {
+      setStatus({ ok: false, text: errorText(err) });
+    }
+  }
+  return (
+    <section className="global-config" aria-label="Global config">
+      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? 'Hide' : 'Show'} global config</button>
+      {open && text !== null && (
+        <div className="json-view">
+          <label htmlFor="global-json">global.json</label>
+          <textarea id="global-json" className="mono" rows={14} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />
+          <button type="button" className="primary" disabled={!admin} title={admin ? undefined : 'saving needs the admin role'} onClick={() => void save()}>Save and apply</button>
+        </div>
+      )}
+      {status && <p className={status.ok ? 'ok-text' : 'error'} role={status.ok ? 'status' : 'alert'}>{status.text}</p>}
+    </section>
   );
 }
 
@@ -98,6 +139,7 @@ export function SensorList({ admin }: { admin: boolean }) {
         </tbody>
       </table>
       {admin ? <NewSensor parsers={parsers} /> : <p className="muted">Adding and editing sensors needs the admin role.</p>}
+      <GlobalConfig admin={admin} />
     </section>
   );
 }
