@@ -14,6 +14,7 @@ const OPENSEARCH_TEST_FILES = [
   'packages/storage/src/opensearch/corpus.int.test.ts',
   'packages/storage/src/opensearch/writer.int.test.ts',
   'packages/storage/src/opensearch/alerts.int.test.ts',
+  'packages/cli/src/start-opensearch.int.test.ts',
 ];
 
 /** True when the command line has no file filter, or one that selects an OpenSearch test file. */
