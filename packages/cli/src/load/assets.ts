@@ -15,7 +15,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { errorMessage, MetronError } from '@metron/core';
@@ -33,12 +33,11 @@ import {
   type IdentityAssignment,
   type RecordFormat,
 } from '@metron/enrichment';
-import { tableBackend } from '@metron/pipeline';
-import { openLmdbStore, openRedisStore, redactRedisUrl, type KeyValueStore } from '@metron/storage';
+import type { KeyValueStore } from '@metron/storage';
 import { parseFlags } from '../args.js';
 import { resolveConfigDir } from '../start.js';
 import { ENRICHMENT_STORE_DIR } from '../stellar.js';
-import type { LoadIo } from './load.js';
+import { configuredTarget, type LoadIo } from './load.js';
 
 const USAGE = `metron load assets -i FILE[,FILE...] [options]
 metron load identities -i FILE[,FILE...] [options]
@@ -103,22 +102,6 @@ async function readInputs(list: string, stdin: Readable): Promise<Input[]> {
   return inputs;
 }
 
-function openTarget(backend: string | undefined, dataDir: string | undefined, redisUrl: string | undefined): { where: string; backend: string; open: () => Promise<KeyValueStore> } {
-  const kind = backend ?? 'lmdb';
-  if (kind === 'lmdb') {
-    if (redisUrl !== undefined) throw new MetronError('INPUT_INVALID', '--redis-url goes with --backend redis');
-    const path = join(resolve(dataDir ?? 'data'), ENRICHMENT_STORE_DIR);
-    return { backend: kind, where: `LMDB at ${path}`, open: async () => openLmdbStore({ path }) };
-  }
-  if (kind === 'redis') {
-    if (dataDir !== undefined) throw new MetronError('INPUT_INVALID', '--data-dir goes with --backend lmdb (Redis holds the tables itself)');
-    const url = redisUrl ?? process.env['METRON_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-    if (!/^rediss?:\/\//.test(url)) throw new MetronError('INPUT_INVALID', `--redis-url must be a redis:// or rediss:// URL, got ${redactRedisUrl(url)}`);
-    return { backend: kind, where: `Redis at ${redactRedisUrl(url)}`, open: async () => openRedisStore({ url, cacheTtlMs: 0 }) };
-  }
-  throw new MetronError('INPUT_INVALID', `--backend must be lmdb or redis, got '${kind}'`);
-}
-
 /** Reads every record of the inputs through `convert`; bad ones are reported and counted. */
 function convertAll<T>(inputs: Input[], format: RecordFormat | undefined, convert: (fields: Readonly<Record<string, unknown>>) => T, io: LoadIo, counts: { records: number; failed: number }): Array<T & { where: string }> | undefined {
   const out: Array<T & { where: string }> = [];
@@ -178,20 +161,13 @@ export async function runLoadAssets(kind: 'assets' | 'identities', args: string[
       if (parsed === undefined || !/[a-z]\s*$/.test(values.retention)) throw new MetronError('INPUT_INVALID', `--retention must be a duration such as 12h, 30d or 2w, got '${values.retention}'`);
       retentionMs = parsed;
     }
-    let backend = values.backend;
-    let redisUrl = values['redis-url'];
-    if (backend === undefined && redisUrl === undefined && values['data-dir'] === undefined) {
-      // where the pipeline reads: the config's kv.backend
-      const globalFile = join(resolveConfigDir(values['config-dir']), 'global.json');
-      if (existsSync(globalFile)) {
-        const configured = tableBackend(await loadConfigFile('global', globalFile), globalFile);
-        if (configured.backend === 'redis') {
-          backend = 'redis';
-          redisUrl = configured.url;
-        }
-      }
-    }
-    target = openTarget(backend, values['data-dir'], redisUrl);
+    // where the pipeline reads: the config's kv.backend, unless a flag says otherwise
+    const globalFile = join(resolveConfigDir(values['config-dir']), 'global.json');
+    const global: Readonly<Record<string, unknown>> = existsSync(globalFile) ? await loadConfigFile('global', globalFile) : {};
+    const configured = configuredTarget({ backend: values.backend, dataDir: values['data-dir'], redisUrl: values['redis-url'] }, global, globalFile);
+    for (const note of configured.notes) io.stderr.write(`metron load ${kind}: note: ${note}\n`);
+    const chosen = configured.target;
+    target = { backend: chosen.backend, where: `${chosen.backend === 'lmdb' ? 'LMDB' : 'Redis'} at ${chosen.where}`, open: chosen.open };
     inputs = await readInputs(values.input, io.stdin);
   } catch (err) {
     io.stderr.write(`metron load ${kind}: ${errorMessage(err)}\n`);

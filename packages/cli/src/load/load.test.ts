@@ -310,3 +310,30 @@ describe('load progress', () => {
     expect(await quiet.text()).toBe('');
   });
 });
+
+describe("metron load flatfile|list: the global config's kv.backend", () => {
+  it('loads into the Redis that --config-dir names, unless a flag chooses LMDB', async () => {
+    const configDir = join(dir, 'config');
+    await file('config/global.json', JSON.stringify({ 'kv.backend': 'redis', 'kv.redis.url': redis.url }));
+    const extractor = await file('extractor.json', JSON.stringify(IP_EXTRACTOR));
+    const feed = await file('feed.csv', '10.9.9.1,a,x\n');
+    const list = await file('list.txt', 'evil.example\n');
+    const flat = await load(['flatfile', '-e', extractor, '-i', feed, '-q', '--config-dir', configDir]);
+    expect(flat.summary).toMatchObject({ backend: 'redis', loaded: 1 });
+    const listed = await load(['list', '-i', list, '--type', 'malicious_domain', '-q', '--config-dir', configDir]);
+    expect(listed.summary).toMatchObject({ backend: 'redis', loaded: 1 });
+    expect(listed.err).toContain(`(Redis at ${redis.url})`);
+    expect((await contents('redis', 'threatintel')).map(([k]) => k)).toEqual(['["t","malicious_domain","evil.example"]', '["t","malicious_ip","10.9.9.1"]']);
+
+    const local = await load(['list', '-i', list, '--type', 'malicious_domain', '-q', '--config-dir', configDir, '--data-dir', join(dir, 'data')]);
+    expect(local.summary).toMatchObject({ backend: 'lmdb', loaded: 1 });
+    expect(local.err).toContain('sets kv.backend redis: the pipeline reads Redis');
+    expect((await contents('lmdb', 'threatintel')).map(([k]) => k)).toEqual(['["t","malicious_domain","evil.example"]']);
+
+    await file('config/global.json', JSON.stringify({ 'kv.backend': 'memcached' }));
+    const bad = await load(['list', '-i', list, '--type', 'malicious_domain', '--config-dir', configDir]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain(`${join(configDir, 'global.json')}: $['kv.backend']: `);
+    expect(bad.err).toContain('"memcached"');
+  });
+});

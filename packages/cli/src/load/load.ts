@@ -21,7 +21,7 @@ import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { errorMessage, MetronError } from '@metron/core';
 import { loadConfigFile } from '@metron/core/node';
-import { installStellarModules } from '@metron/pipeline';
+import { installStellarModules, tableBackend } from '@metron/pipeline';
 import { defaultRegistry } from '@metron/stellar';
 import { EnrichmentTables, openLmdbStore, openRedisStore, redactRedisUrl, type EnrichmentRow, type KeyValueStore } from '@metron/storage';
 import { parseFlags } from '../args.js';
@@ -51,11 +51,12 @@ Options:
                            an extractor's "expires_at_column" gives each row its own expiry
   -b, --batch-size N       rows per write (default 1000; Metron: --batchSize)
   -q, --quiet              no progress line
-  --backend lmdb|redis     where the tables live (default lmdb)
+  --backend lmdb|redis     where the tables live (default: the global config's kv.backend, else lmdb)
   --data-dir DIR           LMDB: the tables are in DIR/${ENRICHMENT_STORE_DIR} (default ./data)
-  --redis-url URL          Redis: the server (default $METRON_REDIS_URL, else redis://127.0.0.1:6379)
-  --config-dir DIR         global.json there gives Stellar its global config (default ./config if
-                           present, else the built-in configs)
+  --redis-url URL          Redis: the server (default: the global config's kv.redis.url, else
+                           $METRON_REDIS_URL, else redis://127.0.0.1:6379)
+  --config-dir DIR         global.json there gives Stellar its global config and kv.backend (default
+                           ./config if present, else the built-in configs)
 Exit code: 0 all lines loaded, skipped or filtered; 1 some lines failed (the rest is loaded); 2 usage or config error.
 `;
 
@@ -193,13 +194,16 @@ async function makePlan(kind: 'flatfile' | 'list', args: string[]): Promise<Plan
     expiresAt = parseTime(expiresAtFlag.trim());
     if (expiresAt === undefined) throw new MetronError('INPUT_INVALID', `--expires-at must be epoch ms or an ISO 8601 date-time, got '${expiresAtFlag}'`);
   }
-  const target = storeTarget(str('backend'), str('data-dir'), str('redis-url'));
+  const configDir = resolveConfigDir(str('config-dir'));
+  const globalFile = join(configDir, 'global.json');
+  const global: Readonly<Record<string, unknown>> = existsSync(globalFile) ? await loadConfigFile('global', globalFile) : {};
+  const { target, notes } = configuredTarget({ backend: str('backend'), dataDir: str('data-dir'), redisUrl: str('redis-url') }, global, globalFile);
 
   if (kind === 'list') {
     const type = str('type');
     if (type === undefined || type.trim() === '') throw new MetronError('INPUT_INVALID', '--type is required: the enrichment type of the indicators, such as malicious_ip');
     const value = jsonObject(str('value'), '--value') ?? {};
-    return { table, columnFamily, inputs, batchSize, quiet: v.quiet === true, expiresAt, target, notes: [], wholeFile: false, extract: listExtractor(type.trim(), value) };
+    return { table, columnFamily, inputs, batchSize, quiet: v.quiet === true, expiresAt, target, notes, wholeFile: false, extract: listExtractor(type.trim(), value) };
   }
 
   const extractorFile = str('extractor', 'extractor_config');
@@ -216,8 +220,6 @@ async function makePlan(kind: 'flatfile' | 'list', args: string[]): Promise<Plan
   } catch (err) {
     throw new MetronError('CONFIG_INVALID', `${extractorFile}: $: invalid JSON: ${errorMessage(err)}`);
   }
-  const globalFile = join(resolveConfigDir(str('config-dir')), 'global.json');
-  const global: Readonly<Record<string, unknown>> = existsSync(globalFile) ? await loadConfigFile('global', globalFile) : {};
   const functions = defaultRegistry();
   installStellarModules(functions, { globalConfig: () => global });
   const extractor = createExtractor(json, extractorFile, { global, functions });
@@ -229,7 +231,7 @@ async function makePlan(kind: 'flatfile' | 'list', args: string[]): Promise<Plan
     quiet: v.quiet === true,
     expiresAt,
     target,
-    notes: extractor.notes,
+    notes: [...notes, ...extractor.notes],
     wholeFile: extractor.wholeFile,
     extract: (line) => extractor.extract(line),
   };
@@ -242,6 +244,29 @@ function listExtractor(type: string, value: Record<string, unknown>): (line: str
     if (indicator === '' || indicator.startsWith('#')) return { kind: 'skipped' };
     return { kind: 'row', row: { type, indicator, value } };
   };
+}
+
+/**
+ * Where a load writes: where the pipeline reads the tables, i.e. the global config's `kv.backend`
+ * (and `kv.redis.url`), unless a flag says otherwise: `--backend` (with `--redis-url`), or
+ * `--data-dir` (which means LMDB, as it does for `metron start`); a flag that takes the load away from the
+ * configured Redis is noted, since the pipeline would not read what it loads.
+ * Throws ConfigError for a bad kv setting, with its path.
+ */
+export function configuredTarget(
+  flags: { backend: string | undefined; dataDir: string | undefined; redisUrl: string | undefined },
+  global: Readonly<Record<string, unknown>>,
+  globalFile: string,
+): { target: Target; notes: string[] } {
+  const configured = tableBackend(global, globalFile);
+  if (flags.backend === undefined && flags.redisUrl === undefined && flags.dataDir === undefined) {
+    return { target: configured.backend === 'redis' ? storeTarget('redis', undefined, configured.url) : storeTarget('lmdb', undefined, undefined), notes: [] };
+  }
+  const target = storeTarget(flags.backend, flags.dataDir, flags.redisUrl);
+  const notes = configured.backend === 'redis' && target.backend === 'lmdb'
+    ? [`loading LMDB at ${target.where}, while ${globalFile} sets kv.backend redis: the pipeline reads Redis (${redactRedisUrl(configured.url)})`]
+    : [];
+  return { target, notes };
 }
 
 export function storeTarget(backend: string | undefined, dataDir: string | undefined, redisUrl: string | undefined): Target {

@@ -466,3 +466,54 @@ describe('metron load misp', () => {
     }
   });
 });
+
+describe("metron load stix|taxii|misp: the global config's kv.backend", () => {
+  let redis: TestRedis;
+  let taxii: TestTaxiiServer;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    taxii = await startTestTaxiiServer({ collections: [{ id: 'd4000000-0000-4000-8000-000000000004', title: 'Feed' }], users: { reader: 'reader-pw' } });
+    taxii.add('d4000000-0000-4000-8000-000000000004', [ind(41, "[ipv4-addr:value = '192.0.2.41']")]);
+  });
+  afterAll(async () => {
+    await taxii?.stop();
+    await redis?.stop();
+  });
+
+  const redisRows = async (): Promise<string[]> => {
+    const store = await openRedisStore({ url: redis.url, cacheTtlMs: 0 });
+    try {
+      return [...new EnrichmentTables(store).indicators('threatintel', 't', 'malicious_ip')];
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('loads into the Redis that --config-dir names (kv.backend, kv.redis.url), for every format', async () => {
+    const configDir = join(dir, 'config');
+    await file('config/global.json', { 'kv.backend': 'redis', 'kv.redis.url': redis.url });
+    const stix = await file('c.json', bundle([ind(40, "[ipv4-addr:value = '192.0.2.40']")]));
+    await file('feed/manifest.json', { 'eeeeeeee-4444-4444-8444-444444444444': { info: 'x', timestamp: '1714521600' } });
+    await file('feed/eeeeeeee-4444-4444-8444-444444444444.json', {
+      Event: { uuid: 'eeeeeeee-4444-4444-8444-444444444444', info: 'x', date: '2024-05-01', Attribute: [{ uuid: '00000000-0000-4000-8000-000000000042', type: 'ip-dst', category: 'Network activity', value: '192.0.2.42', to_ids: true, timestamp: '1714521600' }] },
+    });
+    for (const args of [['stix', '-i', stix], ['misp', '-i', join(dir, 'feed')], ['taxii', '--url', taxii.discoveryUrl]]) {
+      const r = await load([...args, '-q', '--config-dir', configDir], { METRON_LOAD_USER: 'reader', METRON_LOAD_PASSWORD: 'reader-pw' });
+      expect(r.code, `${args[0]}: ${r.err}`).toBe(0);
+      expect(r.summary).toMatchObject({ backend: 'redis', loaded: 1 });
+      expect(r.err).toContain(`(Redis at ${redis.url})`);
+    }
+    expect(await redisRows()).toEqual(['192.0.2.40', '192.0.2.41', '192.0.2.42']);
+    // LMDB was not touched; --data-dir still chooses it, with a note that the pipeline reads Redis.
+    const lmdbRun = await load(['stix', '-i', stix, '-q', '--config-dir', configDir, ...lmdb()]);
+    expect(lmdbRun.summary).toMatchObject({ backend: 'lmdb', loaded: 1 });
+    expect(lmdbRun.err).toContain(`note: loading LMDB at ${join(dir, 'data', 'kv')}, while ${join(configDir, 'global.json')} sets kv.backend redis`);
+  });
+
+  it('refuses a bad kv setting with its path, exit 2', async () => {
+    await file('config/global.json', { 'kv.backend': 'redis', 'kv.redis.url': 'http://nope' });
+    const r = await load(['stix', '-i', await file('d.json', bundle([])), '--config-dir', join(dir, 'config')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${join(dir, 'config', 'global.json')}: $['kv.redis.url']: `);
+  });
+});

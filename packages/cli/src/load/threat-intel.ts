@@ -17,6 +17,7 @@
  * (<data-dir>/kv, or Redis), and saved after the rows are written. A re-run asks a TAXII server only
  * for objects added since, and reads only the MISP events that changed.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,10 +36,12 @@ import {
   type LoadIssue,
   type ThreatIntelRow,
 } from '@metron/enrichment';
+import { loadConfigFile } from '@metron/core/node';
 import { EnrichmentTables, type EnrichmentRow, type KeyValueStore } from '@metron/storage';
 import { parseFlags } from '../args.js';
+import { resolveConfigDir } from '../start.js';
 import { parseTime } from './extractor.js';
-import { expandInputs, parseDuration, positiveInt, SHOWN_FAILURES, storeTarget, type LoadIo, type Target } from './load.js';
+import { configuredTarget, expandInputs, parseDuration, positiveInt, SHOWN_FAILURES, type LoadIo, type Target } from './load.js';
 import { Progress, rate } from './progress.js';
 
 export type ThreatIntelKind = 'stix' | 'taxii' | 'misp';
@@ -74,7 +77,9 @@ Options:
   --ttl DURATION / --expires-at TIME   expiry of rows that carry none of their own
   -b, --batch-size N       rows per write (default 1000)
   -q, --quiet              no progress bar
-  --backend lmdb|redis, --data-dir DIR, --redis-url URL   where the tables live (as flatfile)
+  --backend lmdb|redis, --data-dir DIR, --redis-url URL   where the tables live (as flatfile: by
+                           default the global config's kv.backend and kv.redis.url)
+  --config-dir DIR         the config directory whose global.json says where the tables live
 Exit code: 0 loaded (unsupported items reported); 1 some items failed or a server/store error; 2 usage error.
 `;
 
@@ -128,6 +133,7 @@ interface Plan {
   quiet: boolean;
   expiresAt: number | undefined;
   target: Target;
+  notes: string[];
   types: IndicatorTypeNames;
   inputs: string[];
   url: string | undefined;
@@ -171,6 +177,7 @@ export async function runThreatIntelLoad(kind: ThreatIntelKind, args: string[], 
     io.stdout.write(THREAT_INTEL_USAGE);
     return 0;
   }
+  for (const note of plan.notes) io.stderr.write(`metron load: note: ${note}\n`);
   let store: KeyValueStore;
   try {
     store = await plan.target.open();
@@ -243,6 +250,9 @@ async function makePlan(kind: ThreatIntelKind, args: string[]): Promise<Plan | u
     if (t === undefined) throw new MetronError('INPUT_INVALID', `--added-after must be epoch ms or an ISO 8601 date-time, got '${addedAfter}'`);
   }
   const pageSize = str('page-size');
+  const globalFile = join(resolveConfigDir(str('config-dir')), 'global.json');
+  const global: Readonly<Record<string, unknown>> = existsSync(globalFile) ? await loadConfigFile('global', globalFile) : {};
+  const { target, notes } = configuredTarget({ backend: str('backend'), dataDir: str('data-dir'), redisUrl: str('redis-url') }, global, globalFile);
   return {
     kind,
     table,
@@ -250,7 +260,8 @@ async function makePlan(kind: ThreatIntelKind, args: string[]): Promise<Plan | u
     batchSize: positiveInt(str('batch-size'), 1000, '--batch-size'),
     quiet: v.quiet === true,
     expiresAt,
-    target: storeTarget(str('backend'), str('data-dir'), str('redis-url')),
+    target,
+    notes,
     types,
     inputs: input === undefined ? [] : kind === 'misp' ? [input] : await expandInputs(input),
     url,
