@@ -164,7 +164,7 @@ describe('web console in Chromium against metron start --demo', () => {
     await details.waitFor({ state: 'detached' });
   }, 60_000);
 
-  it('creates a meta-alert from two selected alerts and sets its status on both', async () => {
+  it('creates a meta-alert from two selected alerts, adds a third, and sets its status on all of them', async () => {
     const rows = page.locator('.rows .row');
     await rows.nth(1).waitFor();
     const guids: string[] = [];
@@ -181,6 +181,26 @@ describe('web console in Chromium against metron start --demo', () => {
       guids.push(/Remove alert (\S+) from/.exec(label)![1]!);
     }
     expect(guids).toHaveLength(2);
+    // an alert of it links back to it
+    await details.locator('.children li button.link').first().click();
+    await details.getByRole('heading', { name: /^Alert / }).waitFor();
+    await details.getByRole('button', { name: metaGuid }).click();
+    await details.getByRole('heading', { name: /^Meta-alert / }).waitFor();
+
+    // add one more alert to it
+    await page.getByRole('button', { name: 'Refresh now' }).click();
+    const plain = page.locator('.rows .row').filter({ hasNot: page.locator('.meta-badge') }).filter({ hasText: 'bro' }).first();
+    await plain.getByRole('checkbox').click();
+    await page.getByRole('button', { name: 'Add to meta-alert…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add 1 alert to a meta-alert' });
+    await dialog.getByRole('button', { name: new RegExp(metaGuid) }).click();
+    await details.getByText('Alerts in this meta-alert (3)').waitFor();
+    guids.length = 0;
+    for (const label of await details.locator('.children li button.icon').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))) {
+      guids.push(/Remove alert (\S+) from/.exec(label)![1]!);
+    }
+    expect(guids).toHaveLength(3);
+
     await details.getByRole('group', { name: 'Set status' }).getByRole('button', { name: 'RESOLVE' }).click();
     await expect.poll(() => details.getByRole('group', { name: 'Set status' }).getByRole('button', { name: 'RESOLVE' }).getAttribute('aria-pressed')).toBe('true');
     await shot('06-meta-alert');
@@ -204,10 +224,27 @@ describe('web console in Chromium against metron start --demo', () => {
     const query = 'uid:C10K*';
     await expect.poll(async () => (await api(metron.url, 'POST', '/api/v1/search/search', { indices: ['bro'], query, size: 0 })).json.total, { timeout: 60_000, interval: 500 }).toBe(10_000);
 
+    // a query the server cannot run says where
+    const search = page.getByRole('combobox', { name: 'Search query (Lucene syntax)' });
+    await search.fill('ip_src_addr:(10.0.0.1');
+    await page.keyboard.press('Enter');
+    // the caret points into what the analyst typed, not into the time and filter clauses around it
+    await expect.poll(() => page.locator('.query-error').textContent()).toContain('^');
+    expect((await page.locator('.query-error').textContent())!.split('\n')).toContain('ip_src_addr:(10.0.0.1');
+    expect(await search.getAttribute('aria-invalid')).toBe('true');
+    await shot('07-query-error');
+    // saved searches
+    page.once('dialog', (d) => void d.accept('bad sources'));
+    await search.fill('ip_src_addr:203.0.113.66');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Searches ▾' }).click();
+    expect(await page.getByRole('dialog', { name: 'Saved and recent searches' }).getByRole('button', { name: 'bad sources', exact: true }).getAttribute('title')).toBe('ip_src_addr:203.0.113.66');
+    await page.getByRole('button', { name: 'Searches ▾' }).click();
+    await search.fill('');
+
     await page.getByRole('button', { name: 'Clear all' }).click();
     await page.getByLabel('Alerts only').uncheck();
     await page.getByLabel('Time range').selectOption('all');
-    const search = page.getByRole('combobox', { name: 'Search query (Lucene syntax)' });
     await page.locator('.result-count').click();
     await page.keyboard.press('/');
     await expect.poll(() => search.evaluate((e) => e === e.ownerDocument.activeElement)).toBe(true);
@@ -236,7 +273,7 @@ describe('web console in Chromium against metron start --demo', () => {
     for (let i = 0; i < 20; i++) await page.keyboard.press('PageUp');
     await expect.poll(async () => (await page.locator('.rows .row').allTextContents()).some((t) => t.includes('loading'))).toBe(false);
     expect(await page.locator('.rows .row').count()).toBeLessThan(120);
-    await shot('07-10k-rows');
+    await shot('08-10k-rows');
     // saved in the recent searches
     await page.getByRole('button', { name: 'Searches ▾' }).click();
     expect(await page.getByRole('dialog', { name: 'Saved and recent searches' }).textContent()).toContain('uid:C10K*');
@@ -252,7 +289,7 @@ describe('web console in Chromium against metron start --demo', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
-    await shot('08-logged-out');
+    await shot('09-logged-out');
     // the API refuses the old session
     const user = await page.evaluate(async () => (await fetch('/api/v1/user', { headers: { 'x-requested-with': 'XMLHttpRequest' } })).status);
     expect(user).toBe(401);

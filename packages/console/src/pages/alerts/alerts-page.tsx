@@ -6,7 +6,7 @@
  * or join meta-alerts.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ALERT_STATUSES, api, errorText, type AlertStatus, type SearchResult, type SortField } from '../../api.ts';
+import { ALERT_STATUSES, api, ApiError, errorText, type AlertStatus, type SearchResult, type SortField } from '../../api.ts';
 import { useSession } from '../../session.tsx';
 import { ConfigDialog } from './config-dialog.tsx';
 import { DetailsPane } from './details-pane.tsx';
@@ -82,6 +82,7 @@ export default function AlertsPage() {
   const [showConfig, setShowConfig] = useState(false);
   const [metaDialog, setMetaDialog] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [detailsToken, setDetailsToken] = useState(0);
 
   const blocks = useRef(new Map<number, SearchResult[]>());
   const pending = useRef(new Set<number>());
@@ -123,9 +124,21 @@ export default function AlertsPage() {
         setError(null);
         setVersion((v) => v + 1);
       },
-      (err: unknown) => {
+      async (err: unknown) => {
         if ((err as Error).name === 'AbortError' || gen !== generation.current) return;
-        setError(errorText(err));
+        // A query error is located in the whole query sent; the analyst's own part alone points
+        // the caret into what they typed.
+        if (err instanceof ApiError && err.code === 'QUERY_INVALID' && query.trim() !== '') {
+          try {
+            await api.search({ indices: [], query, from: 0, size: 0 }, controller.signal);
+          } catch (own) {
+            if (gen === generation.current && own instanceof ApiError && own.code === 'QUERY_INVALID') {
+              setError(own.message);
+              return;
+            }
+          }
+        }
+        if (gen === generation.current) setError(errorText(err));
       },
     );
     return () => controller.abort();
@@ -220,6 +233,7 @@ export default function AlertsPage() {
     const { failed, first } = await runLimited(refs.map((r) => () => api.setStatus(r.guid, r.sensorType, status)));
     setBusy(false);
     setNotice(failed === 0 ? `${refs.length} set to ${status}` : `${refs.length - failed} of ${refs.length} set to ${status}; ${failed} failed: ${errorText(first)}`);
+    setDetailsToken((t) => t + 1);
     refresh();
   }
 
@@ -249,6 +263,7 @@ export default function AlertsPage() {
       setNotice(changed ? `Added ${refs.length} alert${refs.length === 1 ? '' : 's'} to the meta-alert` : 'The meta-alert already held them');
       setSelected(new Map());
       setOpen({ guid: metaGuid, sensorType: 'metaalert' });
+      setDetailsToken((t) => t + 1);
       refresh();
     } catch (err) {
       setError(errorText(err));
@@ -295,7 +310,9 @@ export default function AlertsPage() {
         <button type="button" onClick={refresh} aria-label="Refresh now">↻</button>
         <button type="button" onClick={() => setShowConfig(true)}>Columns…</button>
       </div>
-      {error && <p className="error banner" role="alert">{error}</p>}
+      {error && (error.includes('\n')
+        ? <pre className="error banner query-error" role="alert">{error}</pre>
+        : <p className="error banner" role="alert">{error}</p>)}
       <div className="alerts-main">
         <Facets fields={activeFacets} counts={facetCounts} filters={filters} onToggle={toggleFilter}
           onRemove={(f) => setFilters((c) => c.filter((x) => x !== f))} onClear={() => setFilters([])} />
@@ -342,6 +359,7 @@ export default function AlertsPage() {
             onClose={() => setOpen(null)}
             onOpen={(guid, sensorType) => setOpen({ guid, sensorType })}
             onChanged={refresh}
+            reloadToken={detailsToken}
           />
         )}
       </div>

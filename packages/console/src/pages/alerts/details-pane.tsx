@@ -9,6 +9,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNod
 import { ALERT_STATUSES, api, errorText, type AuditChange, type Doc, type AlertStatus } from '../../api.ts';
 import { formatTime, formatValue } from './format.ts';
 import { scoreClass } from './query.ts';
+import { enrichmentGroups, threatIntelHits, triageRules } from './doc-groups.ts';
 
 export interface DetailsPaneProps {
   guid: string;
@@ -19,6 +20,8 @@ export interface DetailsPaneProps {
   onOpen(guid: string, sensorType: string): void;
   /** The document changed (refresh the list). */
   onChanged(): void;
+  /** Changes when the page changed this document by other means (bulk status, meta-alert edits): reload it. */
+  reloadToken?: number;
 }
 
 const NETWORK = ['ip_src_addr', 'ip_src_port', 'ip_dst_addr', 'ip_dst_port', 'protocol'];
@@ -30,67 +33,6 @@ interface Comment {
   comment: string;
   username: string;
   timestamp: number;
-}
-
-export interface TriageRule {
-  index: number;
-  name?: string;
-  comment?: string;
-  score?: unknown;
-  reason?: unknown;
-}
-
-/** The triage rules that fired, from `threat.triage.rules.<i>.<key>` fields. */
-export function triageRules(doc: Doc): TriageRule[] {
-  const rules = new Map<number, TriageRule>();
-  for (const [key, value] of Object.entries(doc)) {
-    const m = /^threat\.triage\.rules\.(\d+)\.(name|comment|score|reason)$/.exec(key);
-    if (!m) continue;
-    const index = Number(m[1]);
-    const rule = rules.get(index) ?? { index };
-    (rule as unknown as Record<string, unknown>)[m[2]!] = value;
-    rules.set(index, rule);
-  }
-  return [...rules.values()].sort((a, b) => a.index - b.index);
-}
-
-export interface ThreatIntelHit {
-  adapter: string;
-  field: string;
-  type: string;
-  /** The message's value of `field`: the indicator that matched. */
-  indicator: unknown;
-  value: unknown;
-}
-
-/** Threat intel hits from `threatintels.<adapter>.<field>.<type>` fields (the rest is listed as is). */
-export function threatIntelHits(doc: Doc): { hits: ThreatIntelHit[]; other: Array<[string, unknown]> } {
-  const hits: ThreatIntelHit[] = [];
-  const other: Array<[string, unknown]> = [];
-  for (const [key, value] of Object.entries(doc)) {
-    if (!key.startsWith('threatintels.')) continue;
-    const parts = key.split('.');
-    // threatintels.<adapter>.<field>.<type>; the field itself has no dots in Metron's names
-    if (parts.length === 4 && parts[2]! in doc) {
-      hits.push({ adapter: parts[1]!, field: parts[2]!, type: parts[3]!, indicator: doc[parts[2]!], value });
-    } else {
-      other.push([key, value]);
-    }
-  }
-  return { hits, other };
-}
-
-/** `enrichments.<adapter>.<field>.<key>` grouped by adapter and field. */
-export function enrichmentGroups(doc: Doc): Array<{ title: string; entries: Array<[string, unknown]> }> {
-  const groups = new Map<string, Array<[string, unknown]>>();
-  for (const [key, value] of Object.entries(doc)) {
-    if (!key.startsWith('enrichments.')) continue;
-    const parts = key.split('.');
-    const title = parts.length >= 4 ? `${parts[1]} · ${parts[2]}` : parts.slice(1, -1).join('.') || 'enrichments';
-    const name = parts.length >= 4 ? parts.slice(3).join('.') : parts[parts.length - 1]!;
-    groups.set(title, [...(groups.get(title) ?? []), [name, value]]);
-  }
-  return [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([title, entries]) => ({ title, entries: entries.sort((a, b) => a[0].localeCompare(b[0])) }));
 }
 
 function Fields({ entries, label }: { entries: Array<[string, unknown]>; label: string }) {
@@ -116,7 +58,7 @@ function Section({ title, children, open = true }: { title: string; children: Re
   );
 }
 
-export function DetailsPane({ guid, sensorType, user, onClose, onOpen, onChanged }: DetailsPaneProps) {
+export function DetailsPane({ guid, sensorType, user, onClose, onOpen, onChanged, reloadToken = 0 }: DetailsPaneProps) {
   const [doc, setDoc] = useState<Doc | null>(null);
   const [history, setHistory] = useState<AuditChange[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -142,6 +84,10 @@ export function DetailsPane({ guid, sensorType, user, onClose, onOpen, onChanged
     setHistory(null);
     void load();
   }, [load]);
+
+  useEffect(() => {
+    if (reloadToken > 0) void load();
+  }, [reloadToken, load]);
 
   useEffect(() => {
     heading.current?.focus();
@@ -229,6 +175,15 @@ export function DetailsPane({ guid, sensorType, user, onClose, onOpen, onChanged
               <button type="button" disabled={busy} onClick={() => void act(() => api.assign(guid, sensorType, user))}>Assign to me</button>
             </form>
           </div>
+
+          {!isMeta && Array.isArray(doc['metaalerts']) && (doc['metaalerts'] as unknown[]).length > 0 && (
+            <p className="part-of">
+              Part of meta-alert{(doc['metaalerts'] as unknown[]).length > 1 ? 's' : ''}{' '}
+              {(doc['metaalerts'] as unknown[]).map((m) => (
+                <button key={String(m)} type="button" className="link mono" onClick={() => onOpen(String(m), 'metaalert')}>{String(m)}</button>
+              ))}
+            </p>
+          )}
 
           {isMeta && (
             <Section title={`Alerts in this meta-alert (${children.length})`}>
