@@ -4,6 +4,8 @@ import { runParse } from './parse.js';
 import { runPipeline } from './pipeline.js';
 import { runStart } from './start.js';
 import { runStellar } from './stellar.js';
+import { runWorker } from './worker.js';
+import { runConfig } from './worker-configs.js';
 
 const USAGE = `metron — security analytics platform
 
@@ -21,6 +23,9 @@ Commands:
              list (one indicator per line), stix (STIX 2.1 bundles), taxii (a TAXII 2.1 server),
              misp (a MISP feed), assets (the asset inventory), identities (users of IP addresses over
              time), into LMDB (<data-dir>/kv) or Redis; metron load --help, metron load assets --help
+  worker     one pipeline stage on Apache Kafka, scaled out: metron worker parse|enrich|index
+             [--brokers H:P] [--sensors A,B]; metron worker --help
+  config     metron config push|pull --config-dir DIR: configs to/from the Kafka config topic
   help       show this help
 
 Common options:
@@ -46,6 +51,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runPipeline(rest);
       case 'load':
         return await runLoad(rest);
+      case 'worker':
+        return await runWorker(rest);
+      case 'config':
+        return await runConfig(rest);
       case undefined:
       case 'help':
       case '--help':

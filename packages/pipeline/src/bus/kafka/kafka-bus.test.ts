@@ -77,3 +77,36 @@ describe('kafka bus: config and topics', () => {
     await bus.close();
   });
 });
+
+describe('kafka bus: backpressure', () => {
+  it('pauses fetching when the stage falls behind (a slow writer): the buffer stays bounded, nothing is lost', async () => {
+    const brokers = await sharedKafkaBootstrap();
+    const run = randomBytes(4).toString('hex');
+    const bus = await openKafkaBus({ brokers, maxBufferedRecords: 500 });
+    try {
+      const t = `slow-${run}`;
+      await bus.createTopic(t, { partitions: 2 });
+      const producer = bus.producer();
+      for (let i = 0; i < 10; i++) await producer.send(t, Array.from({ length: 1000 }, (_, j) => ({ key: `k${j}`, value: `${i * 1000 + j}`.padEnd(200, '.') })));
+      const consumer = bus.consumer({ group: `g-${run}`, topics: [t] }) as KafkaBusConsumer;
+      const first = await consumer.poll(10, 20_000);
+      expect(first.length).toBeGreaterThan(0);
+      // The stage "writes slowly": it takes nothing for a while; fetching must stop near the cap.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(consumer.isPaused).toBe(true);
+      const cap = 500 + 2 * 1024; // the cap, plus what one fetch response and the stream's buffer hold
+      expect(consumer.buffered).toBeLessThanOrEqual(cap);
+      const seen = new Set(first.map((r) => r.value.toString()));
+      let maxBuffered = consumer.buffered;
+      const deadline = Date.now() + 30_000;
+      while (seen.size < 10_000 && Date.now() < deadline) {
+        for (const r of await consumer.poll(100, 1000)) seen.add(r.value.toString());
+        maxBuffered = Math.max(maxBuffered, consumer.buffered);
+      }
+      expect(seen.size).toBe(10_000);
+      expect(maxBuffered).toBeLessThanOrEqual(cap);
+    } finally {
+      await bus.close();
+    }
+  }, 60_000);
+});

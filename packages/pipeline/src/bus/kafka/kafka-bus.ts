@@ -67,6 +67,11 @@ export class KafkaBus implements Bus {
     };
   }
 
+  /** Reports a recovered failure (a consumer rejoining after a broker restart). */
+  warn(message: string): void {
+    this.options.onWarning?.(message);
+  }
+
   assertOpen(): void {
     if (this.closed) throw new MetronError('BUS_CLOSED', 'the Kafka bus is closed');
   }

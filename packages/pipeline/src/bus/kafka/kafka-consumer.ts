@@ -29,7 +29,9 @@ export class KafkaBusConsumer implements Consumer {
   /** Per partition, the offset after the last record handed to the stage. */
   private readonly delivered = new Map<string, bigint>();
   private assigned: Set<string> | undefined;
-  private streamError: unknown;
+  /** When the last (re)start attempt failed or the stream broke: the next waits a backoff. */
+  private failedAt = 0;
+  private failures = 0;
 
   constructor(
     private readonly bus: KafkaBus,
@@ -71,10 +73,29 @@ export class KafkaBusConsumer implements Consumer {
     this.stream = stream;
     if (client.assignments !== null) this.onAssignment(client.assignments);
     stream.on('data', (message: Message<Buffer, Buffer, Buffer, Buffer>) => this.onMessage(message));
-    stream.on('error', (err: unknown) => {
-      this.streamError = err;
-      this.wake();
-    });
+    const lost = (why: string): void => {
+      if (this.closed || this.stream !== stream) return;
+      this.restartLater(why);
+      void stream.close().catch(() => undefined);
+      void client.close(true, () => undefined);
+    };
+    stream.on('error', (err: unknown) => lost(errorMessage(err)));
+    stream.on('close', () => lost('the fetch stream closed'));
+  }
+
+  /**
+   * The fetch stream broke (a broker restart, a network cut): forget the client and join again on
+   * the next poll, after a backoff. Records already buffered stay deliverable; the group resumes
+   * the other partitions from their committed offsets.
+   */
+  private restartLater(why: string): void {
+    this.stream = undefined;
+    this.client = undefined;
+    this.starting = undefined;
+    this.failedAt = Date.now();
+    this.failures++;
+    this.bus.warn(`Kafka consumer of group ${this.options.group} lost its stream (${why}); rejoining`);
+    this.wake();
   }
 
   private onAssignment(assignments: GroupAssignment[]): void {
@@ -138,33 +159,43 @@ export class KafkaBusConsumer implements Consumer {
     return this.paused;
   }
 
-  /** Joins the group and starts fetching, once. */
-  private async ensureStarted(): Promise<void> {
-    this.starting ??= this.start().catch((err) => {
-      this.starting = undefined;
-      throw err;
-    });
+  /**
+   * Joins the group and starts fetching, once. A failed attempt is reported and retried by a later
+   * poll after a capped backoff: a stage loop never dies of a broker that is away for a while.
+   */
+  private async ensureStarted(): Promise<boolean> {
+    if (this.stream !== undefined) return true;
+    const backoff = this.failures === 0 ? 0 : Math.min(5000, 250 * 2 ** Math.min(this.failures, 5));
+    if (Date.now() - this.failedAt < backoff) return false;
+    this.starting ??= this.start();
     try {
       await this.starting;
+      this.failures = 0;
+      return true;
     } catch (err) {
-      if (this.closed) return;
-      throw new MetronError('STORAGE_FAILED', `Kafka consumer of group ${this.options.group} could not join: ${errorMessage(err)}`, undefined, { cause: err });
+      this.starting = undefined;
+      if (this.closed) return false;
+      const client = this.client;
+      this.client = undefined;
+      void client?.close(true, () => undefined);
+      this.failedAt = Date.now();
+      this.failures++;
+      this.bus.warn(`Kafka consumer of group ${this.options.group} could not join (attempt ${this.failures}): ${errorMessage(err)}`);
+      return false;
     }
   }
 
   async poll(maxRecords: number, timeoutMs: number): Promise<ConsumerRecord[]> {
     if (this.closed) return [];
-    if (this.stream === undefined) {
-      await this.ensureStarted();
-      if (this.closed) return [];
-    }
     const deadline = Date.now() + timeoutMs;
     while (!this.closed && this.buffered === 0) {
-      if (this.streamError !== undefined) {
-        const err = this.streamError;
-        this.streamError = undefined;
-        throw new MetronError('STORAGE_FAILED', `Kafka consumer of group ${this.options.group}: ${errorMessage(err)}`, undefined, { cause: err });
+      if (this.stream === undefined && !(await this.ensureStarted()) && this.buffered === 0) {
+        // Not joined (broker away): wait out the poll, then the next poll tries again.
+        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(deadline - Date.now(), 250))));
+        if (Date.now() >= deadline) return [];
+        continue;
       }
+      if (this.closed) return [];
       const left = deadline - Date.now();
       if (left <= 0) return [];
       await new Promise<void>((resolve) => {
@@ -206,8 +237,8 @@ export class KafkaBusConsumer implements Consumer {
       if (typeof offset !== 'bigint' || offset < 0n) throw new MetronError('INPUT_INVALID', `Commit of ${topic}/${partition}: offset must be a non-negative bigint`);
     }
     if (offsets.length === 0) return;
-    if (this.client === undefined) await this.ensureStarted();
-    const client = this.client as KafkaConsumer;
+    const client = this.client;
+    if (client === undefined) throw new MetronError('STORAGE_FAILED', `Kafka consumer of group ${this.options.group} is not joined; the offsets are committed after it rejoins`);
     try {
       await client.commit({ offsets: offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, leaderEpoch: -1 })) });
     } catch (err) {
@@ -235,7 +266,9 @@ export class KafkaBusConsumer implements Consumer {
     } catch {
       // it never joined
     }
-    await this.stream?.close().catch(() => undefined);
+    const stream = this.stream;
+    this.stream = undefined;
+    await stream?.close().catch(() => undefined);
     await this.client?.close().catch(() => undefined);
   }
 }

@@ -27,6 +27,8 @@ export interface KafkaBusOptions {
   fetchMaxWaitMs?: number;
   /** Request timeout (default 30 s). */
   requestTimeoutMs?: number;
+  /** Where recovered failures are reported (a consumer rejoining after a broker restart). */
+  onWarning?: (message: string) => void;
 }
 
 export const KAFKA_DEFAULTS = {
@@ -42,7 +44,7 @@ export const KAFKA_DEFAULTS = {
   requestTimeoutMs: 30_000,
 } as const;
 
-export type ResolvedKafkaBusOptions = Required<KafkaBusOptions>;
+export type ResolvedKafkaBusOptions = Required<Omit<KafkaBusOptions, 'onWarning'>> & Pick<KafkaBusOptions, 'onWarning'>;
 
 const BROKER = /^[A-Za-z0-9._\-[\]:]+:\d{1,5}$/;
 

@@ -1,0 +1,225 @@
+/**
+ * `metron worker parse|enrich|index`: one stage of the pipeline as its own process, for
+ * scale-out deployments on Apache Kafka. Workers of a stage form one Kafka consumer group
+ * (`metron_parse_<sensor>`, `metron_enrich`, `metron_index`): start more on any host and Kafka
+ * spreads the partitions over them; a worker that dies hands its partitions to the others, which
+ * resume from the committed offsets (at-least-once; the index absorbs duplicates by guid).
+ *
+ * Configs come from the compacted config topic (`metron config push`), and changes there are
+ * applied live.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, ERROR_SENSOR, MetronError, errorMessage, type ConfigSet } from '@metron/core';
+import { loadConfigFile } from '@metron/core/node';
+import {
+  ConfigWatcher,
+  KafkaBus,
+  Pipeline,
+  PipelineMetrics,
+  kafkaOptionsFromGlobal,
+  openKafkaBus,
+  storageSettings,
+  type PipelineStage,
+} from '@metron/pipeline';
+import { openDuckDbSearchStore, ParquetArchive } from '@metron/storage';
+import { parseFlags } from './args.js';
+import { pipelineSensorsFrom } from './config.js';
+import { createLogger, type Logger } from './log.js';
+
+const STAGES: readonly PipelineStage[] = ['parse', 'enrich', 'index'];
+
+export const WORKER_USAGE = `Usage: metron worker <parse|enrich|index> [options]
+
+Runs one pipeline stage as a member of its Kafka consumer group. Start as many as the topic
+partitions allow, on any host; configs come from the config topic (metron config push).
+
+Options:
+  --brokers H:P[,H:P]  Kafka bootstrap brokers (default: $METRON_KAFKA_BROKERS, else kafka.brokers
+                       of <config-dir>/global.json)
+  --config-dir DIR     where global.json is read for kafka.* settings when --brokers is absent
+  --sensors A,B        parse: only these sensors (default: every sensor in the config topic)
+  --data-dir DIR       index: where the DuckDB index and the Parquet archive live; parse/enrich:
+                       the LMDB enrichment tables (<data-dir>/kv) and quarantined raw records
+  --parse-threads N    parse/enrich: worker threads (default: one per core beyond the first)
+  -q, --quiet          warnings and errors only
+`;
+
+export interface WorkerOptions {
+  stage: PipelineStage;
+  brokers: string[];
+  /** Global config keys for the bus (kafka.partitions, kafka.replicationFactor, ...). */
+  kafka?: Record<string, unknown>;
+  sensors?: string[];
+  dataDir: string;
+  parseThreads?: number;
+  log?: Logger;
+}
+
+export interface WorkerHandle {
+  pipeline: Pipeline;
+  bus: KafkaBus;
+  stop(): Promise<void>;
+}
+
+function globalFile(set: ConfigSet): Record<string, unknown> {
+  return (set.global ?? {}) as Record<string, unknown>;
+}
+
+/** Starts a worker: joins its stage's consumer group with the configs of the config topic. */
+export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
+  const log = opts.log ?? createLogger();
+  const dataDir = resolve(opts.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const kafka = kafkaOptionsFromGlobal({ ...(opts.kafka ?? {}), 'kafka.brokers': opts.brokers.join(',') });
+  const bus = await openKafkaBus({ ...kafka, onWarning: (m) => log.warn(m) });
+  const cleanup: Array<() => Promise<void>> = [async () => bus.close()];
+  try {
+    // Set once the pipeline runs; config changes before that are in the loaded set already.
+    const ref: { pipeline?: Pipeline } = {};
+    const watcher = new ConfigWatcher({
+      bus,
+      onInvalid: (err, key) => log.error(`config ${key} refused: ${errorMessage(err)}`),
+      onChange: async (set, keys) => {
+        log.info(`config topic changed: ${keys.join(', ')}`);
+        await ref.pipeline?.reconfigure(pipelineSensorsFrom(set), keys.includes('global') ? globalFile(set) : undefined);
+      },
+    });
+    const configs = await watcher.load();
+    cleanup.unshift(async () => watcher.stop());
+    const sensors = pipelineSensorsFrom(configs);
+    if (Object.keys(sensors).length === 0) {
+      throw new MetronError('CONFIG_NOT_FOUND', 'the config topic holds no sensor parser configs; publish them first with `metron config push --config-dir DIR`');
+    }
+    for (const s of opts.sensors ?? []) {
+      if (!sensors[s]) throw new MetronError('NOT_FOUND', `--sensors: no parser config for sensor '${s}' in the config topic (known: ${Object.keys(sensors).sort().join(', ')})`);
+    }
+    const global = globalFile(configs);
+    let store;
+    let archive;
+    if (opts.stage === 'index') {
+      const storage = storageSettings(global, 'config topic: global');
+      await mkdir(join(dataDir, 'index'), { recursive: true });
+      store = await openDuckDbSearchStore({ path: join(dataDir, 'index', 'metron.duckdb'), threads: storage.index.threads, ...(storage.index.memoryLimit !== undefined ? { memoryLimit: storage.index.memoryLimit } : {}) });
+      const opened = store;
+      cleanup.unshift(async () => opened.close());
+      archive = await ParquetArchive.open({ dir: join(dataDir, 'archive'), ...storage.archive, fsync: true, log });
+      const openedArchive = archive;
+      cleanup.unshift(async () => openedArchive.close());
+    }
+    const running = new Pipeline({
+      bus,
+      ...(store !== undefined ? { store } : {}),
+      ...(archive !== undefined ? { archive } : {}),
+      stages: [opts.stage],
+      ...(opts.sensors !== undefined ? { parseSensors: opts.sensors } : {}),
+      sensors,
+      indexing: { [ERROR_SENSOR]: configs.indexing[ERROR_SENSOR] },
+      global,
+      metrics: new PipelineMetrics(),
+      dataDir,
+      log,
+      partitions: kafka.defaultPartitions,
+      parseWorkers: opts.stage === 'index' ? 0 : (opts.parseThreads ?? 1),
+      kvPath: join(dataDir, 'kv'),
+    });
+    await running.start();
+    ref.pipeline = running;
+    // A worker shares its groups: waiting for the whole group to drain could take forever.
+    cleanup.unshift(async () => running.stop(2000));
+    watcher.start();
+    log.info(`worker ${opts.stage}${opts.sensors ? ` (${opts.sensors.join(', ')})` : ''} joined Kafka at ${kafka.brokers.join(',')}`);
+    let stopped: Promise<void> | undefined;
+    return {
+      pipeline: running,
+      bus,
+      stop: () => {
+        stopped ??= (async () => {
+          for (const c of cleanup) {
+            try {
+              await c();
+            } catch (err) {
+              log.error(`shutdown: ${errorMessage(err)}`);
+            }
+          }
+        })();
+        return stopped;
+      },
+    };
+  } catch (err) {
+    for (const c of cleanup) await c().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Bootstrap brokers: the flag, else $METRON_KAFKA_BROKERS, else kafka.brokers of the config dir's global.json. */
+export async function bootstrapKafka(flag: string | undefined, configDir: string | undefined): Promise<{ brokers: string[]; kafka: Record<string, unknown> }> {
+  let kafka: Record<string, unknown> = {};
+  if (configDir !== undefined) {
+    const file = join(resolve(configDir), 'global.json');
+    if (existsSync(file)) {
+      const global = (await loadConfigFile('global', file)) as Record<string, unknown>;
+      kafka = Object.fromEntries(Object.entries(global).filter(([k]) => k.startsWith('kafka.')));
+    }
+  }
+  const raw = flag ?? process.env['METRON_KAFKA_BROKERS'] ?? (typeof kafka['kafka.brokers'] === 'string' ? kafka['kafka.brokers'] : undefined);
+  if (raw === undefined || raw.trim() === '') {
+    throw new ConfigError(configDir !== undefined ? join(configDir, 'global.json') : '--brokers', '$["kafka.brokers"]', 'no Kafka brokers: pass --brokers, set METRON_KAFKA_BROKERS or kafka.brokers in global.json');
+  }
+  return { brokers: raw.split(',').map((b) => b.trim()).filter((b) => b !== ''), kafka };
+}
+
+/** `metron worker <stage>`: runs until SIGTERM/SIGINT, then drains its batch, commits and leaves the group. */
+export async function runWorker(args: string[]): Promise<number> {
+  const [stage, ...rest] = args;
+  if (stage === undefined || stage === '--help' || stage === '-h' || stage === 'help') {
+    process.stdout.write(WORKER_USAGE);
+    return stage === undefined ? 2 : 0;
+  }
+  if (!STAGES.includes(stage as PipelineStage)) {
+    process.stderr.write(`metron worker: unknown stage '${stage}' (parse, enrich or index)\n\n${WORKER_USAGE}`);
+    return 2;
+  }
+  const { values } = parseFlags(() =>
+    parseArgs({
+      args: rest,
+      options: {
+        brokers: { type: 'string' },
+        'config-dir': { type: 'string' },
+        'data-dir': { type: 'string' },
+        sensors: { type: 'string' },
+        'parse-threads': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+      },
+      strict: true,
+    }),
+  );
+  const log = createLogger(values.quiet === true);
+  const { brokers, kafka } = await bootstrapKafka(values.brokers, values['config-dir']);
+  const sensors = values.sensors?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (sensors !== undefined && stage !== 'parse') throw new MetronError('INPUT_INVALID', '--sensors applies to the parse stage only');
+  const threads = values['parse-threads'] !== undefined ? Number(values['parse-threads']) : undefined;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0 && threads <= 64)) throw new MetronError('INPUT_INVALID', '--parse-threads must be a whole number from 0 to 64');
+  const handle = await startWorker({
+    stage: stage as PipelineStage,
+    brokers,
+    kafka,
+    ...(sensors !== undefined ? { sensors } : {}),
+    dataDir: values['data-dir'] ?? 'data',
+    ...(threads !== undefined ? { parseThreads: threads } : {}),
+    log,
+  });
+  await new Promise<void>((resolveSignal) => {
+    const onSignal = (sig: string) => {
+      log.info(`${sig}: finishing the batch in hand, committing and leaving the group`);
+      resolveSignal();
+    };
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+  });
+  await handle.stop();
+  log.info('stopped');
+  return 0;
+}
