@@ -27,6 +27,7 @@ import { defaultRegistry } from '@metron/stellar';
 import { EnrichmentTables, lmdbStoreExists, openLmdbStore, openRedisStore, type EnrichmentLookup } from '@metron/storage';
 import { loadKnownHosts, tableBackend } from './enrichment-settings.js';
 import { installStellarModules } from './stellar-modules/index.js';
+import { JsonOutput } from './json-output.js';
 
 export interface EnrichSetup {
   /** Sensor → its enrichment config (the parsed `enrichments/<sensor>.json`). */
@@ -183,7 +184,8 @@ function passThrough(text: string): { json: string; alert: boolean; errors: read
  */
 export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatchInput): Promise<EnrichBatchOutput> {
   const values = Buffer.from(input.values.buffer, input.values.byteOffset, input.values.byteLength);
-  const json: string[] = [];
+  // Enriched messages grow by their enrichment fields.
+  const output = new JsonOutput(values.length * 1.5);
   const inputs: number[] = [];
   const alerts: number[] = [];
   const errors: EnrichBatchError[] = [];
@@ -203,7 +205,7 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
         const result = enricher !== undefined ? enricher.enrichJson(raw.toString('utf8')) : passThrough(raw.toString('utf8'));
         for (const e of result.errors) errors.push({ record: i, reason: e.message, errorType: e.errorType, fatal: e.fatal });
         if (result.json !== null) {
-          json.push(result.json);
+          output.push(result.json);
           inputs.push(i);
           alerts.push(result.alert ? 1 : 0);
         }
@@ -231,7 +233,7 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
       const result = enricher !== undefined ? enricher.enrichJson(texts[i] as string) : passThrough(texts[i] as string);
       for (const e of result.errors) errors.push({ record: i, reason: e.message, errorType: e.errorType, fatal: e.fatal });
       if (result.json !== null) {
-        json.push(result.json);
+        output.push(result.json);
         inputs.push(i);
         alerts.push(result.alert ? 1 : 0);
       }
@@ -240,18 +242,9 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
   for (const enricher of enrichers.values()) enricher.endBatch();
   // errors in input order, as the messages they belong to
   errors.sort((a, b) => a.record - b.record);
-  const lengths = new Uint32Array(json.length);
-  let total = 0;
-  for (let i = 0; i < json.length; i++) {
-    const n = Buffer.byteLength(json[i] as string, 'utf8');
-    lengths[i] = n;
-    total += n;
-  }
-  const buf = Buffer.allocUnsafe(total);
-  let at = 0;
-  for (const s of json) at += buf.write(s, at, 'utf8');
+  const { messages: out, lengths } = output.finish();
   return {
-    messages: new Uint8Array(buf.buffer, buf.byteOffset, total),
+    messages: out,
     lengths,
     inputs: Uint32Array.from(inputs),
     alerts: Uint8Array.from(alerts),

@@ -1,6 +1,7 @@
 import type { Message } from '@metron/core';
 import { createSensorParser, type ParserRunnerConfig } from '@metron/parsers';
 import { recordGuid } from './guid.js';
+import { JsonOutput } from './json-output.js';
 
 /**
  * The parse step on a batch of raw records, shared by the inline path and the worker threads:
@@ -84,7 +85,8 @@ export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): Pars
   const parser = parsers.get(input.sensor);
   if (!parser) throw new Error(`no parser for sensor ${input.sensor}`);
   const values = Buffer.from(input.values.buffer, input.values.byteOffset, input.values.byteLength);
-  const json: string[] = [];
+  // Messages are usually about twice their raw record (original_string holds the record).
+  const output = new JsonOutput(values.length * 2.5);
   const sources: number[] = [];
   const errors: ParseBatchError[] = [];
   let parsed = 0;
@@ -125,20 +127,10 @@ export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): Pars
     }
     parsed++;
     for (const m of result.messages as Message[]) {
-      json.push(JSON.stringify(m));
+      output.push(JSON.stringify(m));
       sources.push(i);
     }
   }
-  // One allocation for the whole batch; lengths in bytes.
-  const lengths = new Uint32Array(json.length);
-  let total = 0;
-  for (let i = 0; i < json.length; i++) {
-    const n = Buffer.byteLength(json[i] as string, 'utf8');
-    lengths[i] = n;
-    total += n;
-  }
-  const out = Buffer.allocUnsafe(total);
-  let at = 0;
-  for (const s of json) at += out.write(s, at, 'utf8');
-  return { messages: new Uint8Array(out.buffer, out.byteOffset, total), lengths, sources: Uint32Array.from(sources), parsed, invalid, failed, filtered, skipped, errors };
+  const { messages, lengths } = output.finish();
+  return { messages, lengths, sources: Uint32Array.from(sources), parsed, invalid, failed, filtered, skipped, errors };
 }
