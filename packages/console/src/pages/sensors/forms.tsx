@@ -89,6 +89,17 @@ export function JsonField({ label, value, onChange, rows = 4 }: { label: string;
   );
 }
 
+/** A list of strings edited as lines (Metron's list form of Stellar assignments). */
+function LinesField({ label, value, onChange }: { label: string; value: unknown[]; onChange(v: string[]): void }) {
+  const id = useId();
+  return (
+    <div className="form-field">
+      <label htmlFor={id}>{label}</label>
+      <textarea id={id} className="mono" rows={Math.max(3, value.length + 1)} spellCheck={false} value={value.map(asText).join('\n')} onChange={(e) => onChange(e.target.value.split('\n'))} />
+    </div>
+  );
+}
+
 const TRANSFORMATIONS = ['STELLAR', 'REMOVE', 'RENAME', 'SELECT', 'REGEX_SELECT', 'IP_PROTOCOL'];
 
 /** Stellar assignments (`name → expression`) as rows with the Stellar editor; nested groups stay JSON. */
@@ -187,11 +198,19 @@ function FieldMapForm({ title, section, onChange }: { title: string; section: Js
         <input aria-label={`Adapter to add to ${title}`} placeholder="adapter (geo, asset, hbaseThreatIntel…)" value={adapter} onChange={(e) => setAdapter(e.target.value)} />
         <button type="button" disabled={adapter.trim() === '' || Object.hasOwn(fieldMap, adapter.trim())} onClick={() => { onChange(setIn(section, ['fieldMap', adapter.trim()], [])); setAdapter(''); }}>Add adapter</button>
       </div>
-      <StellarAssignments
-        title={`${title}: Stellar`}
-        config={asObject(stellar['config'])}
-        onChange={(c) => onChange(setIn(section, ['fieldMap', 'stellar'], Object.keys(c).length > 0 ? { ...stellar, config: c } : undefined))}
-      />
+      {Array.isArray(stellar['config']) ? (
+        <LinesField
+          label={`${title}: Stellar assignments, one per line (name := expression)`}
+          value={stellar['config'] as unknown[]}
+          onChange={(lines) => onChange(setIn(section, ['fieldMap', 'stellar'], { ...stellar, config: lines }))}
+        />
+      ) : (
+        <StellarAssignments
+          title={`${title}: Stellar`}
+          config={asObject(stellar['config'])}
+          onChange={(c) => onChange(setIn(section, ['fieldMap', 'stellar'], Object.keys(c).length > 0 ? { ...stellar, config: c } : undefined))}
+        />
+      )}
     </fieldset>
   );
 }
