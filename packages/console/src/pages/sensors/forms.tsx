@@ -92,10 +92,21 @@ export function JsonField({ label, value, onChange, rows = 4 }: { label: string;
 /** A list of strings edited as lines (Metron's list form of Stellar assignments). */
 function LinesField({ label, value, onChange }: { label: string; value: unknown[]; onChange(v: string[]): void }) {
   const id = useId();
+  const [text, setText] = useState(() => value.map(asText).join('\n'));
   return (
     <div className="form-field">
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} className="mono" rows={Math.max(3, value.length + 1)} spellCheck={false} value={value.map(asText).join('\n')} onChange={(e) => onChange(e.target.value.split('\n'))} />
+      <textarea
+        id={id}
+        className="mono"
+        rows={Math.max(3, value.length + 1)}
+        spellCheck={false}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          onChange(e.target.value.split('\n').filter((l) => l.trim() !== ''));
+        }}
+      />
     </div>
   );
 }
