@@ -145,19 +145,24 @@ describe('metron worker on Kafka', () => {
     expect(spawnSync(process.execPath, [CLI, 'worker', 'sideways'], { encoding: 'utf8' }).status).toBe(2);
   }, 60_000);
 
-  it('runs the pipeline with two parse and two enrich workers; SIGKILL of one of each mid-stream loses nothing, duplicates nothing; poison records go to the error index', async () => {
+  it('runs the pipeline with two parse and two enrich workers; SIGKILL of one of each and of the index writer mid-stream loses nothing, duplicates nothing; poison records go to the error index', async () => {
     const parseA = await worker('parse', ['--sensors', 'bro']);
     const parseB = await worker('parse');
     const enrichA = await worker('enrich');
     const enrichB = await worker('enrich');
-    const index = await worker('index');
+    const firstIndex = await worker('index');
     await produce(0, 3000);
     // Poison: not JSON for the Bro parser; each goes to the error topic and its partition moves on.
     await bus.producer().send('bro', [{ value: '{"conn": {"ts": ' }, { value: 'not json at all' }, { value: '\u0000\u0001' }]);
     await produce(3000, 4000);
     await stopWorker(parseA, 'SIGKILL');
     await stopWorker(enrichA, 'SIGKILL');
-    await produce(4000, 8000);
+    await produce(4000, 6000);
+    // The index writer dies mid-stream too: its successor re-reads what was not committed, and
+    // the index keeps each guid once.
+    await stopWorker(firstIndex, 'SIGKILL');
+    const index = await worker('index');
+    await produce(6000, 8000);
     await drained();
     await stopWorker(index);
     expect(await countIndexed('bro')).toBe(8000);
