@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crc32, crc32Table } from './crc32.js';
 import { murmur2, partitionForKey } from './murmur2.js';
-import { FRAME_CORRUPT, FRAME_INCOMPLETE, decodeFrame, encodeBatch, frameSize } from './record-codec.js';
+import { FRAME_CORRUPT, FRAME_INCOMPLETE, decodeConsumerRecord, decodeFrame, encodeBatch, frameSize } from './record-codec.js';
 import { OffsetIndex } from './offset-index.js';
 
 describe('crc32', () => {
@@ -90,5 +90,32 @@ describe('offset index', () => {
     const parsed = OffsetIndex.fromBuffer(100, data, 9000);
     expect(parsed.length).toBe(3);
     expect(OffsetIndex.fromBuffer(100, data, 8200).length).toBe(2);
+  });
+});
+
+describe('record headers', () => {
+  it('decodes each record\'s headers, sharing one frozen object between records whose header bytes are equal', () => {
+    const batch = encodeBatch([
+      { value: 'a', headers: { sensor: 'bro' } },
+      { value: 'b', headers: { sensor: 'bro' } },
+      { value: 'c', headers: { sensor: 'snort', 'x-é': 'ü' } },
+      { value: 'd' },
+      { value: 'e', headers: { sensor: 'bro' } },
+      { value: 'f', headers: { sensor: 'brp' } },
+    ], 0, 1000);
+    const records = Array.from(batch.positions, (start, i) => {
+      const end = i + 1 < batch.count ? batch.positions[i + 1]! : batch.buffer.length;
+      return decodeConsumerRecord(batch.buffer, start, end - start, 't', 3)!;
+    });
+    expect(records.map((r) => [r.value.toString(), r.headers, r.offset, r.topic, r.partition])).toEqual([
+      ['a', { sensor: 'bro' }, 0n, 't', 3], ['b', { sensor: 'bro' }, 1n, 't', 3], ['c', { sensor: 'snort', 'x-é': 'ü' }, 2n, 't', 3],
+      ['d', {}, 3n, 't', 3], ['e', { sensor: 'bro' }, 4n, 't', 3], ['f', { sensor: 'brp' }, 5n, 't', 3],
+    ]);
+    expect(records[1]!.headers).toBe(records[0]!.headers);
+    expect(Object.isFrozen(records[0]!.headers)).toBe(true);
+    expect(Object.isFrozen(records[3]!.headers)).toBe(true);
+    // decodeFrame gives the same parts
+    const first = decodeFrame(batch.buffer, 0, batch.positions[1]!)!;
+    expect([first.offset, first.timestamp, first.value.toString(), first.headers]).toEqual([0, 1000, 'a', { sensor: 'bro' }]);
   });
 });

@@ -8,7 +8,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MetronError } from '@metron/core';
 import type { ConsumerRecord, ProducerRecord } from '../types.js';
-import { decodeFrame, encodeBatch, type EncodedBatch, type StoredRecord } from './record-codec.js';
+import { decodeConsumerRecord, encodeBatch, type EncodedBatch, type StoredRecord } from './record-codec.js';
 import { syncDir } from './durable-file.js';
 import { Segment } from './segment.js';
 
@@ -227,10 +227,8 @@ export class PartitionLog {
   async read(fromOffset: number, maxRecords: number, maxBytes: number): Promise<ConsumerRecord[]> {
     if (fromOffset >= this.nextOffset || maxRecords <= 0) return [];
     const first = this.tail[0];
-    const stored =
-      first && fromOffset >= first.firstOffset
-        ? this.readTail(fromOffset, maxRecords, maxBytes)
-        : await this.readSegments(fromOffset, maxRecords, maxBytes);
+    if (first && fromOffset >= first.firstOffset) return this.readTail(fromOffset, maxRecords, maxBytes);
+    const stored = await this.readSegments(fromOffset, maxRecords, maxBytes);
     const { topic, partition } = this.options;
     const out: ConsumerRecord[] = new Array(stored.length);
     for (let i = 0; i < stored.length; i++) {
@@ -248,8 +246,9 @@ export class PartitionLog {
     return out;
   }
 
-  private readTail(fromOffset: number, maxRecords: number, maxBytes: number): StoredRecord[] {
-    const out: StoredRecord[] = [];
+  private readTail(fromOffset: number, maxRecords: number, maxBytes: number): ConsumerRecord[] {
+    const { topic, partition } = this.options;
+    const out: ConsumerRecord[] = [];
     let bytes = 0;
     let i = this.tail.length - 1;
     while (i > 0 && this.tail[i]!.firstOffset > fromOffset) i--;
@@ -258,7 +257,7 @@ export class PartitionLog {
       for (let j = Math.max(0, fromOffset - batch.firstOffset); j < batch.count; j++) {
         const start = batch.positions[j]!;
         const end = j + 1 < batch.count ? batch.positions[j + 1]! : batch.buffer.length;
-        out.push(decodeFrame(batch.buffer, start, end - start)!);
+        out.push(decodeConsumerRecord(batch.buffer, start, end - start, topic, partition)!);
         bytes += end - start;
         if (out.length >= maxRecords || bytes >= maxBytes) break;
       }

@@ -15,7 +15,7 @@
  * A frame whose length runs past the end of the file is torn; one whose CRC differs is corrupt.
  * Either marks the end of the valid log at recovery.
  */
-import type { ProducerRecord } from '../types.js';
+import type { ConsumerRecord, ProducerRecord } from '../types.js';
 import { crc32 } from './crc32.js';
 
 export const RECORD_MAGIC = 1;
@@ -155,11 +155,57 @@ export function frameTimestamp(buffer: Buffer, pos: number): number {
   return buffer.readInt32BE(pos + 17) * TWO_32 + buffer.readUInt32BE(pos + 21);
 }
 
+/** Headers of a record without any (shared: headers of consumer records are read, never changed). */
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 /**
- * Decodes the checked frame at `pos` of `size` bytes. Key and value are views of `buffer` (no
- * copy). Returns null when the inner lengths disagree with the frame size.
+ * The last header block decoded and its object. Records of a topic mostly carry the same headers
+ * (the pipeline's `sensor`), so the object is shared (frozen) rather than built and its strings
+ * decoded for every record.
  */
-export function decodeFrame(buffer: Buffer, pos: number, size: number): StoredRecord | null {
+let lastHeaderBytes: Buffer | null = null;
+let lastHeaders: Record<string, string> = NO_HEADERS;
+
+/**
+ * The headers at [start, end) of `buffer` (a block of `count` headers already bounds-checked by
+ * the caller's walk), reusing the previous block's object when the bytes are the same.
+ */
+function headersAt(buffer: Buffer, start: number, end: number, count: number): Record<string, string> {
+  if (count === 0) return NO_HEADERS;
+  const length = end - start;
+  const last = lastHeaderBytes;
+  if (last !== null && last.length === length) {
+    let i = 0;
+    while (i < length && last[i] === buffer[start + i]) i++;
+    if (i === length) return lastHeaders;
+  }
+  const headers: Record<string, string> = {};
+  let p = start;
+  for (let i = 0; i < count; i++) {
+    const nameLength = buffer.readUInt16BE(p);
+    p += 2;
+    const name = buffer.toString('utf8', p, p + nameLength);
+    p += nameLength;
+    const valueLength = buffer.readUInt32BE(p);
+    p += 4;
+    headers[name] = buffer.toString('utf8', p, p + valueLength);
+    p += valueLength;
+  }
+  if (length <= 256) {
+    lastHeaderBytes = Buffer.from(buffer.subarray(start, end));
+    lastHeaders = Object.freeze(headers) as Record<string, string>;
+  }
+  return headers;
+}
+
+/** Where the parts of a checked frame are, or null when its inner lengths disagree with its size. */
+interface FrameLayout {
+  key: Buffer | null;
+  headers: Record<string, string>;
+  value: Buffer;
+}
+
+function layoutOf(buffer: Buffer, pos: number, size: number): FrameLayout | null {
   const end = pos + size;
   let p = pos + 25;
   const keyLength = buffer.readInt32BE(p);
@@ -173,29 +219,48 @@ export function decodeFrame(buffer: Buffer, pos: number, size: number): StoredRe
   if (p + 2 > end) return null;
   const headerCount = buffer.readUInt16BE(p);
   p += 2;
-  const headers: Record<string, string> = {};
+  const headersStart = p;
   for (let i = 0; i < headerCount; i++) {
     if (p + 2 > end) return null;
     const nameLength = buffer.readUInt16BE(p);
     p += 2;
     if (p + nameLength + 4 > end) return null;
-    const name = buffer.toString('utf8', p, p + nameLength);
     p += nameLength;
     const valueLength = buffer.readUInt32BE(p);
     p += 4;
     if (p + valueLength > end) return null;
-    headers[name] = buffer.toString('utf8', p, p + valueLength);
     p += valueLength;
   }
+  const headers = headersAt(buffer, headersStart, p, headerCount);
   if (p + 4 > end) return null;
   const valueLength = buffer.readUInt32BE(p);
   p += 4;
   if (p + valueLength !== end) return null;
+  return { key, headers, value: buffer.subarray(p, end) };
+}
+
+/**
+ * Decodes the checked frame at `pos` of `size` bytes. Key and value are views of `buffer` (no
+ * copy); the headers object may be shared with other records (it is frozen). Returns null when the
+ * inner lengths disagree with the frame size.
+ */
+export function decodeFrame(buffer: Buffer, pos: number, size: number): StoredRecord | null {
+  const layout = layoutOf(buffer, pos, size);
+  if (layout === null) return null;
+  return { offset: frameOffset(buffer, pos), timestamp: frameTimestamp(buffer, pos), key: layout.key, value: layout.value, headers: layout.headers };
+}
+
+/** decodeFrame straight into a consumer record of `topic`/`partition` (one object per record, not two). */
+export function decodeConsumerRecord(buffer: Buffer, pos: number, size: number, topic: string, partition: number): ConsumerRecord | null {
+  const layout = layoutOf(buffer, pos, size);
+  if (layout === null) return null;
   return {
-    offset: frameOffset(buffer, pos),
+    topic,
+    partition,
+    offset: BigInt(frameOffset(buffer, pos)),
     timestamp: frameTimestamp(buffer, pos),
-    key,
-    value: buffer.subarray(p, end),
-    headers,
+    key: layout.key,
+    value: layout.value,
+    headers: layout.headers,
   };
 }
