@@ -22,8 +22,10 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-/** Records coalesced into one produce request at most. */
+/** Records coalesced from queued sends at most. */
 const MAX_COALESCED_RECORDS = 20_000;
+/** Bytes of one produce request at most (the broker's default message.max.bytes is 1 MiB). */
+const MAX_REQUEST_BYTES = 900 * 1024;
 
 function isBytes(v: unknown): v is Buffer | string {
   return typeof v === 'string' || Buffer.isBuffer(v) || v instanceof Uint8Array;
@@ -96,57 +98,81 @@ export class KafkaBusProducer implements Producer {
   }
 
   private async produce(batch: Pending[]): Promise<void> {
-    const messages: MessageToProduce[] = [];
-    const placed: Array<Array<{ partition: number; index: number }>> = [];
-    // Per partition, how many records of this request precede: offset = base offset + index.
-    const perPartition = new Map<string, number>();
-    for (const pending of batch) {
+    // Every record with its place: which send, which partition, and (once sent) its offset.
+    const places: Array<Array<{ partition: number; offset?: bigint }>> = [];
+    const items: Array<{ send: number; record: number; message: MessageToProduce; bytes: number }> = [];
+    batch.forEach((pending, send) => {
       const partitions = this.bus.partitionsOf(pending.topic);
       const stickyPartition = (this.sticky.get(pending.topic) ?? -1) + 1;
       let usedSticky = false;
-      const places: Array<{ partition: number; index: number }> = [];
-      for (const record of pending.records) {
+      const sendPlaces: Array<{ partition: number; offset?: bigint }> = [];
+      pending.records.forEach((record, i) => {
         let partition: number;
         if (record.key !== null && record.key !== undefined) partition = partitionForKey(record.key, partitions);
         else {
           partition = stickyPartition % partitions;
           usedSticky = true;
         }
-        const k = `${pending.topic}\u0000${partition}`;
-        const index = perPartition.get(k) ?? 0;
-        perPartition.set(k, index + 1);
-        places.push({ partition, index });
-        const message: MessageToProduce = { topic: pending.topic, partition, value: toBuffer(record.value), timestamp: BigInt(record.timestamp ?? Date.now()) };
-        if (record.key !== null && record.key !== undefined) message.key = toBuffer(record.key);
+        sendPlaces.push({ partition });
+        const value = toBuffer(record.value);
+        const message: MessageToProduce = { topic: pending.topic, partition, value, timestamp: BigInt(record.timestamp ?? Date.now()) };
+        let bytes = value.length + 32;
+        if (record.key !== null && record.key !== undefined) {
+          message.key = toBuffer(record.key);
+          bytes += message.key.length;
+        }
         if (record.headers !== undefined) {
-          message.headers = new Map(Object.entries(record.headers).map(([name, value]) => [Buffer.from(name), Buffer.from(value)]));
+          message.headers = new Map(Object.entries(record.headers).map(([name, v]) => [Buffer.from(name), Buffer.from(v)]));
+          for (const [name, v] of message.headers) bytes += name.length + v.length + 4;
         }
-        messages.push(message);
-      }
-      if (usedSticky) this.sticky.set(pending.topic, stickyPartition % partitions);
-      placed.push(places);
-    }
-    try {
-      const result = await this.client.send({ messages });
-      const base = new Map<string, bigint>();
-      for (const o of result.offsets ?? []) base.set(`${o.topic}\u0000${o.partition}`, o.offset);
-      batch.forEach((pending, i) => {
-        const places = placed[i] as Array<{ partition: number; index: number }>;
-        const meta: RecordMetadata[] = [];
-        for (const { partition, index } of places) {
-          const first = base.get(`${pending.topic}\u0000${partition}`);
-          if (first === undefined) {
-            pending.reject(new MetronError('STORAGE_FAILED', `Kafka acknowledged no offset for ${pending.topic}/${partition}`));
-            return;
-          }
-          meta.push({ topic: pending.topic, partition, offset: first + BigInt(index) });
-        }
-        pending.resolve(meta);
+        items.push({ send, record: i, message, bytes });
       });
-    } catch (err) {
-      const failure = new MetronError('STORAGE_FAILED', `Kafka send failed: ${errorMessage(err)}`, undefined, { cause: err });
-      for (const pending of batch) pending.reject(failure);
+      if (usedSticky) this.sticky.set(pending.topic, stickyPartition % partitions);
+      places.push(sendPlaces);
+    });
+    // Requests stay under the broker's message.max.bytes (1 MiB by default): a record batch per
+    // partition must fit, so the whole request is capped. Sent one after another, in order.
+    const failed = new Set<number>();
+    let failure: unknown;
+    for (let from = 0; from < items.length; ) {
+      let to = from;
+      let bytes = 0;
+      while (to < items.length && (to === from || bytes + (items[to] as { bytes: number }).bytes <= MAX_REQUEST_BYTES)) bytes += (items[to++] as { bytes: number }).bytes;
+      const chunk = items.slice(from, to);
+      from = to;
+      if (failure !== undefined) {
+        for (const item of chunk) failed.add(item.send);
+        continue;
+      }
+      try {
+        const result = await this.client.send({ messages: chunk.map((item) => item.message) });
+        const next = new Map<string, bigint>();
+        for (const o of result.offsets ?? []) next.set(`${o.topic}\u0000${o.partition}`, o.offset);
+        // Within a request, a partition's records are one batch in request order.
+        for (const item of chunk) {
+          const place = (places[item.send] as Array<{ partition: number; offset?: bigint }>)[item.record] as { partition: number; offset?: bigint };
+          const k = `${item.message.topic}\u0000${place.partition}`;
+          const offset = next.get(k);
+          if (offset === undefined) {
+            failed.add(item.send);
+            failure ??= new Error(`Kafka acknowledged no offset for ${item.message.topic}/${place.partition}`);
+            continue;
+          }
+          place.offset = offset;
+          next.set(k, offset + 1n);
+        }
+      } catch (err) {
+        failure = err;
+        for (const item of chunk) failed.add(item.send);
+      }
     }
+    batch.forEach((pending, send) => {
+      if (failed.has(send)) {
+        pending.reject(new MetronError('STORAGE_FAILED', `Kafka send to ${pending.topic} failed: ${errorMessage(failure)}`, undefined, { cause: failure }));
+        return;
+      }
+      pending.resolve((places[send] as Array<{ partition: number; offset?: bigint }>).map((p) => ({ topic: pending.topic, partition: p.partition, offset: p.offset as bigint })));
+    });
   }
 
   /** Waits for queued sends, then closes the connection. */

@@ -10,7 +10,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, openSync, closeSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -103,12 +103,41 @@ function pomXml(): string {
  */
 export async function kafkaClasspath(cacheDir = defaultCacheDir()): Promise<string> {
   const cached = join(cacheDir, 'classpath.txt');
-  if (existsSync(cached)) {
+  const read = async (): Promise<string | undefined> => {
+    if (!existsSync(cached)) return undefined;
     const classpath = (await readFile(cached, 'utf8')).trim();
-    if (classpath !== '' && classpath.split(':').every((jar) => existsSync(jar))) return classpath;
-  }
+    return classpath !== '' && classpath.split(':').every((jar) => existsSync(jar)) ? classpath : undefined;
+  };
+  const hit = await read();
+  if (hit !== undefined) return hit;
   requireTool('mvn', ['-v'], 'Maven');
   await mkdir(cacheDir, { recursive: true });
+  // Test files in several processes may get here at once: one resolves, the others wait for it.
+  const lock = join(cacheDir, 'resolve.lock');
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A lock older than Maven's own timeout was left by a process that died.
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 11 * 60_000) await rm(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) fail(`${lock} is held; remove it if no Maven run is going on`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    const other = await read();
+    if (other !== undefined) return other;
+    return await resolveClasspath(cacheDir, cached);
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+/** Runs Maven to resolve the broker's jars into ~/.m2 and writes the classpath file. */
+async function resolveClasspath(cacheDir: string, cached: string): Promise<string> {
   await writeFile(join(cacheDir, 'pom.xml'), pomXml());
   const outFile = join(cacheDir, 'classpath.tmp');
   const result = spawnSync('mvn', ['-q', '-B', '-f', join(cacheDir, 'pom.xml'), 'dependency:build-classpath', `-Dmdep.outputFile=${outFile}`], {
