@@ -94,6 +94,9 @@ interface WriterBuffer {
   since: number;
   /** Per partition, the offset of the first waiting message. */
   first: Map<string, bigint>;
+  /** The partition last noted in `first` (most records of a batch share one). */
+  lastTopic: string | undefined;
+  lastPartition: number;
   fromErrorTopic: boolean;
 }
 
@@ -149,25 +152,42 @@ export class IndexStage {
   private accept(records: ConsumerRecord[]): void {
     const now = this.opts.now();
     const notIndexed = new Map<string, number>();
+    // The writers' buffers of the previous record's sensor: a batch mostly holds runs of one sensor.
+    let sensor: string | undefined;
+    let search: WriterBuffer | undefined;
+    let archive: WriterBuffer | undefined;
     for (const r of records) {
-      const sensor = this.opts.sensorOf(r);
-      const writers = this.writersOf(sensor);
-      if (writers.search.enabled) this.push(sensor, writers.search, r, now);
+      const next = this.opts.sensorOf(r);
+      if (next !== sensor) {
+        sensor = next;
+        const writers = this.writersOf(sensor);
+        search = writers.search.enabled ? this.bufferOf(sensor, writers.search, r, now) : undefined;
+        archive = writers.archive.enabled && this.opts.archive !== undefined ? this.bufferOf(sensor, writers.archive, r, now) : undefined;
+      }
+      if (search !== undefined) this.push(search, r, now);
       else notIndexed.set(sensor, (notIndexed.get(sensor) ?? 0) + 1);
-      if (writers.archive.enabled && this.opts.archive !== undefined) this.push(sensor, writers.archive, r, now);
+      if (archive !== undefined) this.push(archive, r, now);
     }
-    for (const [sensor, n] of notIndexed) this.opts.metrics.add(sensor, 'not_indexed', n);
+    for (const [s, n] of notIndexed) this.opts.metrics.add(s, 'not_indexed', n);
   }
 
-  private push(sensor: string, settings: WriterSettings, r: ConsumerRecord, now: number): void {
+  /** The buffer of one writer of a sensor, made on the sensor's first record. */
+  private bufferOf(sensor: string, settings: WriterSettings, r: ConsumerRecord, now: number): WriterBuffer {
     const key = `${settings.writer}\u0000${sensor}`;
     let buffer = this.buffers.get(key);
     if (buffer === undefined) {
-      buffer = { sensor, settings, raws: [], since: now, first: new Map(), fromErrorTopic: r.topic === Topics.ERROR };
+      buffer = { sensor, settings, raws: [], since: now, first: new Map(), lastTopic: undefined, lastPartition: -1, fromErrorTopic: r.topic === Topics.ERROR };
       this.buffers.set(key, buffer);
     }
+    return buffer;
+  }
+
+  private push(buffer: WriterBuffer, r: ConsumerRecord, now: number): void {
     if (buffer.raws.length === 0) buffer.since = now;
     buffer.raws.push(r.value);
+    if (r.partition === buffer.lastPartition && r.topic === buffer.lastTopic) return;
+    buffer.lastTopic = r.topic;
+    buffer.lastPartition = r.partition;
     const p = partitionKey(r.topic, r.partition);
     if (!buffer.first.has(p)) buffer.first.set(p, r.offset);
   }
@@ -202,6 +222,8 @@ export class IndexStage {
       else await this.writeArchive(buffer);
       buffer.raws = [];
       buffer.first = new Map();
+      buffer.lastTopic = undefined;
+      buffer.lastPartition = -1;
     }
   }
 

@@ -169,10 +169,18 @@ export class StageLoop {
 /** Offset to commit per partition: the highest processed offset + 1. */
 export function nextOffsets(records: ConsumerRecord[]): Array<TopicPartition & { offset: bigint }> {
   const next = new Map<string, TopicPartition & { offset: bigint }>();
+  // Records of a batch come in runs of one partition: look the entry up once per run.
+  let cur: (TopicPartition & { offset: bigint }) | undefined;
   for (const r of records) {
-    const k = `${r.topic}\u0000${r.partition}`;
-    const cur = next.get(k);
-    if (!cur || r.offset + 1n > cur.offset) next.set(k, { topic: r.topic, partition: r.partition, offset: r.offset + 1n });
+    if (cur === undefined || cur.partition !== r.partition || cur.topic !== r.topic) {
+      const k = partitionKey(r.topic, r.partition);
+      cur = next.get(k);
+      if (cur === undefined) {
+        cur = { topic: r.topic, partition: r.partition, offset: r.offset + 1n };
+        next.set(k, cur);
+      }
+    }
+    if (r.offset >= cur.offset) cur.offset = r.offset + 1n;
   }
   return [...next.values()];
 }
