@@ -129,6 +129,11 @@ describe('web console in Chromium against metron start --demo', () => {
     await details.getByRole('heading', { name: 'Raw message' }).click();
     expect(await details.getByLabel('original_string').textContent()).not.toBe('');
     await shot('04-alert-details');
+    // the view is in the address: a reload shows the same filter and the same alert
+    await page.reload();
+    await details.getByRole('heading', { name: /^Alert / }).waitFor();
+    expect(((await details.locator('#details-title .mono').textContent()) ?? '').trim()).toBe(guid);
+    await page.getByRole('button', { name: 'Remove filter threat.triage.rules.0.name Known-bad address' }).waitFor();
     page.setDefaultTimeout(15_000);
     (globalThis as any).openedGuid = guid;
   }, 60_000);
@@ -257,7 +262,12 @@ describe('web console in Chromium against metron start --demo', () => {
     await expect.poll(() => search.inputValue()).toBe('uid:');
     await page.keyboard.type('C10K*');
     await page.keyboard.press('Enter');
-    await expect.poll(resultCount, { timeout: 20_000 }).toBe(10_000);
+    try {
+      await expect.poll(resultCount, { timeout: 20_000 }).toBe(10_000);
+    } catch (err) {
+      await shot('failed-10k-search');
+      throw new Error(`${(err as Error).message}; page at ${page.url()}`);
+    }
 
     const grid = page.getByRole('grid', { name: 'Search results' });
     expect(await grid.getAttribute('aria-rowcount')).toBe('10001');

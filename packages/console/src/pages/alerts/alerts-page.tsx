@@ -14,6 +14,7 @@ import { Facets } from './facets.tsx';
 import { MetaAlertDialog } from './meta-alert-dialog.tsx';
 import { prefs } from './prefs.ts';
 import { buildQuery, RELATIVE_RANGES, type FacetFilter, type TimeRange } from './query.ts';
+import { readView, writeView } from './url-state.ts';
 import { ResultsTable } from './results-table.tsx';
 import { SearchBar } from './search-bar.tsx';
 
@@ -59,11 +60,12 @@ async function runLimited(tasks: Array<() => Promise<unknown>>, limit = 4): Prom
 
 export default function AlertsPage() {
   const { user } = useSession();
-  const [draft, setDraft] = useState('');
-  const [query, setQuery] = useState('');
-  const [range, setRange] = useState<TimeRange>({ kind: 'relative', ...RELATIVE_RANGES[2]! });
-  const [alertsOnly, setAlertsOnly] = useState(true);
-  const [filters, setFilters] = useState<FacetFilter[]>([]);
+  const [initial] = useState(() => readView(window.location.search));
+  const [draft, setDraft] = useState(initial.query);
+  const [query, setQuery] = useState(initial.query);
+  const [range, setRange] = useState<TimeRange>(initial.range);
+  const [alertsOnly, setAlertsOnly] = useState(initial.alertsOnly);
+  const [filters, setFilters] = useState<FacetFilter[]>(initial.filters);
   const [sort, setSort] = useState<SortField>({ field: 'timestamp', sortOrder: 'desc' });
   const [columns, setColumnsState] = useState(() => prefs.columns(DEFAULT_COLUMNS));
   const [facetFields, setFacetFieldsState] = useState(() => prefs.facetFields(DEFAULT_FACETS));
@@ -78,7 +80,7 @@ export default function AlertsPage() {
   const [tookMs, setTookMs] = useState<number | null>(null);
   const [selected, setSelected] = useState<Map<string, Ref>>(new Map());
   const [anchor, setAnchor] = useState<number | null>(null);
-  const [open, setOpen] = useState<Ref | null>(null);
+  const [open, setOpen] = useState<Ref | null>(initial.open);
   const [showConfig, setShowConfig] = useState(false);
   const [metaDialog, setMetaDialog] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -143,6 +145,13 @@ export default function AlertsPage() {
     );
     return () => controller.abort();
   }, [query, range, alertsOnly, filters, sort, fields, activeFacets, refreshTick]);
+
+  // The view goes to the address bar (replacing the entry: the back button leaves the page).
+  useEffect(() => {
+    const search = writeView({ query, filters, range, alertsOnly, open });
+    const target = window.location.pathname + (search ? `?${search}` : '');
+    if (target !== window.location.pathname + window.location.search) window.history.replaceState(null, '', target);
+  }, [query, filters, range, alertsOnly, open]);
 
   useEffect(() => {
     if (!autoRefresh) return;
