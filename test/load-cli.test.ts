@@ -223,7 +223,7 @@ describe('metron load, end to end', () => {
       await lmdb.close();
       await fromRedis.close();
     }
-  });
+   }, 120_000); // six metron processes: on a loaded 2-core machine each may take seconds to start
 
   it('exits 1 with the reason when Redis cannot be reached, and 2 for usage errors', async () => {
     const unreachable = await metron(['load', 'list', '-i', '-', '--type', 't', '--backend', 'redis', '--redis-url', 'redis://127.0.0.1:1'], 'x\n');

@@ -1,11 +1,4 @@
 import { errorMessage } from '@metron/core';
-import { runLoad } from './load/load.js';
-import { runParse } from './parse.js';
-import { runPipeline } from './pipeline.js';
-import { runStart } from './start.js';
-import { runStellar } from './stellar.js';
-import { runWorker } from './worker.js';
-import { runConfig } from './worker-configs.js';
 
 const USAGE = `metron — security analytics platform
 
@@ -36,25 +29,28 @@ Common options:
   --host H           address to bind (default 127.0.0.1)
 `;
 
-/** Entry point of the `metron` command. Returns the exit code. */
+/**
+ * Entry point of the `metron` command. Returns the exit code. Each command's module is imported
+ * when it runs: a short command does not load the engines of the others.
+ */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'start':
-        return await runStart(rest);
+        return await (await import('./start.js')).runStart(rest);
       case 'stellar':
-        return await runStellar(rest);
+        return await (await import('./stellar.js')).runStellar(rest);
       case 'parse':
-        return await runParse(rest);
+        return await (await import('./parse.js')).runParse(rest);
       case 'pipeline':
-        return await runPipeline(rest);
+        return await (await import('./pipeline.js')).runPipeline(rest);
       case 'load':
-        return await runLoad(rest);
+        return await (await import('./load/load.js')).runLoad(rest);
       case 'worker':
-        return await runWorker(rest);
+        return await (await import('./worker.js')).runWorker(rest);
       case 'config':
-        return await runConfig(rest);
+        return await (await import('./worker-configs.js')).runConfig(rest);
       case undefined:
       case 'help':
       case '--help':
