@@ -6,8 +6,8 @@
  * keeps its data in a fresh temp dir, and never outlives whoever started it (see Launcher.java).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -22,6 +22,11 @@ export interface LocalOpenSearch {
   logFile: string;
   /** Stops the node and removes its data. */
   stop(): Promise<void>;
+  /**
+   * Set on a node that writes the class-data-sharing archive when it exits: `finishArchive` then
+   * keeps it for the next starts (done by `stop`; a detached node's owner calls it).
+   */
+  archiveTmp?: string;
 }
 
 export interface LocalOpenSearchOptions {
@@ -61,8 +66,54 @@ export function checkJavaAndMaven(): void {
   if (mvn.error !== undefined || mvn.status !== 0) throw missingTool('Maven', 'install it (Debian: apt-get install -y maven)');
 }
 
+/** Where the resolved class path, the compiled launcher and the class-data archive are kept. */
+function cacheDir(): string {
+  return join(homedir(), '.m2', 'metron-ts');
+}
+
+/** A key of the launcher's sources: the pom and Launcher.java. */
+function sourceHash(): string {
+  const tools = openSearchNodeToolsDir();
+  return createHash('sha256').update(readFileSync(join(tools, 'pom.xml'))).update(readFileSync(join(tools, 'Launcher.java'))).digest('hex').slice(0, 16);
+}
+
 /**
- * The class path of the node, resolved by Maven (jars cached in ~/.m2) and remembered per pom
+ * The node's class path: the jars Maven resolved plus the compiled Launcher (javac once per
+ * source version, so a start pays neither Maven's nor the compiler's start-up).
+ */
+export function nodeClasspath(): string {
+  const jars = resolveClasspath();
+  // a jar, not a class directory: class-data sharing refuses non-empty directories on the class path
+  const launcherJar = join(cacheDir(), `opensearch-node-${sourceHash()}-launcher.jar`);
+  if (!existsSync(launcherJar)) {
+    const tmp = `${launcherJar}.${process.pid}.tmp`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    try {
+      const compiled = spawnSync('javac', ['-nowarn', '-cp', jars, '-d', tmp, join(openSearchNodeToolsDir(), 'Launcher.java')], { encoding: 'utf8', timeout: 5 * 60_000 });
+      if (compiled.error !== undefined) throw missingTool('javac (a JDK 17, not only a JRE)', 'install it (Debian: apt-get install -y openjdk-17-jdk-headless)');
+      if (compiled.status !== 0) throw new Error(`javac could not compile ${join(openSearchNodeToolsDir(), 'Launcher.java')}: ${tail(`${compiled.stdout}${compiled.stderr}`)}`);
+      const packed = spawnSync('jar', ['--create', '--file', `${tmp}.jar`, '-C', tmp, '.'], { encoding: 'utf8', timeout: 60_000 });
+      if (packed.status !== 0) throw new Error(`jar could not pack the launcher: ${tail(`${packed.stdout ?? ''}${packed.stderr ?? ''}${packed.error?.message ?? ''}`)}`);
+      renameSync(`${tmp}.jar`, launcherJar);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+      rmSync(`${tmp}.jar`, { force: true });
+    }
+  }
+  return `${launcherJar}:${jars}`;
+}
+
+/** Keeps the class-data archive a node wrote at exit, for the next starts. */
+export function finishArchive(archiveTmp: string | undefined): void {
+  if (archiveTmp === undefined || !existsSync(archiveTmp)) return;
+  const archive = archiveTmp.replace(/\.[0-9a-f]+\.tmp$/, '');
+  if (existsSync(archive)) rmSync(archiveTmp, { force: true });
+  else renameSync(archiveTmp, archive);
+}
+
+/**
+ * The class path of the node's jars, resolved by Maven (cached in ~/.m2) and remembered per pom
  * content, so later starts do not pay for Maven's own start-up.
  */
 export function resolveClasspath(): string {
@@ -70,15 +121,14 @@ export function resolveClasspath(): string {
   const pom = join(tools, 'pom.xml');
   if (!existsSync(pom)) throw new Error(`${pom} is missing: the local OpenSearch node is started from a source checkout`);
   const hash = createHash('sha256').update(readFileSync(pom)).digest('hex').slice(0, 16);
-  const cacheDir = join(homedir(), '.m2', 'metron-ts');
-  const cached = join(cacheDir, `opensearch-node-${hash}.classpath`);
+  const cached = join(cacheDir(), `opensearch-node-${hash}.classpath`);
   if (existsSync(cached)) {
     const classpath = readFileSync(cached, 'utf8').trim();
     if (classpath !== '' && classpath.split(':').every((jar) => existsSync(jar))) return classpath;
   }
   checkJavaAndMaven();
-  mkdirSync(cacheDir, { recursive: true });
-  const out = join(cacheDir, `opensearch-node-${hash}.${process.pid}.tmp`);
+  mkdirSync(cacheDir(), { recursive: true });
+  const out = join(cacheDir(), `opensearch-node-${hash}.${process.pid}.tmp`);
   const result = spawnSync('mvn', ['-q', '-B', '-f', pom, 'dependency:build-classpath', `-Dmdep.outputFile=${out}`], { encoding: 'utf8', timeout: 15 * 60_000 });
   if (result.status !== 0 || !existsSync(out)) {
     throw new Error(`Maven could not resolve the OpenSearch node's jars (${pom}): ${tail(`${result.stdout ?? ''}${result.stderr ?? ''}${result.error?.message ?? ''}`)}`);
@@ -104,7 +154,7 @@ export function freePort(): Promise<number> {
 
 /** Starts a node and waits until it answers; retries on another port if a port was taken meanwhile. */
 export async function startLocalOpenSearch(options: LocalOpenSearchOptions = {}): Promise<LocalOpenSearch> {
-  const classpath = resolveClasspath();
+  const classpath = nodeClasspath();
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -128,9 +178,14 @@ async function launch(classpath: string, options: LocalOpenSearchOptions): Promi
   const logFile = join(base, 'node.log');
   const log = openSync(logFile, 'a');
   const heap = `${options.heapMb ?? 512}m`;
+  // Class data sharing: the first node writes an archive of the ~15,000 classes it loaded when it
+  // exits; later starts map it instead of loading and verifying them again.
+  const archive = join(cacheDir(), `opensearch-node-${sourceHash()}-${heap}.jsa`);
+  const archiveTmp = existsSync(archive) ? undefined : `${archive}.${randomBytes(4).toString('hex')}.tmp`;
+  const cds = archiveTmp === undefined ? [`-XX:SharedArchiveFile=${archive}`, '-Xshare:auto'] : [`-XX:ArchiveClassesAtExit=${archiveTmp}`];
   const args = [
-    `-Xms${heap}`, `-Xmx${heap}`, '-XX:+UseSerialGC', '-Xss1m', '-Djava.awt.headless=true', '-Dfile.encoding=UTF-8',
-    '-cp', classpath, join(openSearchNodeToolsDir(), 'Launcher.java'), home, String(httpPort), String(transportPort),
+    ...cds, `-Xms${heap}`, `-Xmx${heap}`, '-XX:+UseSerialGC', '-Xss1m', '-Djava.awt.headless=true', '-Dfile.encoding=UTF-8',
+    '-cp', classpath, 'Launcher', home, String(httpPort), String(transportPort),
     ...(options.watchPid !== undefined ? [String(options.watchPid)] : []),
   ];
   const detached = options.watchPid !== undefined;
@@ -159,6 +214,7 @@ async function launch(classpath: string, options: LocalOpenSearchOptions): Promi
     const output = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
     if (exitCode === undefined && child.exitCode === null) child.kill('SIGKILL');
     cleanup();
+    if (archiveTmp !== undefined) rmSync(archiveTmp, { force: true });
     if (failure !== undefined) throw failure;
     if (/BindException|Address already in use/.test(output)) throw new PortTakenError(`port ${httpPort} or ${transportPort} was taken`);
     const why = exitCode !== undefined ? `exited (${String(exitCode)}) before it was up` : `not up within ${Math.round((options.readyTimeoutMs ?? 180_000) / 1000)} s`;
@@ -172,19 +228,51 @@ async function launch(classpath: string, options: LocalOpenSearchOptions): Promi
     port: httpPort,
     pid: child.pid!,
     logFile,
+    ...(archiveTmp !== undefined && { archiveTmp }),
     stop: () => {
       stopping ??= (async () => {
         if (exitCode === undefined && child.exitCode === null) {
           child.kill('SIGTERM');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+          // writing the class-data archive at exit takes a while on a busy machine
+          const timer = setTimeout(() => child.kill('SIGKILL'), archiveTmp !== undefined ? 150_000 : 20_000);
           await exited;
           clearTimeout(timer);
         }
+        if (child.signalCode === 'SIGKILL') rmSync(archiveTmp ?? '', { force: true });
+        else finishArchive(archiveTmp);
         cleanup();
       })();
       return stopping;
     },
   };
+}
+
+/**
+ * Stops a detached node by pid without waiting for it: a small detached process sends SIGTERM,
+ * waits for the node to exit (SIGKILL after 150 s), keeps its class-data archive if it wrote one
+ * cleanly, and removes its temp dir. For a test run's teardown, which must not wait that long.
+ */
+export function stopDetachedNode(pid: number, archiveTmp: string | undefined, dir: string | undefined): void {
+  const script = `
+    const [pid, tmp, dir] = process.argv.slice(1);
+    const fs = require('node:fs');
+    const alive = () => { try { process.kill(Number(pid), 0); return true; } catch { return false; } };
+    try { process.kill(Number(pid), 'SIGTERM'); } catch {}
+    const deadline = Date.now() + 150000;
+    let killed = false;
+    const tick = () => {
+      if (alive()) {
+        if (Date.now() > deadline && !killed) { killed = true; try { process.kill(Number(pid), 'SIGKILL'); } catch {} }
+        return setTimeout(tick, 250);
+      }
+      if (tmp && fs.existsSync(tmp)) {
+        const archive = tmp.replace(/\\.[0-9a-f]+\\.tmp$/, '');
+        if (killed || fs.existsSync(archive)) fs.rmSync(tmp, { force: true }); else fs.renameSync(tmp, archive);
+      }
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    };
+    tick();`;
+  spawn(process.execPath, ['-e', script, String(pid), archiveTmp ?? '', dir ?? ''], { detached: true, stdio: 'ignore' }).unref();
 }
 
 /** Waits until the node at `url` answers and its cluster is at least yellow. */

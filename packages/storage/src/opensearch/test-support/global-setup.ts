@@ -7,6 +7,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopDetachedNode } from '../local-node.js';
 import { TEST_OPENSEARCH_STATE_ENV, TEST_OPENSEARCH_URL_ENV, readNodeRecord, startSharedNode } from './shared-node.js';
 
 /** Paths of the test files that use the node, as vitest filters match them (substrings). */
@@ -49,30 +50,8 @@ export async function teardown(): Promise<void> {
     await new Promise((r) => setTimeout(r, 250));
     record = readNodeRecord(dir);
   }
-  if (record?.pid !== undefined) await stopPid(record.pid);
-  if (record?.dir !== undefined) rmSync(record.dir, { recursive: true, force: true });
+  // Stopped in the background: a node writing its class-data archive takes longer to exit than
+  // vitest gives a teardown.
+  if (record?.pid !== undefined) stopDetachedNode(record.pid, record.archiveTmp, record.dir);
   rmSync(dir, { recursive: true, force: true });
-}
-
-/** SIGTERM (the launcher closes the node and removes its data), then SIGKILL after 20 s. */
-async function stopPid(pid: number): Promise<void> {
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return; // already gone
-  }
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // gone
-  }
 }

@@ -21,6 +21,8 @@ export interface NodeRecord {
   pid?: number;
   /** The node's temp dir (data and log). */
   dir?: string;
+  /** The class-data archive the node writes when it exits (kept by the teardown). */
+  archiveTmp?: string;
   error?: string;
   /** Milliseconds from the start request to the node answering. */
   startupMs?: number;
@@ -37,7 +39,9 @@ export async function startSharedNode(stateDir: string, watchPid: number): Promi
   const started = Date.now();
   try {
     const node = await startLocalOpenSearch({ watchPid, heapMb: 512 });
-    writeFileSync(record, JSON.stringify({ url: node.url, pid: node.pid, dir: dirname(node.logFile), startupMs: Date.now() - started } satisfies NodeRecord));
+    writeFileSync(record, JSON.stringify({
+      url: node.url, pid: node.pid, dir: dirname(node.logFile), startupMs: Date.now() - started, ...(node.archiveTmp !== undefined && { archiveTmp: node.archiveTmp }),
+    } satisfies NodeRecord));
   } catch (err) {
     writeFileSync(record, JSON.stringify({ error: err instanceof Error ? err.message : String(err) } satisfies NodeRecord));
   }
