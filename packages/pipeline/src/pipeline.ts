@@ -407,7 +407,8 @@ export class Pipeline {
       partition[i] = r.partition;
       offset[i] = Number(r.offset);
     }
-    const values = new Uint8Array(total);
+    // Every byte is written below: no zero-fill. Its own memory (not the pool's): it is transferred.
+    const values = new Uint8Array(Buffer.allocUnsafeSlow(total).buffer, 0, total);
     let at = 0;
     for (const r of records) {
       values.set(r.value, at);
