@@ -11,7 +11,10 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   checkConfigValue,
+  ConfigError,
   MetronError,
+  reservedIndexReason,
+  Topics,
   SENSOR_CONFIG_DIRS,
   throwConfigErrors,
   type ConfigSet,
@@ -57,6 +60,19 @@ function errnoCode(err: unknown): string | undefined {
 function checkSensorName(sensor: string): void {
   if (!CONFIG_SENSOR_NAME.test(sensor)) {
     throw new MetronError('INPUT_INVALID', `invalid sensor name '${sensor}': use letters, digits, '.', '_' and '-' (at most 64; it becomes a topic, index and file name)`);
+  }
+  const reserved = reservedIndexReason(sensor);
+  if (reserved !== null) throw new MetronError('INPUT_INVALID', `invalid sensor name: ${reserved} (the sensor name becomes its index name)`);
+}
+
+/** The pipeline's own topics: a sensor reading one of them would take the pipeline's messages. */
+const INTERNAL_TOPICS: readonly string[] = Object.values(Topics);
+
+/** Refuses a parser config whose sensor topic is one of the pipeline's own topics. */
+function checkSensorTopic(sensor: string, config: { sensorTopic?: string | null | undefined }, file: string): void {
+  const topic = config.sensorTopic || sensor;
+  if (INTERNAL_TOPICS.includes(topic)) {
+    throw new ConfigError(file, config.sensorTopic ? '$.sensorTopic' : '$', `topic "${topic}" is the pipeline's own (${INTERNAL_TOPICS.join(', ')}); choose another sensor name or sensorTopic`);
   }
 }
 
@@ -119,6 +135,7 @@ export class ConfigStore {
     const file = ConfigStore.fileOf(kind, sensor);
     const checked = checkConfigValue(kind, value, file);
     if (!checked.ok) throwConfigErrors(checked.errors);
+    if (kind === 'parser') checkSensorTopic(sensor, checked.config as { sensorTopic?: string | null }, file);
     return this.serial(async () => {
       const created = (await this.read(kind, sensor)) === null;
       const next = this.with(kind, sensor, checked.config);

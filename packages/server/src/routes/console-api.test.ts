@@ -78,6 +78,15 @@ describe('config routes', () => {
     const badName = await call('POST', '/api/v1/sensor/parser/config/..%2Fescape', { parserClassName: 'JSONMap' });
     expect(badName.status).toBe(400);
     expect(badName.json.message).toMatch(/invalid sensor name/);
+    const reserved = await call('POST', '/api/v1/sensor/parser/config/MetaAlert', { parserClassName: 'JSONMap' });
+    expect(reserved.status).toBe(400);
+    expect(reserved.json.message).toMatch(/reserved for the meta-alert index/);
+    const internal = await call('POST', '/api/v1/sensor/parser/config/enrichments', { parserClassName: 'JSONMap' });
+    expect(internal.status).toBe(400);
+    expect(internal.json.message).toMatch(/^parsers\/enrichments\.json: \$: topic "enrichments" is the pipeline's own/);
+    const internalTopic = await call('POST', '/api/v1/sensor/parser/config/other', { parserClassName: 'JSONMap', sensorTopic: 'indexing' });
+    expect(internalTopic.json.message).toMatch(/^parsers\/other\.json: \$\.sensorTopic: /);
+    expect(await readdir(join(dir, 'parsers'))).toEqual(['json.json']);
     const bad = await call('POST', '/api/v1/sensor/parser/config/json', { parserClassName: 'JSONMap', parserConfig: 'oops' });
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({ code: 'CONFIG_INVALID' });
