@@ -63,5 +63,5 @@ describe('metron start with the search index on OpenSearch', () => {
       await handle.stop();
     }
     expect(lines).toContain(`search index: OpenSearch at ${url} (one index per sensor and hour)`);
-  });
+  }, 120_000);
 });

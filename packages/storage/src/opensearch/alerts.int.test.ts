@@ -94,7 +94,7 @@ describe('alert workflow on OpenSearch, step by step as on DuckDB', () => {
     expect(await same((b) => ids(b, 'alert_status:OPEN'))).toEqual({ ok: ['a1'] });
     await same((b) => ids(b, 'alert_assignee:bob OR triage_note:"check host"'));
     await same((b) => ids(b, '_exists_:comments'));
-  });
+  }, 120_000);
 
   it('groups alerts into a meta-alert: children hidden behind it, status inherited, history recorded', async () => {
     for (const b of backends) {
@@ -115,7 +115,7 @@ describe('alert workflow on OpenSearch, step by step as on DuckDB', () => {
     await same((b) => b.alerts.updateMetaAlertStatus('alice', b.metaGuid!, 'INACTIVE'));
     const after = (await same((b) => ids(b, '*'))) as { ok: string[] };
     expect([...after.ok].sort()).toEqual(['a1', 'a2', 'a3', 's1']);
-  });
+  }, 120_000);
 
   it('keeps the same audit trail', async () => {
     const history = async (b: Backend, guid: string) => {
@@ -129,5 +129,5 @@ describe('alert workflow on OpenSearch, step by step as on DuckDB', () => {
     await same((b) => history(b, 'a2'));
     await same((b) => history(b, b.metaGuid!));
     await same((b) => b.alerts.history('never-was'));
-  });
+  }, 120_000);
 });

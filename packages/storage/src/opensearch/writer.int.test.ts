@@ -148,6 +148,14 @@ describe('OpenSearch writer', () => {
     await unreachable.close();
   });
 
+  it('applies retention: deletes documents older than the cutoff and the hourly indices left empty', async () => {
+    await store.write('wt_retention', [doc('o1', T0), doc('o2', T0 + 5 * 60_000), doc('n1', T0 + HOUR), doc('n2', T0 + HOUR + 30 * 60_000)]);
+    expect(await store.deleteBefore('wt_retention', T0 + HOUR + 60_000)).toBe(3);
+    expect(await store.indexNames('wt_retention')).toEqual(['wt_retention_index_2024.01.02.04']);
+    expect((await store.search({ indices: ['wt_retention'], query: '*' })).results.map((r) => r.id)).toEqual(['n2']);
+    expect(await store.deleteBefore('wt_nothing_here', T0)).toBe(0);
+  });
+
   it('refuses bad sensor names before writing anything', async () => {
     await expect(store.write('../x', [doc('x', T0)])).rejects.toThrow(/invalid sensor name/);
     await expect(store.write('a*b', [doc('x', T0)])).rejects.toThrow(/invalid sensor name/);
