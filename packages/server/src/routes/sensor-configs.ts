@@ -30,6 +30,8 @@ const configBody = { type: 'object' } as const;
 /** Most raw lines one sample request takes, and most bytes per line. */
 export const MAX_SAMPLE_LINES = 1000;
 const MAX_SAMPLE_LINE_BYTES = 64 * 1024;
+/** Most bytes of raw records one sample request takes (the body limit adds room for the configs). */
+const MAX_SAMPLE_BYTES = 4 * 1024 * 1024;
 
 export const sampleRequestSchema = {
   type: 'object',
@@ -41,7 +43,7 @@ export const sampleRequestSchema = {
     sampleData: {
       anyOf: [
         { type: 'array', minItems: 1, maxItems: MAX_SAMPLE_LINES, items: { type: 'string', maxLength: MAX_SAMPLE_LINE_BYTES } },
-        { type: 'string', minLength: 1, maxLength: MAX_SAMPLE_LINES * MAX_SAMPLE_LINE_BYTES },
+        { type: 'string', minLength: 1, maxLength: MAX_SAMPLE_BYTES },
       ],
     },
     /** Unsaved configs to test instead of the saved ones. */
@@ -151,7 +153,7 @@ export function registerSensorConfigRoutes(app: FastifyInstance, store: ConfigSt
       summary: 'Runs raw records through parse, enrichment, threat intel and triage as the pipeline does (nothing is written); unsaved configs may be given',
       body: sampleRequestSchema,
     },
-    bodyLimit: 2 * MAX_SAMPLE_LINES * MAX_SAMPLE_LINE_BYTES,
+    bodyLimit: MAX_SAMPLE_BYTES + 1024 * 1024,
   }, async (request) => {
     const body = request.body;
     const unsaved = body.sensorParserConfig !== undefined || body.sensorEnrichmentConfig !== undefined || body.globalConfig !== undefined;
