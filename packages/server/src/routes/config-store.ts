@@ -21,6 +21,10 @@ import {
   type SensorConfigKind,
 } from '@metron/core';
 import { writeFileAtomic } from '../auth/atomic-file.js';
+import { HttpError } from '../errors.js';
+
+/** Sample runs at once (each compiles the configs and opens the tables): more answer 429. */
+export const MAX_CONCURRENT_SAMPLES = 2;
 
 /** What changed in a save or delete. */
 export type ConfigChange = { kind: 'global' } | { kind: SensorConfigKind; sensor: string; deleted: boolean };
@@ -79,6 +83,7 @@ function checkSensorTopic(sensor: string, config: { sensorTopic?: string | null 
 export class ConfigStore {
   private current: ConfigSet;
   private queue: Promise<unknown> = Promise.resolve();
+  private samplesRunning = 0;
 
   constructor(private readonly opts: ConfigStoreOptions) {
     this.current = opts.initial;
@@ -186,7 +191,15 @@ export class ConfigStore {
       if (!checked.ok) throwConfigErrors(checked.errors);
       configs = { ...configs, global: checked.config };
     }
-    return this.opts.sample(configs, sensor, lines);
+    if (this.samplesRunning >= MAX_CONCURRENT_SAMPLES) {
+      throw new HttpError(429, 'RATE_LIMITED', `${MAX_CONCURRENT_SAMPLES} samples are already running; retry in a moment`, { 'retry-after': '1' });
+    }
+    this.samplesRunning++;
+    try {
+      return await this.opts.sample(configs, sensor, lines);
+    } finally {
+      this.samplesRunning--;
+    }
   }
 
   private withChecked(configs: ConfigSet, kind: SensorConfigKind, sensor: string, value: unknown): ConfigSet {

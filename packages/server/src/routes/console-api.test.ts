@@ -199,3 +199,34 @@ describe('the console routes need a user', () => {
     expect((await call('GET', '/api/v1/pipeline/health', undefined, ANALYST)).json).toEqual({ status: 'OK', sensors: [], stages: [] });
   });
 });
+
+describe('sample concurrency', () => {
+  it('runs at most two samples at once and answers 429 to a third', async () => {
+    const release: Array<() => void> = [];
+    const configs = new ConfigStore({
+      dir,
+      initial: await loadConfigDir(dir),
+      sample: (_configs, _sensor, lines) => new Promise((resolve) => release.push(() => resolve(lines.map((raw, i) => ({ line: i + 1, raw, messages: [], errors: [] }))))),
+    });
+    const server = await createServer(fakeDeps(users, { searchStore: store, configs }));
+    try {
+      const body = { sensorType: 'json', sampleData: '{}' };
+      const first = server.inject({ method: 'POST', url: '/api/v1/sensor/sample', headers: { authorization: ANALYST }, payload: body });
+      const second = server.inject({ method: 'POST', url: '/api/v1/sensor/sample', headers: { authorization: ANALYST }, payload: body });
+      while (release.length < 2) await new Promise((r) => setTimeout(r, 10));
+      const third = await server.inject({ method: 'POST', url: '/api/v1/sensor/sample', headers: { authorization: ANALYST }, payload: body });
+      expect(third.statusCode).toBe(429);
+      expect(third.headers['retry-after']).toBe('1');
+      for (const r of release) r();
+      expect((await first).json()).toEqual({ sensorType: 'json', results: [{ line: 1, raw: '{}', messages: [], errors: [] }] });
+      expect((await second).statusCode).toBe(200);
+      release.length = 0;
+      const after = server.inject({ method: 'POST', url: '/api/v1/sensor/sample', headers: { authorization: ANALYST }, payload: body });
+      while (release.length < 1) await new Promise((r) => setTimeout(r, 10));
+      release[0]!();
+      expect((await after).statusCode).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
