@@ -15,6 +15,10 @@ let dir: string;
 beforeAll(async () => {
   url = await testOpenSearchUrl();
   await fetch(`${url}/st_tenant_index_*?ignore_unavailable=true`, { method: 'DELETE' });
+  // a node given by METRON_TEST_OPENSEARCH_URL may hold an earlier run's error records
+  await fetch(`${url}/error_index_*/_delete_by_query?refresh=true&ignore_unavailable=true&allow_no_indices=true`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: { term: { failed_sensor_type: 'st_tenant' } } }),
+  });
   dir = await mkdtemp(join(tmpdir(), 'metron-start-opensearch-'));
 }, 300_000);
 afterAll(async () => {

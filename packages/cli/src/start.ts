@@ -19,7 +19,7 @@ import {
   type Source,
   type SourceConfig,
 } from '@metron/pipeline';
-import { openDuckDbSearchStore, ParquetArchive, metaAlertSettings, openAlertStore, openAlertStoreOn, redactRedisUrl, indexBackend, openOpenSearchStoreFromConfig, type AlertStore, type SearchStore } from '@metron/storage';
+import { openDuckDbSearchStore, ParquetArchive, metaAlertSettings, openSearchIndex, redactRedisUrl } from '@metron/storage';
 import { ConfigStore, createServer, openUserStore } from '@metron/server';
 import { parseArgs } from 'node:util';
 import { COMMON_FLAGS, parseFlags, portFlag } from './args.js';
@@ -139,22 +139,15 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
     await mkdir(join(dataDir, 'index'), { recursive: true });
     // The search index: the DuckDB file, or OpenSearch when the global config's `index.backend` says so.
     const globalPath = join(configDir, 'global.json');
-    let store: SearchStore & { deleteBefore(sensor: string, cutoffMs: number): Promise<number> };
-    let openAlerts: () => AlertStore;
-    if (indexBackend(configs.global ?? {}, globalPath) === 'opensearch') {
-      const opensearch = openOpenSearchStoreFromConfig(configs.global ?? {}, globalPath, { onDropped: (sensor, n) => metrics.add(sensor, 'index_errors', n) });
-      store = opensearch;
-      cleanup.unshift(async () => opensearch.close());
-      log.info(`search index: OpenSearch at ${opensearch.urls.join(', ')} (one index per sensor and hour)`);
-      await opensearch.ensureTemplate();
-      openAlerts = () => openAlertStoreOn(opensearch.alertBackend(), metaAlertSettings(configs.global ?? {}, globalPath));
-    } else {
-      const duckdb = await openDuckDbSearchStore({ path: join(dataDir, 'index', 'metron.duckdb'), threads: storage.index.threads, ...(storage.index.memoryLimit !== undefined ? { memoryLimit: storage.index.memoryLimit } : {}) });
-      store = duckdb;
-      cleanup.unshift(async () => duckdb.close());
-      log.info(`search index ${join(dataDir, 'index', 'metron.duckdb')} (DuckDB, ${storage.index.threads} thread${storage.index.threads === 1 ? '' : 's'}${storage.index.memoryLimit !== undefined ? `, memory limit ${storage.index.memoryLimit}` : ''})`);
-      openAlerts = () => openAlertStore(duckdb, metaAlertSettings(configs.global ?? {}, globalPath));
-    }
+    const index = await openSearchIndex(configs.global ?? {}, globalPath, {
+      openDuckDb: () => openDuckDbSearchStore({ path: join(dataDir, 'index', 'metron.duckdb'), threads: storage.index.threads, ...(storage.index.memoryLimit !== undefined ? { memoryLimit: storage.index.memoryLimit } : {}) }),
+      onDropped: (sensor, n) => metrics.add(sensor, 'index_errors', n),
+    });
+    const store = index.store;
+    cleanup.unshift(async () => index.close());
+    log.info(index.backend === 'opensearch'
+      ? `search index: ${index.description}`
+      : `search index ${join(dataDir, 'index', 'metron.duckdb')} (DuckDB, ${storage.index.threads} thread${storage.index.threads === 1 ? '' : 's'}${storage.index.memoryLimit !== undefined ? `, memory limit ${storage.index.memoryLimit}` : ''})`);
     // The Parquet archive (indexing configs' `hdfs` writer); closing it rolls the open parts.
     const archive = await ParquetArchive.open({ dir: join(dataDir, 'archive'), ...storage.archive, fsync: (opts.fsync ?? 'always') !== 'never', log });
     cleanup.unshift(async () => archive.close());
@@ -197,7 +190,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
     const app = await createServer(
       {
         searchStore: store,
-        alerts: openAlerts(),
+        alerts: index.alerts(metaAlertSettings(configs.global ?? {}, globalPath)),
         ingest: (sensor, records) => pipeline.ingest(sensor, records),
         knownSensors: () => pipeline.knownSensors(),
         metrics: () => metrics.snapshot(),

@@ -7,3 +7,4 @@ export { indexName, indexNamePattern, indexTemplate, formatIndexDate, TEMPLATE_N
 export { type BulkWriterStats } from './writer.js';
 export { classifyItem, isRetryableStatus, backoffMs } from './retry.js';
 export { startLocalOpenSearch, waitForOpenSearch, checkJavaAndMaven, type LocalOpenSearch, type LocalOpenSearchOptions } from './local-node.js';
+export { openSearchIndex, type SearchIndex, type SearchIndexOptions } from './backend.js';
