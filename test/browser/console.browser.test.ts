@@ -12,6 +12,8 @@ import { ADMIN_PASSWORD, api } from '../helpers.js';
 import { launchChromium } from './chromium.js';
 import { startDemo, type RunningMetron } from './metron-process.js';
 
+/** UI changes wait for a server round trip: generous on a loaded machine. */
+const POLL = { timeout: 15_000, interval: 100 };
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/console/', import.meta.url));
 
 let metron: RunningMetron;
@@ -58,7 +60,7 @@ describe('web console in Chromium against metron start --demo', () => {
     await page.getByLabel('User name').fill('admin');
     await page.getByLabel('Password').fill('wrong-password');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('invalid user name or password');
+    await expect.poll(() => page.getByRole('alert').textContent(), POLL).toContain('invalid user name or password');
     await shot('01-login-refused');
     await page.getByLabel('Password').fill(ADMIN_PASSWORD);
     await page.keyboard.press('Enter');
@@ -93,8 +95,8 @@ describe('web console in Chromium against metron start --demo', () => {
     await knownBad.click();
     await page.getByRole('button', { name: 'Remove filter threat.triage.rules.0.name Known-bad address' }).waitFor();
     // the result is exactly the facet's count (no refresh in between: new alerts may have come)
-    await expect.poll(resultCount).toBeGreaterThanOrEqual(facetCount);
-    await expect.poll(async () => new Set(await columnTexts(10))).toEqual(new Set(['Known-bad address']));
+    await expect.poll(resultCount, POLL).toBeGreaterThanOrEqual(facetCount);
+    await expect.poll(async () => new Set(await columnTexts(10)), POLL).toEqual(new Set(['Known-bad address']));
     const filtered = await resultCount();
     const server = await api(metron.url, 'POST', '/api/v1/search/search', { indices: [], query: 'is_alert:true AND threat.triage.rules.0.name:"Known-bad address"', size: 0 });
     expect(server.json.total).toBeGreaterThanOrEqual(filtered);
@@ -105,7 +107,7 @@ describe('web console in Chromium against metron start --demo', () => {
     const excluded = (await top.locator('.facet-name').textContent())!;
     await top.click({ modifiers: ['Shift'] });
     await page.getByRole('button', { name: `Remove filter not protocol ${excluded}` }).waitFor();
-    await expect.poll(async () => (await columnTexts(7)).length > 0 && !(await columnTexts(7)).includes(excluded)).toBe(true);
+    await expect.poll(async () => (await columnTexts(7)).length > 0 && !(await columnTexts(7)).includes(excluded), POLL).toBe(true);
     await shot('03-facet-filter');
     await page.getByRole('button', { name: `Remove filter not protocol ${excluded}` }).click();
   }, 60_000);
@@ -143,18 +145,18 @@ describe('web console in Chromium against metron start --demo', () => {
     const details = page.locator('aside.details');
     const statuses = details.getByRole('group', { name: 'Set status' });
     await statuses.getByRole('button', { name: 'ESCALATE' }).click();
-    await expect.poll(() => statuses.getByRole('button', { name: 'ESCALATE' }).getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => statuses.getByRole('button', { name: 'ESCALATE' }).getAttribute('aria-pressed'), POLL).toBe('true');
     await details.getByRole('button', { name: 'Assign to me' }).click();
-    await expect.poll(() => details.locator('.summary').textContent()).toContain('assigned to admin');
+    await expect.poll(() => details.locator('.summary').textContent(), POLL).toContain('assigned to admin');
     await details.getByLabel('New comment').fill('Looks like beaconing; escalating to tier 2.');
     await details.getByRole('button', { name: 'Comment' }).click();
     const comments = details.locator('.comments li');
-    await expect.poll(() => comments.count()).toBe(1);
+    await expect.poll(() => comments.count(), POLL).toBe(1);
     expect(await comments.first().textContent()).toContain('admin');
     expect(await comments.first().textContent()).toContain('Looks like beaconing; escalating to tier 2.');
     await details.getByRole('heading', { name: 'History' }).click();
     const history = details.getByRole('table', { name: 'Audit history' });
-    await expect.poll(() => history.textContent()).toContain('alert_status');
+    await expect.poll(() => history.textContent(), POLL).toContain('alert_status');
     expect(await history.textContent()).toContain('"ESCALATE"');
     expect(await history.textContent()).toContain('comments');
     await shot('05-status-comment-history');
@@ -176,7 +178,7 @@ describe('web console in Chromium against metron start --demo', () => {
     for (const i of [0, 1]) {
       await rows.nth(i).getByRole('checkbox').click();
     }
-    await expect.poll(() => page.getByRole('toolbar', { name: 'Selected alerts' }).textContent()).toContain('2 selected');
+    await expect.poll(() => page.getByRole('toolbar', { name: 'Selected alerts' }).textContent(), POLL).toContain('2 selected');
     await page.getByRole('button', { name: 'Create meta-alert' }).click();
     const details = page.locator('aside.details');
     await details.getByRole('heading', { name: /^Meta-alert / }).waitFor();
@@ -207,7 +209,7 @@ describe('web console in Chromium against metron start --demo', () => {
     expect(guids).toHaveLength(3);
 
     await details.getByRole('group', { name: 'Set status' }).getByRole('button', { name: 'RESOLVE' }).click();
-    await expect.poll(() => details.getByRole('group', { name: 'Set status' }).getByRole('button', { name: 'RESOLVE' }).getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => details.getByRole('group', { name: 'Set status' }).getByRole('button', { name: 'RESOLVE' }).getAttribute('aria-pressed'), POLL).toBe('true');
     await shot('06-meta-alert');
     const found = await api(metron.url, 'POST', '/api/v1/metaalert/searchByAlert', { guid: guids[0] });
     expect(found.json.results.map((r: any) => r.id)).toContain(metaGuid);
@@ -217,6 +219,22 @@ describe('web console in Chromium against metron start --demo', () => {
       expect(doc.json.alert_status).toBe('RESOLVE');
       expect(doc.json.metaalerts).toContain(metaGuid);
     }
+  }, 60_000);
+
+  it('sets the status of a shift-click range of selected alerts at once', async () => {
+    const dismissed = async () => (await api(metron.url, 'POST', '/api/v1/search/search', { indices: [], query: 'alert_status:DISMISS', size: 0 })).json.total;
+    expect(await dismissed()).toBe(0);
+    await page.getByRole('button', { name: 'Close details' }).click();
+    const rows = page.locator('.rows .row').filter({ hasNot: page.locator('.meta-badge') });
+    await rows.nth(0).getByRole('checkbox').click();
+    await rows.nth(2).getByRole('checkbox').click({ modifiers: ['Shift'] });
+    const toolbar = page.getByRole('toolbar', { name: 'Selected alerts' });
+    const selected = Number(/(\d+) selected/.exec((await toolbar.textContent()) ?? '')?.[1]);
+    expect(selected).toBeGreaterThanOrEqual(3);
+    await toolbar.getByRole('button', { name: 'DISMISS' }).click();
+    await page.getByText(`${selected} set to DISMISS`).waitFor();
+    await expect.poll(dismissed, POLL).toBeGreaterThanOrEqual(selected);
+    await page.getByRole('button', { name: 'Clear selection' }).click();
   }, 60_000);
 
   it('searches with field autocomplete and scrolls a 10,000-row result with a bounded number of rows in the page', async () => {
@@ -234,7 +252,7 @@ describe('web console in Chromium against metron start --demo', () => {
     await search.fill('ip_src_addr:(10.0.0.1');
     await page.keyboard.press('Enter');
     // the caret points into what the analyst typed, not into the time and filter clauses around it
-    await expect.poll(() => page.locator('.query-error').textContent()).toContain('^');
+    await expect.poll(() => page.locator('.query-error').textContent(), POLL).toContain('^');
     expect((await page.locator('.query-error').textContent())!.split('\n')).toContain('ip_src_addr:(10.0.0.1');
     expect(await search.getAttribute('aria-invalid')).toBe('true');
     await shot('07-query-error');
@@ -252,15 +270,16 @@ describe('web console in Chromium against metron start --demo', () => {
     await page.getByLabel('Time range').selectOption('all');
     await page.locator('.result-count').click();
     await page.keyboard.press('/');
-    await expect.poll(() => search.evaluate((e) => e === e.ownerDocument.activeElement)).toBe(true);
+    await expect.poll(() => search.evaluate((e) => e === e.ownerDocument.activeElement), POLL).toBe(true);
     await page.keyboard.type('ui');
     const suggestions = page.getByRole('listbox', { name: 'Field names' });
-    await expect.poll(() => suggestions.getByRole('option').allTextContents()).toContain('uid');
+    await expect.poll(() => suggestions.getByRole('option').allTextContents(), POLL).toContain('uid');
     const options = await suggestions.getByRole('option').allTextContents();
     for (let i = 0; i < options.indexOf('uid'); i++) await page.keyboard.press('ArrowDown');
+    // accepting the suggestion and typing on at once: the caret is after "uid:" for the next key
     await page.keyboard.press('Enter');
-    await expect.poll(() => search.inputValue()).toBe('uid:');
     await page.keyboard.type('C10K*');
+    expect(await search.inputValue()).toBe('uid:C10K*');
     await page.keyboard.press('Enter');
     try {
       await expect.poll(resultCount, { timeout: 20_000 }).toBe(10_000);
@@ -281,7 +300,7 @@ describe('web console in Chromium against metron start --demo', () => {
     expect(renderedRows).toBeLessThan(120);
     // the middle loads on the way back up
     for (let i = 0; i < 20; i++) await page.keyboard.press('PageUp');
-    await expect.poll(async () => (await page.locator('.rows .row').allTextContents()).some((t) => t.includes('loading'))).toBe(false);
+    await expect.poll(async () => (await page.locator('.rows .row').allTextContents()).some((t) => t.includes('loading')), POLL).toBe(false);
     expect(await page.locator('.rows .row').count()).toBeLessThan(120);
     await shot('08-10k-rows');
     // saved in the recent searches
