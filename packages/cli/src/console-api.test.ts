@@ -152,6 +152,10 @@ describe('sensor config routes on the running pipeline', () => {
     expect(['ok', 'warming_up']).toContain(bro.state);
     expect(health.json.stages.find((s: { stage: string; sensor: string }) => s.stage === 'parse' && s.sensor === 'bro')).toMatchObject({ lag: 0, end: 3, committed: 3 });
 
+    const prometheus = await (await fetch(`${handle.url}/metrics`, { headers: { authorization: ADMIN } })).text();
+    expect(prometheus).toContain(`metron_sensor_health{sensor="bro",state="${bro.state}"} 1\n`);
+    expect(prometheus).toContain('metron_sensor_recent_rate{sensor="bro"} ');
+
     const dash = await api('POST', '/api/v1/dashboard', { from: 1_699_000_000_000, to: 1_701_000_000_000 });
     expect(dash.status).toBe(200);
     expect(dash.json.totals).toEqual({ events: 3, alerts: 3 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDuckDbSearchStore } from '@metron/storage';
 import { openLocalLog } from './bus/index.js';
-import { PipelineHealth } from './health.js';
+import { healthPrometheus, PipelineHealth } from './health.js';
 import { Pipeline } from './pipeline.js';
 
 const JSON_MAP = { parserClassName: 'org.apache.metron.parsers.json.JSONMapParser', parserConfig: {} };
@@ -75,6 +75,12 @@ describe('PipelineHealth', () => {
     report = await health.report(t0 + 30 * MIN);
     expect(report.sensors.find((s) => s.sensor === 'fading')).toMatchObject({ state: 'silent', recentRate: 0 });
     expect(report.sensors.find((s) => s.sensor === 'fading')?.rates.received).toBe(0);
+    const text = healthPrometheus(report);
+    expect(text).toContain('metron_sensor_health{sensor="fading",state="silent"} 1\n');
+    expect(text).toContain('metron_sensor_health{sensor="fading",state="ok"} 0\n');
+    expect(text).toContain('metron_sensor_health{sensor="steady",state="ok"} 1\n');
+    expect(text).toContain('metron_sensor_usual_rate{sensor="steady"} 1\n');
+    expect(text).toContain('metron_sensor_health{sensor="quiet",state="idle"} 1\n');
 
     // lag per stage: end and committed offsets, all caught up
     const parseSteady = report.stages.find((s) => s.stage === 'parse' && s.sensor === 'steady');

@@ -164,6 +164,26 @@ export class PipelineHealth {
   }
 }
 
+/**
+ * The report as Prometheus text (format 0.0.4), for alerting outside the console:
+ * `metron_sensor_health{sensor,state}` is 1 for the sensor's state and 0 for the others,
+ * `metron_sensor_recent_rate` and `metron_sensor_usual_rate` are received records per second.
+ */
+export function healthPrometheus(report: HealthReport): string {
+  const states: SensorHealthState[] = ['ok', 'silent', 'low', 'warming_up', 'idle'];
+  const label = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  const lines = [
+    '# HELP metron_sensor_health 1 for the state a sensor is in (ok, silent, low, warming_up, idle), 0 for the others',
+    '# TYPE metron_sensor_health gauge',
+  ];
+  for (const s of report.sensors) for (const state of states) lines.push(`metron_sensor_health{sensor="${label(s.sensor)}",state="${state}"} ${s.state === state ? 1 : 0}`);
+  lines.push('# HELP metron_sensor_recent_rate Records received per second over the recent window', '# TYPE metron_sensor_recent_rate gauge');
+  for (const s of report.sensors) lines.push(`metron_sensor_recent_rate{sensor="${label(s.sensor)}"} ${s.recentRate}`);
+  lines.push('# HELP metron_sensor_usual_rate Records received per second over the baseline window (absent while warming up)', '# TYPE metron_sensor_usual_rate gauge');
+  for (const s of report.sensors) if (s.usualRate !== null) lines.push(`metron_sensor_usual_rate{sensor="${label(s.sensor)}"} ${s.usualRate}`);
+  return lines.join('\n') + '\n';
+}
+
 function zero(): Record<CounterName, number> {
   return Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<CounterName, number>;
 }
