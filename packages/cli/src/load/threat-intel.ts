@@ -17,17 +17,16 @@
  * (<data-dir>/kv, or Redis), and saved after the rows are written. A re-run asks a TAXII server only
  * for objects added since, and reads only the MISP events that changed.
  */
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { errorMessage, MetronError } from '@metron/core';
 import {
   mapMispEvent,
   parseIndicatorTypes,
   readMispManifest,
-  readStixDocument,
   redactUrl,
   StixIndicatorMapper,
   TaxiiClient,
@@ -43,6 +42,7 @@ import { resolveConfigDir } from '../start.js';
 import { parseTime } from './extractor.js';
 import { configuredTarget, expandInputs, parseDuration, positiveInt, SHOWN_FAILURES, type LoadIo, type Target } from './load.js';
 import { Progress, rate } from './progress.js';
+import { StixStreamError, streamStixObjects } from './stix-stream.js';
 
 export type ThreatIntelKind = 'stix' | 'taxii' | 'misp';
 
@@ -392,53 +392,88 @@ class RowWriter {
   }
 }
 
-/** All of a stream's text. */
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** A file's text; .gz decompressed. */
 async function readText(path: string): Promise<string> {
   const bytes = await readFile(path);
   return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
+/** Decoded UTF-8 text of a byte (or text) stream, piece by piece. */
+async function* textOf(stream: AsyncIterable<unknown>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) yield typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
+  const rest = decoder.decode();
+  if (rest !== '') yield rest;
+}
+
+/**
+ * STIX files and stdin are streamed object by object (stix-stream.ts), so a bundle larger than
+ * memory loads; rows are written every few thousand objects. Versions of an indicator are settled
+ * across the whole input: a version older than one already loaded is skipped (the newer one's rows
+ * stay), as within one chunk. An identity named by `created_by_ref` gives `source` to indicators
+ * that come after it (bundles list identities first).
+ */
 async function loadStix(plan: Plan, writer: RowWriter, io: LoadIo): Promise<Record<string, unknown>> {
   const mapper = new StixIndicatorMapper({ types: plan.types });
-  // [where, size for the progress bar, read]
-  let sources: Array<[string, number, () => Promise<string>]>;
+  // [where, size for the progress bar, open the text]
+  let sources: Array<[string, number, () => { text: AsyncIterable<string>; bytesRead: () => number }]>;
   if (plan.url !== undefined) {
     const reader = new HttpReader(plan.url, plan.auth, 'bearer');
-    sources = [[redactUrl(plan.url), 0, () => reader.text(plan.url!)]];
+    sources = [[redactUrl(plan.url), 0, () => ({ text: (async function* () { yield await reader.text(plan.url!); })(), bytesRead: () => 0 })]];
   } else {
     sources = await Promise.all(
-      plan.inputs.map(async (p): Promise<[string, number, () => Promise<string>]> => (p === '-' ? ['(stdin)', 0, () => readStream(io.stdin)] : [p, (await stat(p)).size, () => readText(p)])),
+      plan.inputs.map(async (p): Promise<[string, number, () => { text: AsyncIterable<string>; bytesRead: () => number }]> => {
+        if (p === '-') return ['(stdin)', 0, () => ({ text: textOf(io.stdin), bytesRead: () => 0 })];
+        return [p, (await stat(p)).size, () => {
+          const file = createReadStream(p);
+          return { text: textOf(p.endsWith('.gz') ? file.pipe(createGunzip()) : file), bytesRead: () => file.bytesRead };
+        }];
+      }),
     );
   }
   const total = plan.inputs.includes('-') ? 0 : sources.reduce((a, [, size]) => a + size, 0);
+  // indicator id -> modified time of the newest version loaded
+  const newest = new Map<string, number>();
   let done = 0;
-  for (const [file, size, read] of sources) {
-    let text: string;
+  for (const [file, size, open] of sources) {
+    const { text, bytesRead } = open();
     try {
-      text = await read();
+      for await (const objects of streamStixObjects(text, file, (issue) => writer.issue(issue))) {
+        const kept = objects.filter(({ object }) => {
+          if (typeof object !== 'object' || object === null) return true;
+          const { type, id } = object as Record<string, unknown>;
+          if (type !== 'indicator' || typeof id !== 'string') return true;
+          const t = modifiedTime(object as Record<string, unknown>);
+          const before = newest.get(id);
+          if (before !== undefined && before > t) return false;
+          newest.set(id, t);
+          return true;
+        });
+        writer.counts.records += objects.length - kept.length;
+        writer.counts.skipped += objects.length - kept.length;
+        const chunk = mapper.map(kept);
+        writer.counts.records += chunk.objects;
+        writer.counts.indicators += chunk.indicators;
+        writer.counts.skipped += chunk.other + chunk.superseded;
+        chunk.issues.forEach((issue) => writer.issue(issue));
+        if (total > 0) writer.fraction = (done + Math.min(bytesRead(), size)) / total;
+        await writer.write(chunk.rows);
+      }
     } catch (err) {
-      writer.issue({ kind: 'failed', where: file, reason: `cannot read: ${errorMessage(err)}` });
-      continue;
+      if (err instanceof StixStreamError) writer.issue({ kind: 'failed', where: err.where, reason: err.reason });
+      else writer.issue({ kind: 'failed', where: file, reason: `cannot read: ${errorMessage(err)}` });
     }
-    const document = readStixDocument(text, file);
-    document.issues.forEach((issue) => writer.issue(issue));
-    const chunk = mapper.map(document.objects);
-    writer.counts.records += chunk.objects;
-    writer.counts.indicators += chunk.indicators;
-    writer.counts.skipped += chunk.other + chunk.superseded;
-    chunk.issues.forEach((issue) => writer.issue(issue));
-    const from = done;
     done += size;
-    await writer.write(chunk.rows, total === 0 ? undefined : [from / total, done / total]);
+    if (total > 0) writer.fraction = done / total;
+    writer.showProgress();
   }
   return { files: sources.length };
+}
+
+/** A STIX object's `modified` (else `created`) time, as the mapper orders versions. */
+function modifiedTime(object: Record<string, unknown>): number {
+  const t = Date.parse(String(object['modified'] ?? object['created'] ?? ''));
+  return Number.isFinite(t) ? t : -Infinity;
 }
 
 /** The TAXII polling position of a collection, kept in the store. */
