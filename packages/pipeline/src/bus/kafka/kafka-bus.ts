@@ -118,7 +118,7 @@ export class KafkaBus implements Bus {
   }
 
   private async existingTopics(): Promise<Set<string>> {
-    return new Set(await this.admin.listTopics({ includeInternals: false }));
+    return new Set(await this.retrying('topic list', [], () => this.admin.listTopics({ includeInternals: false })));
   }
 
   /** Reads topic ids and partition counts into the cache (waiting out a just-created topic). */
@@ -172,7 +172,9 @@ export class KafkaBus implements Bus {
     await this.describe([topic]);
     const partitions = Array.from({ length: this.partitionsOf(topic) }, (_, i) => i);
     const read = async (timestamp: bigint): Promise<Map<number, bigint>> => {
-      const listed = await this.admin.listOffsets({ topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) }] });
+      const listed = await this.retrying(`offsets of ${topic}`, [topic], () =>
+        this.admin.listOffsets({ topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp })) }] }),
+      );
       return new Map((listed[0]?.partitions ?? []).map((p) => [p.partitionIndex, p.offset]));
     };
     // Kafka's ListOffsets: timestamp -2 is the earliest retained offset, -1 the next to be written.
@@ -182,7 +184,7 @@ export class KafkaBus implements Bus {
 
   async groupOffsets(group: string, topic: string): Promise<Array<{ partition: number; offset: bigint }>> {
     this.assertOpen();
-    const result = await this.admin.listConsumerGroupOffsets({ groups: [{ groupId: group, topics: null }] });
+    const result = await this.retrying(`offsets of group ${group}`, [topic], () => this.admin.listConsumerGroupOffsets({ groups: [{ groupId: group, topics: null }] }));
     const out: Array<{ partition: number; offset: bigint }> = [];
     for (const g of result) {
       for (const t of g.topics) {
@@ -191,6 +193,24 @@ export class KafkaBus implements Bus {
       }
     }
     return out.sort((a, b) => a.partition - b.partition);
+  }
+
+  /**
+   * Runs an admin request, retrying for up to the request timeout: right after a broker restart
+   * or a leader change the cached metadata points at the wrong node for a moment.
+   */
+  private async retrying<T>(what: string, topics: string[], op: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.options.requestTimeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await op();
+      } catch (err) {
+        if (this.closed) throw new MetronError('BUS_CLOSED', 'the Kafka bus is closed');
+        if (Date.now() > deadline) throw new MetronError('STORAGE_FAILED', `Kafka ${what}: ${errorMessage(err)}`, undefined, { cause: err });
+        await new Promise((r) => setTimeout(r, Math.min(1000, 100 * attempt)));
+        await this.admin.metadata({ topics, forceUpdate: true }).catch(() => undefined);
+      }
+    }
   }
 
   producer(): Producer {

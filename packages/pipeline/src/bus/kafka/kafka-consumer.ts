@@ -58,7 +58,7 @@ export class KafkaBusConsumer implements Consumer {
       heartbeatInterval: o.heartbeatIntervalMs,
       rebalanceTimeout: o.rebalanceTimeoutMs,
       maxWaitTime: o.fetchMaxWaitMs,
-      minBytes: 1,
+      minBytes: o.fetchMinBytes,
       maxBytes: 8 * 1024 * 1024,
     });
     this.client = client;
