@@ -99,7 +99,17 @@ describe('OpenSearch writer', () => {
     expect((await store.search({ indices: ['error'], query: 'failed_sensor_type:wt_partial' })).total).toBe(3);
   });
 
-  it('absorbs re-delivered messages by guid and never overwrites a changed document', async () => {
+  it('records a refused error-index document as a standard error record instead of failing', async () => {
+    await store.write('error', [{ guid: 'e-ok', timestamp: T0, 'source.type': 'error', failed_sensor_type: 'wt_err', raw_message_length: 5 }]);
+    await store.write('error', [{ guid: 'e-clash', timestamp: T0, 'source.type': 'error', failed_sensor_type: 'wt_err', raw_message_length: 'five' }]);
+    const records = await store.search({ indices: ['error'], query: 'failed_sensor_type:wt_err OR failed_sensor_type:error', size: 10, sort: [{ field: 'guid', sortOrder: 'asc' }] });
+    const clash = records.results.find((r) => String(r.source['raw_message'] ?? '').includes('e-clash'));
+    expect(records.results.map((r) => r.id)).toContain('e-ok');
+    expect(clash?.source).toMatchObject({ error_type: 'indexing_error', failed_sensor_type: 'error' });
+    expect(String(clash?.source['message'])).toMatch(/raw_message_length/);
+  });
+
+    it('absorbs re-delivered messages by guid and never overwrites a changed document', async () => {
     const batch = [doc('r1', T0), doc('r2', T0), doc('r3', T0 + HOUR)];
     await store.write('wt_redeliver', batch);
     await client.json('POST', '/wt_redeliver_index_2024.01.02.03/_update/r1?refresh=true', { doc: { alert_status: 'OPEN' } });

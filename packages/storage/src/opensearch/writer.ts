@@ -55,7 +55,7 @@ interface Item {
   id: string;
   /** The document's JSON text on one line. */
   source: string;
-  /** True for error records (a refused error record has nowhere else to go). */
+  /** True for the writer's own error records (refused, they have nowhere else to go). */
   isError: boolean;
 }
 
@@ -131,7 +131,9 @@ export class BulkWriter {
     if (typeof guid !== 'string' || guid === '' || Buffer.byteLength(guid) > 512) return 'the message has no guid (a non-empty string of at most 512 bytes), which is its document id';
     const ts = message[Fields.TIMESTAMP];
     const when = typeof ts === 'number' && Number.isFinite(ts) && ts >= 0 && ts < 253402300800000 ? ts : this.now();
-    return { sensor, index: indexName(sensor, when, this.options.dateFormat), id: guid, source, isError: sensor.toLowerCase() === ERROR_SENSOR };
+    // a refused document of the `error` sensor is recorded like any other (its standard error
+    // record leaves out whatever field clashed); only those standard records have nowhere to go
+    return { sensor, index: indexName(sensor, when, this.options.dateFormat), id: guid, source, isError: false };
   }
 
   private async run(sensor: string, items: Item[], refused: Array<{ raw: string; reason: string }>): Promise<void> {
