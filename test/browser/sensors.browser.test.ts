@@ -62,7 +62,11 @@ describe('Sensors, Health and Dashboard pages in Chromium against metron start -
   it('edits a triage rule with in-browser Stellar checking and autocomplete, tests it on a sample, saves it, and new alerts are scored by it', async () => {
     await page.getByRole('link', { name: 'bro', exact: true }).click();
     await page.getByRole('heading', { name: 'Sensor bro' }).waitFor();
-    await page.getByRole('tab', { name: 'Triage' }).click();
+    // the tabs follow the keyboard (arrows)
+    await page.getByRole('tab', { name: 'Parser' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { name: 'Triage' }).getAttribute('aria-selected')).toBe('true');
     await page.getByRole('button', { name: 'Add rule' }).click();
     const rule = page.locator('fieldset.triage-rule').last();
     await rule.getByLabel('Name').fill('Browser rule');

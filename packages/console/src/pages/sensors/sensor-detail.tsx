@@ -152,9 +152,24 @@ export function SensorDetail({ name, admin }: { name: string; admin: boolean }) 
     <section className="page sensor-detail" aria-labelledby="page-title">
       <p><Link to="/sensors">← Sensors</Link></p>
       <h1 id="page-title">Sensor {name}</h1>
-      <div role="tablist" aria-label="Configs" className="tabs">
+      <div
+        role="tablist"
+        aria-label="Configs"
+        className="tabs"
+        onKeyDown={(e) => {
+          // WAI-ARIA tabs: arrows move between tabs, Home / End to the first / last
+          const i = TABS.findIndex((t) => t.tab === tab);
+          const to = e.key === 'ArrowRight' ? (i + 1) % TABS.length : e.key === 'ArrowLeft' ? (i - 1 + TABS.length) % TABS.length : e.key === 'Home' ? 0 : e.key === 'End' ? TABS.length - 1 : -1;
+          const next = TABS[to];
+          if (!next) return;
+          e.preventDefault();
+          setTab(next.tab);
+          setStatus(null);
+          document.getElementById(`tab-${next.tab}`)?.focus();
+        }}
+      >
         {TABS.map((t) => (
-          <button key={t.tab} type="button" role="tab" id={`tab-${t.tab}`} aria-selected={tab === t.tab} aria-controls="tab-panel" className={tab === t.tab ? 'pressed' : undefined} onClick={() => { setTab(t.tab); setStatus(null); }}>
+          <button key={t.tab} type="button" role="tab" id={`tab-${t.tab}`} aria-selected={tab === t.tab} tabIndex={tab === t.tab ? 0 : -1} aria-controls="tab-panel" className={tab === t.tab ? 'pressed' : undefined} onClick={() => { setTab(t.tab); setStatus(null); }}>
             {t.title}
           </button>
         ))}
