@@ -15,6 +15,7 @@ const OPENSEARCH_TEST_FILES = [
   'packages/storage/src/opensearch/corpus.int.test.ts',
   'packages/storage/src/opensearch/writer.int.test.ts',
   'packages/storage/src/opensearch/alerts.int.test.ts',
+  'packages/storage/src/opensearch/auth-tls.int.test.ts',
   'packages/cli/src/start-opensearch.int.test.ts',
 ];
 
