@@ -19,6 +19,7 @@ Commands:
   worker     one pipeline stage on Apache Kafka, scaled out: metron worker parse|enrich|index
              [--brokers H:P] [--sensors A,B]; metron worker --help
   config     metron config push|pull --config-dir DIR: configs to/from the Kafka config topic
+  server     REST API and console of a scale-out deployment (Kafka + OpenSearch); metron server --help
   help       show this help
 
 Common options:

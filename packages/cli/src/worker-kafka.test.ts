@@ -12,7 +12,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalKafkaBroker, openKafkaBus, type KafkaBus } from '@metron/pipeline';
-import { openDuckDbSearchStore } from '@metron/storage';
+import { openDuckDbSearchStore, openOpenSearchStore } from '@metron/storage';
+import { startScaleOutServer } from './worker-server.js';
+import { testOpenSearchUrl } from '../../storage/src/opensearch/test-support/shared-node.js';
 
 const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'metron.js');
 const BUILT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
@@ -25,8 +27,9 @@ let indexDir: string;
 const workers = new Set<ChildProcess>();
 
 /** A worker process; resolves once it has joined (its log says so). */
-async function worker(stage: string, extra: string[] = []): Promise<ChildProcess & { log: string[] }> {
-  const child = spawn(process.execPath, [CLI, 'worker', stage, '--brokers', broker.bootstrap, '--data-dir', stage === 'index' ? indexDir : join(root, `${stage}-data`), '--parse-threads', '0', ...extra], {
+async function worker(stage: string, extra: string[] = [], dataDir?: string): Promise<ChildProcess & { log: string[] }> {
+  const dir = dataDir ?? (stage === 'index' ? indexDir : join(root, `${stage}-data`));
+  const child = spawn(process.execPath, [CLI, 'worker', stage, '--brokers', broker.bootstrap, '--data-dir', dir, '--parse-threads', '0', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
   }) as ChildProcess & { log: string[] };
   child.log = [];
@@ -195,5 +198,59 @@ describe('metron worker on Kafka', () => {
     expect(await countIndexed('bro')).toBe(10_500);
     expect(await countIndexed('bro', 'deployment:"scaled-out"')).toBeGreaterThanOrEqual(500);
     expect(await countIndexed('bro', 'uid:C10499 AND deployment:"scaled-out"')).toBe(1);
+  }, 300_000);
+
+  it('scales the index stage too with OpenSearch: two index workers, one killed mid-stream, every record indexed once; metron server ingests to Kafka and searches what the workers indexed', async () => {
+    const url = await testOpenSearchUrl();
+    const index = `kbro${Date.now().toString(36)}`;
+    await writeFile(join(configDir, 'global.json'), JSON.stringify({ 'kafka.brokers': broker.bootstrap, 'kafka.partitions': 4, 'index.backend': 'opensearch', 'opensearch.url': url, 'opensearch.index.replicas': 0 }));
+    await writeFile(join(configDir, 'indexing', 'bro.json'), JSON.stringify({ elasticsearch: { index, batchSize: 200, enabled: true } }));
+    await writeFile(join(configDir, 'indexing', 'error.json'), JSON.stringify({ elasticsearch: { index: `${index}err`, batchSize: 50, enabled: true } }));
+    const push = spawnSync(process.execPath, [CLI, 'config', 'push', '--config-dir', configDir], { encoding: 'utf8' });
+    expect(push.status).toBe(0);
+    const first = await worker('index', [], join(root, 'os-index-1'));
+    const second = await worker('index', [], join(root, 'os-index-2'));
+    expect(first.log.join('') + second.log.join('')).toContain('writes OpenSearch');
+    await produce(20_000, 21_500);
+    await stopWorker(first, 'SIGKILL');
+    await produce(21_500, 23_000);
+    await drained();
+    const store = openOpenSearchStore({ urls: [url], replicas: 0 });
+    try {
+      const deadline = Date.now() + 30_000;
+      let total = 0;
+      while (Date.now() < deadline && total < 3000) {
+        total = (await store.search({ indices: [index], query: '*', size: 0 })).total;
+        if (total < 3000) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(total).toBe(3000);
+      expect((await store.search({ indices: [index], query: 'uid:C22999', size: 0 })).total).toBe(1);
+
+      // metron server: ingest through REST into Kafka, search what the workers indexed.
+      const server = await startScaleOutServer({ brokers: [broker.bootstrap], dataDir: join(root, 'server'), port: 0, host: '127.0.0.1', adminPassword: 'admin-password-1', log: { info() {}, warn() {}, error() {} } });
+      try {
+        const auth = { authorization: `Basic ${Buffer.from('admin:admin-password-1').toString('base64')}` };
+        const lines = Array.from({ length: 10 }, (_, i) => broLine(30_000 + i)).join('\n');
+        const ingested = await fetch(`${server.url}/api/v1/ingest/bro`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: lines });
+        expect(ingested.status).toBeLessThan(300);
+        expect((await fetch(`${server.url}/api/v1/ingest/nosuch`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'x' })).status).toBe(404);
+        let found = 0;
+        const until = Date.now() + 60_000;
+        while (found < 10 && Date.now() < until) {
+          const res = await fetch(`${server.url}/api/v1/search/search`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ indices: [index], query: 'uid:C30000 OR uid:C30009 OR uid:C30005', size: 10 }) });
+          expect(res.status).toBe(200);
+          found = ((await res.json()) as { total: number }).total === 3 ? 10 : 0;
+          if (found < 10) await new Promise((r) => setTimeout(r, 500));
+        }
+        expect(found).toBe(10);
+        const metrics = await (await fetch(`${server.url}/metrics`, { headers: auth })).text();
+        expect(metrics).toMatch(/metron_kafka_consumer_lag\{group="metron_enrich",topic="enrichments"\} \d+/);
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await store.close();
+      await stopWorker(second);
+    }
   }, 300_000);
 });

@@ -24,7 +24,7 @@ import {
   storageSettings,
   type PipelineStage,
 } from '@metron/pipeline';
-import { openDuckDbSearchStore, ParquetArchive } from '@metron/storage';
+import { indexBackend, openDuckDbSearchStore, openOpenSearchStoreFromConfig, ParquetArchive, type SearchStore } from '@metron/storage';
 import { parseFlags } from './args.js';
 import { pipelineSensorsFrom } from './config.js';
 import { createLogger, type Logger } from './log.js';
@@ -97,12 +97,22 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
       if (!sensors[s]) throw new MetronError('NOT_FOUND', `--sensors: no parser config for sensor '${s}' in the config topic (known: ${Object.keys(sensors).sort().join(', ')})`);
     }
     const global = globalFile(configs);
-    let store;
+    let store: SearchStore | undefined;
     let archive;
     if (opts.stage === 'index') {
       const storage = storageSettings(global, 'config topic: global');
-      await mkdir(join(dataDir, 'index'), { recursive: true });
-      store = await openDuckDbSearchStore({ path: join(dataDir, 'index', 'metron.duckdb'), threads: storage.index.threads, ...(storage.index.memoryLimit !== undefined ? { memoryLimit: storage.index.memoryLimit } : {}) });
+      if (indexBackend(global, 'config topic: global') === 'opensearch') {
+        // Shared by every index worker: the document id is the guid, so a re-delivered batch
+        // overwrites the same documents.
+        const opensearch = openOpenSearchStoreFromConfig(global, 'config topic: global');
+        await opensearch.ensureTemplate();
+        store = opensearch;
+        log.info(`index worker writes OpenSearch at ${opensearch.urls.join(', ')}`);
+      } else {
+        // One process owns a DuckDB file: run a single index worker per data dir.
+        await mkdir(join(dataDir, 'index'), { recursive: true });
+        store = await openDuckDbSearchStore({ path: join(dataDir, 'index', 'metron.duckdb'), threads: storage.index.threads, ...(storage.index.memoryLimit !== undefined ? { memoryLimit: storage.index.memoryLimit } : {}) });
+      }
       const opened = store;
       cleanup.unshift(async () => opened.close());
       archive = await ParquetArchive.open({ dir: join(dataDir, 'archive'), ...storage.archive, fsync: true, log });

@@ -83,7 +83,7 @@ export function resolveKafkaOptions(options: KafkaBusOptions, source = 'global.j
 /**
  * Kafka bus options from Metron's global config: `kafka.brokers` (Metron's key: a comma separated
  * `host:port` list) plus this project's `kafka.partitions`, `kafka.replicationFactor`,
- * `kafka.sessionTimeoutMs`, `kafka.maxBufferedRecords`.
+ * `kafka.sessionTimeoutMs`, `kafka.maxBufferedRecords`, `kafka.fetchMinBytes`.
  */
 export function kafkaOptionsFromGlobal(global: Record<string, unknown>, source = 'global.json'): ResolvedKafkaBusOptions {
   const raw = global['kafka.brokers'];
@@ -104,6 +104,8 @@ export function kafkaOptionsFromGlobal(global: Record<string, unknown>, source =
   if (session !== undefined) opts.sessionTimeoutMs = session;
   const buffered = num('maxBufferedRecords');
   if (buffered !== undefined) opts.maxBufferedRecords = buffered;
+  const minBytes = num('fetchMinBytes');
+  if (minBytes !== undefined) opts.fetchMinBytes = minBytes;
   if (typeof global['kafka.clientId'] === 'string') opts.clientId = global['kafka.clientId'];
   return resolveKafkaOptions(opts, source);
 }
