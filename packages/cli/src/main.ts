@@ -52,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./worker.js')).runWorker(rest);
       case 'config':
         return await (await import('./worker-configs.js')).runConfig(rest);
+      case 'server':
+        return await (await import('./worker-server.js')).runServer(rest);
       case undefined:
       case 'help':
       case '--help':
