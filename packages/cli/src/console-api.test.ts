@@ -152,6 +152,8 @@ describe('sensor config routes on the running pipeline', () => {
     expect(['ok', 'warming_up']).toContain(bro.state);
     expect(health.json.stages.find((s: { stage: string; sensor: string }) => s.stage === 'parse' && s.sensor === 'bro')).toMatchObject({ lag: 0, end: 3, committed: 3 });
 
+    const details = await api('GET', '/api/v1/health/details');
+    expect(details.json).toMatchObject({ status: 'UP', pipeline: { sensors: expect.arrayContaining([expect.objectContaining({ sensor: 'bro' })]) } });
     const prometheus = await (await fetch(`${handle.url}/metrics`, { headers: { authorization: ADMIN } })).text();
     expect(prometheus).toContain(`metron_sensor_health{sensor="bro",state="${bro.state}"} 1\n`);
     expect(prometheus).toContain('metron_sensor_recent_rate{sensor="bro"} ');

@@ -199,6 +199,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
         users,
         configs: configStore,
         pipelineHealth: () => health.report(),
+        // Liveness stays UP while a sensor is silent (that is the pipeline's health, not the process's).
+        health: async () => ({ status: 'UP', pipeline: await health.report() }),
       },
       consoleOptions(log),
     );
