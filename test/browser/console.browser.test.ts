@@ -84,6 +84,15 @@ describe('web console in Chromium against metron start --demo', () => {
     expect(scores.length).toBe(rows);
     expect(scores.every((c) => /score-(low|medium|high|critical)/.test(c))).toBe(true);
     await shot('02-alerts');
+    // clicking the timeline's last bar narrows the range to that bucket, which holds alerts
+    const bars = page.locator('.timeline .bars');
+    const box = (await bars.boundingBox())!;
+    await bars.click({ position: { x: box.width - 2, y: box.height / 2 } });
+    await expect.poll(() => page.getByLabel('Time range').inputValue(), POLL).toBe('absolute');
+    expect(page.url()).toMatch(/range=\d+-\d+/);
+    await expect.poll(resultCount, POLL).toBeGreaterThan(0);
+    await page.getByLabel('Time range').selectOption({ label: 'Last 24 hours' });
+    await expect.poll(resultCount, POLL).toBeGreaterThanOrEqual(first);
   }, 90_000);
 
   it('filters by a facet value and excludes one with shift-click', async () => {

@@ -17,6 +17,7 @@ import { buildQuery, RELATIVE_RANGES, type FacetFilter, type TimeRange } from '.
 import { readView, writeView } from './url-state.ts';
 import { ResultsTable } from './results-table.tsx';
 import { SearchBar } from './search-bar.tsx';
+import { Timeline } from './timeline.tsx';
 
 /** Rows per request while scrolling. */
 const BLOCK = 200;
@@ -85,6 +86,8 @@ export default function AlertsPage() {
   const [metaDialog, setMetaDialog] = useState(false);
   const [busy, setBusy] = useState(false);
   const [detailsToken, setDetailsToken] = useState(0);
+  /** The query and time window of the results shown, for the timeline. */
+  const [shown, setShown] = useState<{ query: string; from: number; to: number } | null>(null);
 
   const blocks = useRef(new Map<number, SearchResult[]>());
   const pending = useRef(new Set<number>());
@@ -111,7 +114,9 @@ export default function AlertsPage() {
   // A new search: the first block with the facet counts; other blocks follow the scroll.
   useEffect(() => {
     const gen = ++generation.current;
-    const built = buildQuery({ query, range, alertsOnly, filters, now: Date.now() });
+    const now = Date.now();
+    const built = buildQuery({ query, range, alertsOnly, filters, now });
+    const span = range.kind === 'relative' ? { from: now - range.ms, to: now } : range.kind === 'absolute' ? { from: range.from, to: range.to } : null;
     const started = performance.now();
     const controller = new AbortController();
     api.search({ indices: [], query: built, from: 0, size: BLOCK, sort: [sort], fields, facetFields: activeFacets }, controller.signal).then(
@@ -123,6 +128,7 @@ export default function AlertsPage() {
         setTotal(answer.total);
         setFacetCounts(answer.facetCounts ?? null);
         setTookMs(Math.round(performance.now() - started));
+        setShown(span ? { query: built, ...span } : null);
         setError(null);
         setVersion((v) => v + 1);
       },
@@ -344,6 +350,10 @@ export default function AlertsPage() {
             )}
             {notice && <span className="notice" role="status">{notice}</span>}
           </div>
+          {shown && (
+            <Timeline query={shown.query} from={shown.from} to={shown.to} refreshKey={refreshTick}
+              onRange={(from, to) => setRange({ kind: 'absolute', from, to })} />
+          )}
           <ResultsTable
             columns={columns}
             rowCount={rowCount}
