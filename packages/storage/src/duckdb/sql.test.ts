@@ -50,6 +50,13 @@ describe('renderWhere', () => {
     });
   });
 
+  it('renders a negated existence test as a bare IS NULL (pushed into the scan), TRUE for a missing field', () => {
+    expect(render('port:80 AND NOT _exists_:tags')).toEqual({ sql: '(("port" = $1) AND ("tags" IS NULL))', values: [80n] });
+    expect(render('-guid:*')).toEqual({ sql: '("guid" IS NULL)', values: [] });
+    expect(render('NOT _exists_:nope')).toEqual({ sql: 'TRUE', values: [] });
+    expect(render('NOT NOT _exists_:tags')).toEqual({ sql: '(NOT COALESCE(("tags" IS NULL), FALSE))', values: [] });
+  });
+
   it('refuses a query that expands to too many column tests, before DuckDB has to plan it', () => {
     const wide = new TableCatalog('wide_index');
     for (let i = 0; i < 300; i++) wide.add({ field: `f${i}`, column: `f${i}`, type: 'VARCHAR' });

@@ -69,8 +69,17 @@ export function renderWhere(node: QueryNode, table: TableCatalog, params: SqlPar
     case 'and':
     case 'or':
       return `(${node.children.map((child) => renderWhere(child, table, params)).join(node.kind === 'and' ? ' AND ' : ' OR ')})`;
-    case 'not':
+    case 'not': {
+      // `NOT _exists_:f` is `f IS NULL`: an existence test is never NULL, so it needs no COALESCE,
+      // and the bare IS NULL is pushed into the scan (the meta-alert layer adds one to every
+      // search: `NOT _exists_:metaalerts` cost 100-180 ms on 1M rows through COALESCE).
+      if (node.child.kind === 'exists') {
+        params.reference(1);
+        const info = table.get(node.child.field);
+        return info === undefined ? 'TRUE' : `(${quoteIdent(info.column)} IS NULL)`;
+      }
       return `(NOT COALESCE(${renderWhere(node.child, table, params)}, FALSE))`;
+    }
     case 'exists': {
       const info = table.get(node.field);
       return info === undefined ? 'FALSE' : `(${quoteIdent(info.column)} IS NOT NULL)`;
