@@ -52,6 +52,9 @@ describe('DuckDB store: addresses on ip fields', () => {
   it('leaves text that is no address unmatched by blocks, and keyword fields literal', async () => {
     expect(await hits('ip_src_addr:0.0.0.0/0')).toEqual(['mapped', 'v4']);
     expect(await hits('ip_src_addr:not-an-address')).toEqual(['junk']);
+    // Negated, every row's text is read (no conversion error on text that is no address).
+    expect(await hits('NOT ip_src_addr:10.0.0.0/8')).toEqual(['junk', 'link', 'loop', 'v6a', 'v6b', 'v6c', 'zeros']);
+    expect(await hits('NOT ip_src_addr:"2001:db8::/32"')).toEqual(['junk', 'link', 'loop', 'mapped', 'v4', 'v6c', 'zeros']);
     expect(await hits('note:"2001:db8::/32"')).toEqual([]);
     expect(await hits('note:[2001:db8::1 TO 2001:db8::ffff]')).toEqual(['v6a']);
   });
