@@ -4,6 +4,7 @@ import { consoleScroll } from './console-scroll.js';
 import { enrichmentCore, enrichmentEndToEnd, syslogNgScenario } from './enrichment.js';
 import { geoLookups } from './geo.js';
 import { ingestToIndexed } from './ingest-index.js';
+import { kafkaScaleOut } from './kafka.js';
 import { openSearchIngest } from './opensearch.js';
 import { parserThroughput } from './parsers.js';
 import { searchBenchmark } from './search.js';
@@ -41,4 +42,5 @@ export const scenarios = [
   { name: 'search', run: () => searchBenchmark() },
   { name: 'console-scroll', run: () => consoleScroll() },
   { name: 'opensearch-ingest', run: () => openSearchIngest() },
+  { name: 'kafka-scale-out', run: () => kafkaScaleOut() },
 ];

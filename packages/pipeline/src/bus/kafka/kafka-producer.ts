@@ -52,6 +52,7 @@ export class KafkaBusProducer implements Producer {
   private queue: Pending[] = [];
   private running: Promise<void> | undefined;
   private readonly sticky = new Map<string, number>();
+  private readonly headerCache = new Map<string, Buffer>();
   private closed = false;
   /** Sends accepted and not yet settled; close waits for them. */
   private readonly inflight = new Set<Promise<unknown>>();
@@ -97,6 +98,20 @@ export class KafkaBusProducer implements Producer {
     this.running = undefined;
   }
 
+  /**
+   * Header names and values repeat on every record (`sensor: bro`): their bytes are made once.
+   * Bounded, so unusual header values cannot grow it without limit.
+   */
+  private headerBytes(text: string): Buffer {
+    let bytes = this.headerCache.get(text);
+    if (bytes === undefined) {
+      bytes = Buffer.from(text);
+      if (this.headerCache.size >= 1024) this.headerCache.clear();
+      this.headerCache.set(text, bytes);
+    }
+    return bytes;
+  }
+
   private async produce(batch: Pending[]): Promise<void> {
     // Every record with its place: which send, which partition, and (once sent) its offset.
     const places: Array<Array<{ partition: number; offset?: bigint }>> = [];
@@ -122,8 +137,14 @@ export class KafkaBusProducer implements Producer {
           bytes += message.key.length;
         }
         if (record.headers !== undefined) {
-          message.headers = new Map(Object.entries(record.headers).map(([name, v]) => [Buffer.from(name), Buffer.from(v)]));
-          for (const [name, v] of message.headers) bytes += name.length + v.length + 4;
+          const headers = new Map<Buffer, Buffer>();
+          for (const name in record.headers) {
+            const k = this.headerBytes(name);
+            const v = this.headerBytes(record.headers[name] as string);
+            headers.set(k, v);
+            bytes += k.length + v.length + 4;
+          }
+          message.headers = headers;
         }
         items.push({ send, record: i, message, bytes });
       });
