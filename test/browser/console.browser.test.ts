@@ -33,9 +33,13 @@ async function resultCount(): Promise<number> {
   return m ? Number(m[1]!.replace(/,/g, '')) : -1;
 }
 
-/** Text of one column's cells in the rendered rows. */
+/** Text of one column's cells in the rendered rows, in row order (rows reuse DOM slots). */
 async function columnTexts(column: number): Promise<string[]> {
-  return page.locator(`.rows .row [role=gridcell]:nth-child(${column + 2})`).allTextContents();
+  const rows = await page.locator('.rows .row').evaluateAll((els, c) => els.map((row) => ({
+    index: Number(row.getAttribute('aria-rowindex')),
+    text: row.querySelectorAll('[role=gridcell]')[c + 1]?.textContent ?? '',
+  })), column);
+  return rows.sort((a, b) => a.index - b.index).map((r) => r.text);
 }
 
 beforeAll(async () => {
@@ -318,6 +322,41 @@ describe('web console in Chromium against metron start --demo', () => {
     await page.getByRole('button', { name: 'Searches ▾' }).click();
   }, 120_000);
 
+  it('changes the columns and sorts the whole result by one', async () => {
+    await page.getByRole('button', { name: 'Columns…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Columns and facets' });
+    await dialog.getByRole('button', { name: 'Remove alert_assignee' }).first().click();
+    await dialog.getByLabel('Add to Columns').fill('uid');
+    await dialog.getByLabel('Add to Columns').press('Enter');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    const headers = async () => (await page.getByRole('columnheader').allTextContents()).map((t) => t.trim());
+    expect(await headers()).not.toContain('alert_assignee');
+    const uidHeader = page.getByRole('columnheader', { name: /^uid/ });
+    await uidHeader.waitFor();
+    const uidColumn = (await headers()).findIndex((t) => t.startsWith('uid')) - 1;
+    await page.getByRole('grid', { name: 'Search results' }).focus();
+    await page.keyboard.press('Home');
+    // newest first: record 0 is the newest
+    await expect.poll(async () => (await columnTexts(uidColumn))[0], POLL).toBe('C10K00000');
+
+    await uidHeader.getByRole('button').click();
+    await expect.poll(() => uidHeader.getAttribute('aria-sort'), POLL).toBe('descending');
+    // the highest of all 10,000 rows, not of the loaded block
+    await expect.poll(async () => (await columnTexts(uidColumn))[0], POLL).toBe('C10K09999');
+    await uidHeader.getByRole('button').click();
+    await expect.poll(() => uidHeader.getAttribute('aria-sort'), POLL).toBe('ascending');
+    await expect.poll(async () => (await columnTexts(uidColumn)).slice(0, 3), POLL).toEqual(['C10K00000', 'C10K00001', 'C10K00002']);
+    await shot('09-columns-sorted');
+
+    // the columns are kept for the next visit
+    await page.reload();
+    await uidHeader.waitFor();
+    await page.getByRole('button', { name: 'Columns…' }).click();
+    await dialog.getByRole('button', { name: 'Reset to defaults' }).click();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('columnheader', { name: /alert_assignee/ }).waitFor();
+  }, 60_000);
+
   it('goes back to the login page when the session ends, and logs out', async () => {
     await context.clearCookies();
     await page.getByRole('button', { name: 'Refresh now' }).click();
@@ -327,7 +366,7 @@ describe('web console in Chromium against metron start --demo', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('button', { name: 'Log in' }).waitFor();
-    await shot('09-logged-out');
+    await shot('10-logged-out');
     // the API refuses the old session
     const user = await page.evaluate(async () => (await fetch('/api/v1/user', { headers: { 'x-requested-with': 'XMLHttpRequest' } })).status);
     expect(user).toBe(401);

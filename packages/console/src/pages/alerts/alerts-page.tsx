@@ -166,6 +166,7 @@ export default function AlertsPage() {
   }, [autoRefresh]);
 
   const rowCount = Math.min(total ?? 0, MAX_ROWS);
+  const resetKey = useMemo(() => JSON.stringify([query, range, alertsOnly, filters, sort]), [query, range, alertsOnly, filters, sort]);
 
   const onNeedRange = useCallback((start: number, end: number) => {
     const req = request.current;
@@ -367,6 +368,7 @@ export default function AlertsPage() {
             openId={open?.guid ?? null}
             onOpen={onOpen}
             version={version}
+            resetKey={resetKey}
           />
         </section>
         {open && user && (

@@ -28,6 +28,8 @@ export interface ResultsTableProps {
   onOpen(index: number): void;
   /** Bumped whenever rows arrive, to re-render the visible ones. */
   version: number;
+  /** Changes when the search itself changes (not on a refresh): back to the first row. */
+  resetKey: string;
 }
 
 /** Width of a column by its field (px). */
@@ -103,7 +105,7 @@ const Row = memo(function Row(props: {
 });
 
 export function ResultsTable(props: ResultsTableProps) {
-  const { columns, rowCount, row, onNeedRange, sort, onSort, selected, onSelect, onSelectAll, openId, onOpen, version } = props;
+  const { columns, rowCount, row, onNeedRange, sort, onSort, selected, onSelect, onSelectAll, openId, onOpen, version, resetKey } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const [viewport, setViewport] = useState({ top: 0, height: 600 });
   const [current, setCurrent] = useState(0);
@@ -118,6 +120,12 @@ export function ResultsTable(props: ResultsTableProps) {
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (el) el.scrollTop = 0;
+    setCurrent(0);
+  }, [resetKey]);
 
   const onScroll = useCallback(() => {
     const el = scroller.current;
