@@ -19,7 +19,7 @@ describe('JsonOutput', () => {
     const out = new JsonOutput(0);
     out.push('{"a":1}');
     const { messages } = out.finish();
-    const moved = structuredClone(messages, { transfer: [messages.buffer] });
+    const moved = structuredClone(messages, { transfer: [messages.buffer as ArrayBuffer] });
     expect(Buffer.from(moved).toString()).toBe('{"a":1}');
   });
 });
