@@ -54,6 +54,8 @@ const MINUS = 0x2d;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
+/** 1 for the bytes a string holds as they are: not a quote, a backslash or a control character. */
+const PLAIN_STRING_BYTE = new Uint8Array(256).map((_, byte) => (byte >= 0x20 && byte !== 0x22 && byte !== 0x5c ? 1 : 0));
 /** Arrays nested deeper than this are left to JSON.parse. */
 const MAX_DEPTH = 32;
 const GIVE_UP = -1;
@@ -256,6 +258,9 @@ export class LineScanner {
     this.stringHasEscape = false;
     this.stringHasControl = false;
     while (p < end) {
+      // Most bytes of a string need no look beyond one table load.
+      while (p < end && PLAIN_STRING_BYTE[buf[p]!] === 1) p++;
+      if (p >= end) break;
       const c = buf[p]!;
       if (c === QUOTE) return p + 1;
       if (c === BACKSLASH) {
