@@ -13,7 +13,6 @@ import {
   healthPrometheus,
   runSample,
   RetentionTask,
-  openLocalLog,
   storageSettings,
   tableBackend,
   createSources,
@@ -26,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { COMMON_FLAGS, parseFlags, portFlag } from './args.js';
 import { DEMO_ASSETS_FILE, loadDemoAssets } from './load/demo-assets.js';
 import { createLogger, type Logger } from './log.js';
+import { openConfiguredBus } from './worker-bus.js';
 import { pipelineSensorsFrom, parseSourcesConfig } from './config.js';
 
 /** The demo configs shipped with the CLI. */
@@ -134,7 +134,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
   log.info(`config ${configDir}; data ${dataDir}`);
   const tables = tableBackend(configs.global ?? {}, join(configDir, 'global.json'));
   log.info(`enrichment and threat-intel tables: ${tables.backend === 'redis' ? `Redis at ${redactRedisUrl(tables.url)}` : `LMDB at ${join(dataDir, 'kv')}`}`);
-  const bus = await openLocalLog({ dir: join(dataDir, 'log'), fsync: opts.fsync ?? 'always', defaults: logDefaults(configs.global ?? {}, join(configDir, 'global.json')) });
+  // The bus: the local log, or Kafka when the global config's `bus.backend` says so (worker-bus.ts).
+  const opened = await openConfiguredBus(configs.global ?? {}, join(configDir, 'global.json'), { dataDir, fsync: opts.fsync ?? 'always', defaults: logDefaults(configs.global ?? {}, join(configDir, 'global.json')) }, log);
+  const bus = opened.bus;
+  log.info(`bus: ${opened.description}`);
   const cleanup: Array<() => Promise<void>> = [async () => bus.close()];
   try {
     await mkdir(join(dataDir, 'index'), { recursive: true });
@@ -158,7 +161,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
       const loaded = await loadDemoAssets(configDir, join(dataDir, 'kv'));
       if (loaded > 0) log.info(`demo asset inventory: ${loaded} assets loaded from ${join(configDir, DEMO_ASSETS_FILE)}`);
     }
-    const pipeline = new Pipeline({ bus, store, archive, sensors, indexing: { [ERROR_SENSOR]: configs.indexing[ERROR_SENSOR] }, global: configs.global ?? {}, metrics, dataDir, log, kvPath: join(dataDir, 'kv'), configDir });
+    const pipeline = new Pipeline({ bus, ...(opened.partitions !== undefined ? { partitions: opened.partitions } : {}), store, archive, sensors, indexing: { [ERROR_SENSOR]: configs.indexing[ERROR_SENSOR] }, global: configs.global ?? {}, metrics, dataDir, log, kvPath: join(dataDir, 'kv'), configDir });
     await pipeline.start();
     cleanup.unshift(async () => pipeline.stop());
     const retention = new RetentionTask({ policy: storage.retention, index: store, archive, log });
