@@ -316,6 +316,22 @@ describe('web console in Chromium against metron start --demo', () => {
     await expect.poll(async () => (await page.locator('.rows .row').allTextContents()).some((t) => t.includes('loading')), POLL).toBe(false);
     expect(await page.locator('.rows .row').count()).toBeLessThan(120);
     await shot('08-10k-rows');
+    // a refresh keeps the rows in view on screen while their blocks are fetched again
+    const flashed = await page.evaluate(() => new Promise<boolean>((resolve) => {
+      const doc = (globalThis as any).document;
+      const rows = doc.querySelector('.rows');
+      let seen = false;
+      const observer = new (globalThis as any).MutationObserver(() => {
+        if (rows.textContent.includes('loading')) seen = true;
+      });
+      observer.observe(rows, { subtree: true, childList: true, characterData: true });
+      doc.querySelector('button[aria-label="Refresh now"]').click();
+      setTimeout(() => {
+        observer.disconnect();
+        resolve(seen);
+      }, 3000);
+    }));
+    expect(flashed).toBe(false);
     // saved in the recent searches
     await page.getByRole('button', { name: 'Searches ▾' }).click();
     expect(await page.getByRole('dialog', { name: 'Saved and recent searches' }).textContent()).toContain('uid:C10K*');

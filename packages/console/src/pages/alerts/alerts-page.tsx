@@ -91,6 +91,9 @@ export default function AlertsPage() {
 
   const blocks = useRef(new Map<number, SearchResult[]>());
   const pending = useRef(new Set<number>());
+  /** Blocks of the previous answer to the same search, shown until fetched again. */
+  const stale = useRef(new Map<number, SearchResult[]>());
+  const searchKey = useRef('');
   const generation = useRef(0);
   const request = useRef<{ query: string; sort: SortField; fields: string[] } | null>(null);
 
@@ -123,6 +126,11 @@ export default function AlertsPage() {
       (answer) => {
         if (gen !== generation.current) return;
         request.current = { query: built, sort, fields };
+        // A refresh of the same search keeps showing the rows it had until their blocks are
+        // fetched again, so rows in view do not flash "loading" every auto-refresh.
+        const key = JSON.stringify([query, range, alertsOnly, filters, sort]);
+        stale.current = key === searchKey.current ? new Map([...stale.current, ...blocks.current]) : new Map();
+        searchKey.current = key;
         blocks.current = new Map([[0, answer.results]]);
         pending.current = new Set();
         setTotal(answer.total);
@@ -193,7 +201,10 @@ export default function AlertsPage() {
     }
   }, []);
 
-  const row = useCallback((index: number) => blocks.current.get(Math.floor(index / BLOCK))?.[index % BLOCK], []);
+  const row = useCallback((index: number) => {
+    const b = Math.floor(index / BLOCK);
+    return (blocks.current.get(b) ?? stale.current.get(b))?.[index % BLOCK];
+  }, []);
 
   const onSelect = useCallback((index: number, mode: 'toggle' | 'range') => {
     setSelected((current) => {
