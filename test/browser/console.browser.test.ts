@@ -48,7 +48,7 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1500, height: 900 } });
   page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
-}, 180_000);
+}, 600_000); // a fresh machine installs Chromium first
 
 afterAll(async () => {
   await context?.close().catch(() => {});
