@@ -345,6 +345,8 @@ describe('web console in Chromium against metron start --demo', () => {
     await dialog.getByLabel('Add to Columns').fill('uid');
     await dialog.getByLabel('Add to Columns').press('Enter');
     await dialog.getByRole('button', { name: 'Done' }).click();
+    // focus goes back to the button that opened the dialog
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Columns…');
     const headers = async () => (await page.getByRole('columnheader').allTextContents()).map((t) => t.trim());
     expect(await headers()).not.toContain('alert_assignee');
     const uidHeader = page.getByRole('columnheader', { name: /^uid/ });

@@ -3,6 +3,7 @@
  * remove) and a field input with the known fields as suggestions. Saved in localStorage.
  */
 import { useId, useState, type FormEvent } from 'react';
+import { useRestoreFocus } from './focus.ts';
 
 function FieldList({ title, fields, known, onChange }: { title: string; fields: string[]; known: string[]; onChange(fields: string[]): void }) {
   const [adding, setAdding] = useState('');
@@ -55,6 +56,7 @@ export interface ConfigDialogProps {
 }
 
 export function ConfigDialog(props: ConfigDialogProps) {
+  useRestoreFocus();
   return (
     <div className="modal-backdrop" onClick={props.onClose}>
       <div className="modal" role="dialog" aria-modal="true" aria-labelledby="config-title" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === 'Escape' && props.onClose()}>

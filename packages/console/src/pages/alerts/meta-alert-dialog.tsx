@@ -3,8 +3,10 @@ import { useEffect, useState } from 'react';
 import { api, errorText, type SearchResult } from '../../api.ts';
 import { formatTime, formatValue } from './format.ts';
 import { scoreClass } from './query.ts';
+import { useRestoreFocus } from './focus.ts';
 
 export function MetaAlertDialog({ count, onPick, onClose }: { count: number; onPick(guid: string): void; onClose(): void }) {
+  useRestoreFocus();
   const [list, setList] = useState<SearchResult[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
