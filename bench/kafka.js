@@ -83,7 +83,11 @@ async function run(root, data, counts) {
     const t0 = performance.now();
     const inflight = [];
     for (let i = 0; i < data.length; i += 1000) {
-      inflight.push(producer.send('bro', data.slice(i, i + 1000).map((value) => ({ value }))));
+      const sent = producer.send('bro', data.slice(i, i + 1000).map((value) => ({ value })));
+      // Awaited below; without a handler meanwhile, one failure would end the process before
+      // the finally block stops the broker and the workers.
+      sent.catch(() => undefined);
+      inflight.push(sent);
       if (inflight.length >= 8) await inflight.shift();
     }
     await Promise.all(inflight);
