@@ -5,9 +5,10 @@
  * A topic's epoch, which seeds record guids, is its Kafka topic id: a deleted and re-created topic
  * restarts its offsets under a new id, so guids never collide.
  */
-import { Admin } from '@platformatic/kafka';
+import type { Admin } from '@platformatic/kafka';
 import { MetronError, errorMessage } from '@metron/core';
 import type { Bus, Consumer, ConsumerOptions, Producer, TopicConfig } from '../types.js';
+import { kafkaLibrary, loadKafkaLibrary } from './client-library.js';
 import { KafkaBusConsumer } from './kafka-consumer.js';
 import { KafkaBusProducer } from './kafka-producer.js';
 import { resolveKafkaOptions, type KafkaBusOptions, type ResolvedKafkaBusOptions } from './options.js';
@@ -52,7 +53,7 @@ export class KafkaBus implements Bus {
 
   constructor(options: KafkaBusOptions) {
     this.options = resolveKafkaOptions(options);
-    this.admin = new Admin(this.clientOptions('admin'));
+    this.admin = new (kafkaLibrary().Admin)(this.clientOptions('admin'));
   }
 
   /** Connection options of one client of this bus; each gets its own id for the broker's logs. */
@@ -244,6 +245,7 @@ export class KafkaBus implements Bus {
 
 /** Opens a Kafka bus; the brokers must answer (refused with STORAGE_FAILED otherwise). */
 export async function openKafkaBus(options: KafkaBusOptions): Promise<KafkaBus> {
+  await loadKafkaLibrary();
   const bus = new KafkaBus(options);
   try {
     await bus.listTopics();

@@ -8,7 +8,8 @@
  * reads them from the group's committed offset), and a partition kept across the rebalance is not
  * delivered twice from the buffer.
  */
-import { Consumer as KafkaConsumer, type GroupAssignment, type Message, type MessagesStream } from '@platformatic/kafka';
+import type { Consumer as KafkaConsumer, GroupAssignment, Message, MessagesStream } from '@platformatic/kafka';
+import { kafkaLibrary } from './client-library.js';
 import { MetronError, errorMessage } from '@metron/core';
 import type { Consumer, ConsumerOptions, ConsumerRecord, TopicPartition } from '../types.js';
 import type { KafkaBus } from './kafka-bus.js';
@@ -50,7 +51,7 @@ export class KafkaBusConsumer implements Consumer {
   private async start(): Promise<void> {
     await this.bus.ensureTopics(this.options.topics);
     const o = this.bus.options;
-    const client = new KafkaConsumer({
+    const client = new (kafkaLibrary().Consumer)({
       ...this.bus.clientOptions(`consumer-${this.options.group}`),
       groupId: this.options.group,
       autocommit: false,

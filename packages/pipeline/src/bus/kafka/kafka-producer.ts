@@ -9,7 +9,8 @@
  * sensors producing with Java clients and this bus agree; a keyless send goes whole to one
  * partition, the next keyless send to the next partition (Kafka's sticky partitioning).
  */
-import { Producer as KafkaProducer, ProduceAcks, type MessageToProduce } from '@platformatic/kafka';
+import type { Producer as KafkaProducer, MessageToProduce } from '@platformatic/kafka';
+import { kafkaLibrary } from './client-library.js';
 import { MetronError, errorMessage } from '@metron/core';
 import type { Producer, ProducerRecord, RecordMetadata } from '../types.js';
 import { partitionForKey } from '../local-log/murmur2.js';
@@ -58,7 +59,7 @@ export class KafkaBusProducer implements Producer {
   private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(private readonly bus: KafkaBus) {
-    this.client = new KafkaProducer({ ...bus.clientOptions('producer'), acks: ProduceAcks.ALL, idempotent: true, autocreateTopics: false });
+    this.client = new (kafkaLibrary().Producer)({ ...bus.clientOptions('producer'), acks: kafkaLibrary().ProduceAcks.ALL, idempotent: true, autocreateTopics: false });
   }
 
   async send(topic: string, records: ProducerRecord[]): Promise<RecordMetadata[]> {
