@@ -128,6 +128,15 @@ describe('Sensors, Health and Dashboard pages in Chromium against metron start -
     await page.getByRole('heading', { name: 'Stages' }).waitFor();
     expect(await page.getByRole('row', { name: /^parse bro bro / }).count()).toBe(1);
     await shot('08-health');
+    // the sensor's error records, then the same search on the Alerts page (all events, all time)
+    await page.getByRole('row', { name: /^bro / }).getByRole('button', { name: 'Show errors' }).click();
+    await page.getByRole('link', { name: 'open in Alerts' }).click();
+    await page.getByLabel('Search query (Lucene syntax)').waitFor();
+    expect(await page.getByLabel('Search query (Lucene syntax)').inputValue()).toBe('failed_sensor_type:"bro"');
+    const url = new URL(page.url());
+    expect([url.pathname, url.searchParams.get('alerts'), url.searchParams.get('range')]).toEqual(['/alerts', '0', 'all']);
+    await page.getByRole('link', { name: 'Health' }).click();
+    await page.getByRole('heading', { name: 'Pipeline health' }).waitFor();
   }, 60_000);
 
   it('draws the dashboard: events over time, alerts, top talkers, top rules, world map', async () => {

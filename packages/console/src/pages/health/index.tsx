@@ -5,6 +5,8 @@
  */
 import { useEffect, useState } from 'react';
 import { api, errorText, type SearchResponse } from '../../api.ts';
+import { Link } from '../../layout.tsx';
+import { writeView } from '../alerts/url-state.ts';
 import { sensorApi, type HealthReport, type SensorHealth } from '../sensors/sensor-api.ts';
 import { StateBadge } from '../sensors/sensor-list.tsx';
 import '../sensors/sensors.css';
@@ -21,7 +23,10 @@ function RecentErrors({ sensor }: { sensor: SensorHealth }) {
   if (!errors) return <p className="loading">Loading errors…</p>;
   return (
     <div>
-      <p className="muted">{errors.total} error records; search <code>{sensor.errorSearch.query}</code> in the <code>{sensor.errorSearch.indices.join(', ')}</code> index. Latest:</p>
+      <p className="muted">
+        {errors.total} error records; search <code>{sensor.errorSearch.query}</code> in the <code>{sensor.errorSearch.indices.join(', ')}</code> index
+        {' '}(<Link to={`/alerts?${errorsView(sensor.errorSearch.query)}`}>open in Alerts</Link>). Latest:
+      </p>
       <table className="grid">
         <thead><tr><th scope="col">Time</th><th scope="col">Stage</th><th scope="col">Type</th><th scope="col">Reason</th><th scope="col">Raw</th></tr></thead>
         <tbody>
@@ -149,4 +154,9 @@ export default function HealthPage() {
       <p className="muted">Updated {new Date(report.at).toLocaleTimeString()}.</p>
     </section>
   );
+}
+
+/** The alerts page's address showing a sensor's error records: all events (not only alerts), all time. */
+export function errorsView(query: string): string {
+  return writeView({ query, filters: [], range: { kind: 'all' }, alertsOnly: false, open: null });
 }
