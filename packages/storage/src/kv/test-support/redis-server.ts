@@ -5,8 +5,9 @@
  * by `stop()`. `METRON_TEST_REDIS_URL` in the environment points the tests at an existing server
  * instead (then nothing is started).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { ensureDebianProgram } from '@metron/core/node';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -44,27 +45,12 @@ export function findRedisServer(): string | undefined {
  * this process runs as root. Concurrent test files install once: a lock directory serialises them.
  */
 export function ensureRedisServer(): string {
-  const found = findRedisServer();
-  if (found !== undefined) return found;
-  if (process.getuid?.() !== 0) {
-    throw new Error(`${SERVER} is not installed, and these tests need a real one: install it (on Debian: sudo apt-get install -y redis-server), or set ${TEST_REDIS_URL_ENV} to a running server's URL`);
-  }
-  return withInstallLock(() => {
-    const again = findRedisServer();
-    if (again !== undefined) return again;
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', SERVER], { env, encoding: 'utf8' });
-    let result = install();
-    if (result.status !== 0) {
-      // a fresh machine has no package lists yet
-      const update = spawnSync('apt-get', ['update'], { env, encoding: 'utf8' });
-      if (update.status !== 0) throw new Error(`apt-get update failed (needed to install ${SERVER}): ${tail(update.stderr ?? String(update.error))}`);
-      result = install();
-    }
-    if (result.status !== 0) throw new Error(`apt-get install -y ${SERVER} failed: ${tail(result.stderr ?? String(result.error))}`);
-    const installed = findRedisServer();
-    if (installed === undefined) throw new Error(`apt-get installed ${SERVER}, but it is not on PATH nor in /usr/bin`);
-    return installed;
+  return ensureDebianProgram({
+    package: SERVER,
+    find: findRedisServer,
+    neededBy: 'these tests',
+    alternative: `or set ${TEST_REDIS_URL_ENV} to a running server's URL`,
+    lockMinutes: 10,
   });
 }
 
@@ -155,33 +141,6 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
-}
-
-/** Runs `fn` holding a machine-wide lock (a directory), so that parallel test files install once. */
-function withInstallLock<T>(fn: () => T): T {
-  const lock = join(tmpdir(), 'metron-redis-install.lock');
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      // a lock left by a killed run is taken over after 10 minutes
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 10 * 60_000) rmdirSync(lock);
-      } catch {
-        // gone meanwhile
-      }
-      if (Date.now() > deadline) throw new Error(`waited 10 minutes for ${lock} (another test run installing ${SERVER})`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmdirSync(lock);
-  }
 }
 
 function tail(text: string): string {
