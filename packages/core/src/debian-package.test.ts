@@ -14,7 +14,7 @@ describe('ensureDebianProgram', () => {
   });
 
   it('without root, refuses with the apt-get command and the alternative, and installs nothing', () => {
-    vi.spyOn(process, 'getuid').mockReturnValue(1000);
+    vi.spyOn(process as { getuid(): number }, 'getuid').mockReturnValue(1000);
     expect(() => ensureDebianProgram({ package: 'redis-server', find: () => undefined, neededBy: 'these tests', alternative: 'or set METRON_TEST_REDIS_URL' })).toThrow(
       'redis-server is not installed, and these tests need a real one: install it (on Debian: sudo apt-get install -y redis-server), or set METRON_TEST_REDIS_URL',
     );

@@ -17,28 +17,10 @@ afterEach(async () => {
   await removeTempDirs();
 });
 
+// Behaviour every bus shares (offsets, keys, groups, rebalancing, late topics) is in the bus
+// contract (../test-support/contract.ts, run on the local log by contract.test.ts); here what is
+// the local log's own.
 describe('local log: append and read', () => {
-  it('returns offsets per partition and reads records back in order with key, headers, timestamp', async () => {
-    const bus = await openBus(await tempDir());
-    await bus.createTopic('t', { partitions: 1 });
-    const producer = bus.producer();
-    const first = await producer.send('t', [
-      { value: 'a', key: 'k', headers: { h: 'v' }, timestamp: 1234 },
-      { value: Buffer.from('b') },
-    ]);
-    const second = await producer.send('t', [{ value: 'c' }]);
-    expect(first.map((m) => m.offset)).toEqual([0n, 1n]);
-    expect(second).toEqual([{ topic: 't', partition: 0, offset: 2n }]);
-    const consumer = bus.consumer({ group: 'g', topics: ['t'] });
-    const records = await pollUntil(consumer, 3);
-    expect(values(records)).toEqual(['a', 'b', 'c']);
-    expect(records.map((r) => r.offset)).toEqual([0n, 1n, 2n]);
-    expect(records[0]).toMatchObject({ topic: 't', partition: 0, timestamp: 1234, headers: { h: 'v' } });
-    expect(records[0]!.key!.toString()).toBe('k');
-    expect(records[1]!.key).toBeNull();
-    expect(await bus.offsets('t')).toEqual([{ partition: 0, earliest: 0n, latest: 3n }]);
-  });
-
   it('sends a key always to the same partition and spreads keyless batches round robin', async () => {
     const bus = await openBus(await tempDir());
     await bus.createTopic('keys', { partitions: 4 });
@@ -174,59 +156,6 @@ describe('local log: consumer groups', () => {
     expect(values(await pollUntil(late, 1))).toEqual(['new']);
   });
 
-  it('splits partitions between two consumers of a group: every record seen exactly once', async () => {
-    const bus = await openBus(await tempDir());
-    await bus.createTopic('split', { partitions: 4 });
-    const a = bus.consumer({ group: 'g', topics: ['split'] });
-    const b = bus.consumer({ group: 'g', topics: ['split'] });
-    const producer = bus.producer();
-    for (let i = 0; i < 10; i++) {
-      await producer.send('split', Array.from({ length: 20 }, (_, j) => ({ key: `k${j}`, value: `${i}-${j}` })));
-    }
-    await producer.send('split', Array.from({ length: 8 }, (_, j) => ({ value: `nokey-${j}` })));
-    const seen: string[] = [];
-    const partitionsOf = { a: new Set<number>(), b: new Set<number>() };
-    for (let round = 0; round < 20 && seen.length < 208; round++) {
-      for (const [name, consumer] of [['a', a], ['b', b]] as const) {
-        for (const record of await consumer.poll(50, 5)) {
-          seen.push(`${record.partition}/${record.offset}:${record.value.toString()}`);
-          partitionsOf[name].add(record.partition);
-        }
-      }
-    }
-    expect(seen.length).toBe(208);
-    expect(new Set(seen).size).toBe(208);
-    expect(partitionsOf.a.size).toBe(2);
-    expect(partitionsOf.b.size).toBe(2);
-    expect([...partitionsOf.a].some((p) => partitionsOf.b.has(p))).toBe(false);
-  });
-
-  it('rebalances when a member closes: the survivor continues from the committed offsets', async () => {
-    const bus = await openBus(await tempDir());
-    await bus.createTopic('rb', { partitions: 2 });
-    const a = bus.consumer({ group: 'g', topics: ['rb'] });
-    const b = bus.consumer({ group: 'g', topics: ['rb'] });
-    const producer = bus.producer();
-    await producer.send('rb', [{ value: 'p-a' }]);
-    await producer.send('rb', [{ value: 'p-b' }]);
-    const fromB = await pollUntil(b, 1);
-    expect(fromB).toHaveLength(1);
-    await b.commit([{ topic: 'rb', partition: fromB[0]!.partition, offset: fromB[0]!.offset + 1n }]);
-    await b.close();
-    // a now owns both partitions; b's committed record is not redelivered.
-    const rest = await pollUntil(a, 1);
-    expect(rest).toHaveLength(1);
-    expect(rest[0]!.partition).not.toBe(fromB[0]!.partition);
-    expect(await a.poll(10, 30)).toEqual([]);
-  });
-
-  it('a consumer subscribed before its topic exists gets it once created', async () => {
-    const bus = await openBus(await tempDir());
-    const consumer = bus.consumer({ group: 'g', topics: ['later'] });
-    const polled = consumer.poll(10, 2000);
-    await bus.producer().send('later', [{ value: 'hello' }]);
-    expect(values(await polled)).toEqual(['hello']);
-  });
 });
 
 describe('local log: waiting and closing', () => {
