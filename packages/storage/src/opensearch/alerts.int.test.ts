@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetronError, type JsonValue, type Message } from '@metron/core';
 import { openAlertStore, openAlertStoreOn, type AlertStore } from '../duckdb/alerts/alert-store.js';
 import { openDuckDbSearchStore, type DuckDbSearchStore } from '../duckdb/store.js';
+import { DEFAULT_DATE_FORMAT } from './config.js';
 import { openOpenSearchStore, type OpenSearchSearchStore } from './store.js';
+import { formatIndexDate } from './templates.js';
 import { testOpenSearchUrl } from './test-support/shared-node.js';
 
 // The alert workflow (status, comments, patch, assignee, meta-alerts, audit trail) on a real
@@ -48,7 +50,9 @@ describe('alert workflow on OpenSearch, step by step as on DuckDB', () => {
 
   beforeAll(async () => {
     const url = await testOpenSearchUrl();
-    await fetch(`${url}/al_*_index_*,metaalert_index_*,audit_index_*?ignore_unavailable=true`, { method: 'DELETE' });
+    // Only this file's hour of the shared meta-alert and audit indices (retention.int.test.ts has its own).
+    const hour = formatIndexDate(T0, DEFAULT_DATE_FORMAT);
+    await fetch(`${url}/al_*_index_*,metaalert_index_${hour},audit_index_${hour}?ignore_unavailable=true`, { method: 'DELETE' });
     let duckClock = T0;
     let osClock = T0;
     duckdb = await openDuckDbSearchStore({ path: ':memory:' });

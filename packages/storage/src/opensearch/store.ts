@@ -21,6 +21,7 @@ import type {
 import { DEFAULT_AGGREGATE_LIMITS, parseInterval, validateGroups, type AggregateLimits } from '../duckdb/aggregate.js';
 import type { AlertBackend, AlertTransaction, AlertUpdate } from '../duckdb/alerts/alert-store.js';
 import { AUDIT_SENSOR, type AuditRecord } from '../duckdb/alerts/audit.js';
+import { METAALERT_TYPE, METAALERTS_FIELD, STATUS_FIELD } from '../duckdb/alerts/meta-alerts.js';
 import { validatePaging, type SearchLimits } from '../duckdb/search.js';
 import { openSearchSettings, type OpenSearchSettings } from './config.js';
 import { OpenSearchClient, OpenSearchHttpError, parseJson } from './http.js';
@@ -64,7 +65,7 @@ export interface OpenSearchSearchStore extends SearchStore {
   ensureTemplate(): Promise<void>;
   /** Concrete index names of a sensor (all Metron indices without one), sorted. */
   indexNames(sensor?: string): Promise<string[]>;
-  /** Deletes the sensor's documents whose `timestamp` is before `cutoffMs` (whole hourly indices where it can); returns how many. */
+  /** Deletes the sensor's documents whose `timestamp` is before `cutoffMs`, keeping what active meta-alerts hold (retentionQuery); hourly indices left empty are removed; returns how many. */
   deleteBefore(sensor: string, cutoffMs: number): Promise<number>;
   search(request: SearchRequest, options?: SearchOptions): Promise<SearchResponse>;
   group(request: GroupRequest, options?: SearchOptions): Promise<GroupResponse>;
@@ -479,7 +480,7 @@ class OpenSearchStore implements OpenSearchSearchStore {
     const pattern = `${sensorPrefix(sensor)}*`;
     const answer = await this.call<{ deleted?: number }>(
       'POST', `/${encodeURIComponent(pattern)}/_delete_by_query?ignore_unavailable=true&allow_no_indices=true&conflicts=proceed&refresh=true`,
-      { query: { range: { timestamp: { lt: cutoffMs, format: 'epoch_millis' } } } },
+      { query: retentionQuery(sensor, cutoffMs) },
     );
     // Hourly indices left empty by it are removed.
     const empty = await this.call<Array<{ index: string; 'docs.count': string }>>('GET', `/_cat/indices/${encodeURIComponent(pattern)}?format=json&h=index,docs.count`);
@@ -686,6 +687,17 @@ function isAddressOrBlock(value: unknown): boolean {
   const version = isIP(value.slice(0, slash));
   const bits = value.slice(slash + 1);
   return version !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * What index retention deletes of a sensor, as on the DuckDB store (docs/alerts.md, "Retention"):
+ * documents older than the cutoff, except alerts held by an active meta-alert (their `metaalerts`
+ * list is set) and, in the meta-alert index, active meta-alerts.
+ */
+export function retentionQuery(sensor: string, cutoffMs: number): QueryDsl {
+  const keep: QueryDsl[] = [{ exists: { field: METAALERTS_FIELD } }];
+  if (String(sensor).toLowerCase() === METAALERT_TYPE) keep.push({ term: { [STATUS_FIELD]: 'active' } });
+  return { bool: { filter: [{ range: { timestamp: { lt: cutoffMs, format: 'epoch_millis' } } }], must_not: keep } };
 }
 
 /**
