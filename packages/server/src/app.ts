@@ -146,7 +146,9 @@ export async function createServer(deps: ServerDeps, options: ServerOptions = {}
 
   registerAuthRoutes(app, { users: deps.users, limiter, secureCookies });
   registerStatusRoutes(app, deps);
-  registerSearchRoutes(app, deps.alerts ? withMetaAlertSearch(deps.searchStore, deps.alerts) : deps.searchStore);
+  // Search and the dashboard see the meta-alert view: they count what search lists.
+  const searchView = deps.alerts ? withMetaAlertSearch(deps.searchStore, deps.alerts) : deps.searchStore;
+  registerSearchRoutes(app, searchView);
   if (deps.alerts) {
     registerUpdateRoutes(app, deps.alerts, deps.users);
     registerMetaAlertRoutes(app, deps.alerts);
@@ -154,7 +156,7 @@ export async function createServer(deps: ServerDeps, options: ServerOptions = {}
   if (deps.configs) registerSensorConfigRoutes(app, deps.configs);
   registerStellarRoutes(app);
   if (deps.pipelineHealth) registerPipelineHealthRoutes(app, deps.pipelineHealth);
-  registerDashboardRoutes(app, deps.searchStore);
+  registerDashboardRoutes(app, searchView);
   await app.register(ingestRoutes, { ingest: deps.ingest, knownSensors: deps.knownSensors, bodyLimitBytes });
   if (options.consoleDir !== undefined) registerConsole(app, { dir: options.consoleDir });
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { loadConfigDir } from '@metron/core/node';
-import { openDuckDbSearchStore, type DuckDbSearchStore } from '@metron/storage';
+import { openAlertStore, openDuckDbSearchStore, type DuckDbSearchStore } from '@metron/storage';
 import { createServer, registeredRoutes } from '../app.js';
 import { PUBLIC_ROUTES } from '../auth/authenticate.js';
 import type { UserStore } from '../auth/user-store.js';
@@ -172,6 +172,42 @@ describe('dashboard route', () => {
     expect(bad.status).toBe(400);
     const badQuery = await call('POST', '/api/v1/dashboard', { query: 'a:(((' }, ANALYST);
     expect(badQuery.status).toBe(400);
+  });
+});
+
+describe('dashboard route with meta-alerts', () => {
+  it('counts what search lists: an active meta-alert once instead of its alerts, which are not counted on their own', async () => {
+    const t = 1_700_000_000_000;
+    const alerts = openAlertStore(store);
+    const withAlerts = await createServer(fakeDeps(users, { searchStore: store, alerts }));
+    try {
+      const msg = (i: number, extra: Record<string, unknown>) => ({ guid: `g${i}`, 'source.type': 'bro', timestamp: t + i * 60_000, ip_src_addr: `10.0.0.${i}`, ...extra });
+      await store.write('bro', [msg(0, { is_alert: 'true' }), msg(1, { is_alert: 'true' }), msg(2, { is_alert: 'true' }), msg(3, {})]);
+      const body = { from: t, to: t + 3_600_000, interval: '1h' };
+      const post = async (payload: object) => (await withAlerts.inject({ method: 'POST', url: '/api/v1/dashboard', headers: { authorization: ANALYST }, payload })).json() as {
+        totals: { events: number; alerts: number }; topSources: Array<{ value: string; count: number }>;
+      };
+      const search = async (indices?: string[]) => (await withAlerts.inject({
+        method: 'POST', url: '/api/v1/search/search', headers: { authorization: ANALYST },
+        payload: { query: `timestamp:[${t} TO ${t + 3_600_000}] AND is_alert:true`, size: 0, ...(indices && { indices }) },
+      })).json() as { total: number };
+      expect((await post(body)).totals).toEqual({ events: 4, alerts: 3 });
+
+      const { guid } = await alerts.createMetaAlert('alice', { alerts: [{ guid: 'g0', sensorType: 'bro' }, { guid: 'g1', sensorType: 'bro' }], groups: [] });
+      const d = await post(body);
+      // g0 and g1 are listed through the meta-alert: one alert, as search counts them
+      expect(d.totals).toEqual({ events: 2, alerts: 2 });
+      expect(d.totals.alerts).toBe((await search()).total);
+      expect(d.topSources.map((s) => s.value).sort()).toEqual(['10.0.0.2', '10.0.0.3']);
+      // with sensors named, only those indices: the held alerts are not counted on their own
+      expect((await post({ ...body, sensors: ['bro'] })).totals).toEqual({ events: 2, alerts: 1 });
+      expect((await search(['bro'])).total).toBe(1);
+
+      await alerts.updateMetaAlertStatus('alice', guid, 'INACTIVE');
+      expect((await post(body)).totals).toEqual({ events: 4, alerts: 3 });
+    } finally {
+      await withAlerts.close();
+    }
   });
 });
 

@@ -4,14 +4,20 @@
  * alerts over time, top source and destination addresses, the triage rules that fired most, and
  * the points of geo-enriched addresses (`enrichments.geo.<field>.location_point`, "lat,lon").
  * Metron had no such endpoint (its dashboards were Kibana's).
+ *
+ * With meta-alerts (the server passes the alert layer's view, as to search), every panel counts
+ * what search lists: an alert held by an active meta-alert is not counted on its own, and the
+ * alert panels over the whole store (no `sensors` asked) count the active meta-alert instead,
+ * once, where its alerts match; an inactive meta-alert is not counted.
  */
 import type { FastifyInstance } from 'fastify';
 import { ERROR_SENSOR } from '@metron/core';
 import type { HistogramResponse, SearchResponse, SearchStore } from '@metron/storage';
 import { HttpError } from '../errors.js';
 
+const METAALERT_INDEX = 'metaalert';
 /** Indices that hold no sensor's events. */
-const NOT_SENSORS = new Set([ERROR_SENSOR, 'metaalert']);
+const NOT_SENSORS = new Set([ERROR_SENSOR, METAALERT_INDEX]);
 /** Address fields whose geo enrichment is plotted. */
 export const GEO_FIELDS = ['ip_src_addr', 'ip_dst_addr'] as const;
 const RULE_NAME_FIELD = /^threat\.triage\.rules\.(\d+)\.name$/;
@@ -79,7 +85,7 @@ function topOf(counts: Record<string, number> | undefined, n: number): Array<{ v
     .slice(0, n);
 }
 
-/** Builds the dashboard from the store's histogram and facet queries. */
+/** Builds the dashboard from the store's histogram and facet queries (the meta-alert view's, when given it). */
 export async function dashboard(store: SearchStore, request: DashboardRequest, now = Date.now()): Promise<DashboardResponse> {
   const to = request.to ?? now;
   const from = request.from ?? to - DAY;
@@ -88,6 +94,8 @@ export async function dashboard(store: SearchStore, request: DashboardRequest, n
   const top = request.top ?? 10;
   const indices = await store.indices();
   const sensors = (request.sensors ?? indices.filter((i) => !NOT_SENSORS.has(i))).filter((s) => indices.includes(s)).sort();
+  // The alert panels: the meta-alert index too when the whole store is shown (one alert per meta-alert).
+  const alertIndices = request.sensors === undefined && indices.includes(METAALERT_INDEX) ? [...sensors, METAALERT_INDEX] : sensors;
   const range = `timestamp:[${from} TO ${to}]`;
   const query = request.query !== undefined && request.query.trim() !== '' && request.query.trim() !== '*' ? `${range} AND (${request.query})` : range;
   const empty: DashboardResponse = {
@@ -107,7 +115,7 @@ export async function dashboard(store: SearchStore, request: DashboardRequest, n
   const none: SearchResponse = { total: 0, results: [], facetCounts: {} };
   const [perSensor, alerts, facets, ruleFacets] = await Promise.all([
     Promise.all(sensors.map((s) => store.histogram({ indices: [s], query, interval }))),
-    store.histogram({ indices: sensors, query: `${query} AND is_alert:true`, interval }),
+    store.histogram({ indices: alertIndices, query: `${query} AND is_alert:true`, interval }),
     addressFields.length + geoFields.length > 0
       ? store.search({ indices: sensors, query, size: 0, facetFields: [...addressFields, ...geoFields] })
       : Promise.resolve(none),
