@@ -121,6 +121,26 @@ describe('alert workflow on OpenSearch, step by step as on DuckDB', () => {
     expect([...after.ok].sort()).toEqual(['a1', 'a2', 'a3', 's1']);
   }, 120_000);
 
+  it('a meta-alert whose alerts were all removed is still a meta-alert: listed while active, hidden once inactive, never grouped', async () => {
+    const empty = new Map<string, string>();
+    for (const b of backends) {
+      empty.set(b.name, (await b.alerts.createMetaAlert('alice', { alerts: [{ guid: 'a3', sensorType: 'al_bro' }], groups: [] })).guid);
+    }
+    const emptyGuid = (b: Backend) => empty.get(b.name)!;
+    /** The ids listed, the empty meta-alert's guid replaced (the other meta-alert is inactive by now). */
+    const listed = async (b: Backend) => (await ids(b, '*')).map((id) => (id === emptyGuid(b) ? 'EMPTY' : id)).sort();
+    const grouped = (b: Backend) => b.alerts.group({ indices: INDICES, query: '*', groups: [{ field: 'source.type' }] });
+    expect(await same(listed)).toEqual({ ok: ['EMPTY', 'a1', 'a2', 's1'] });
+    expect(await same((b) => b.alerts.removeAlertsFromMetaAlert('alice', emptyGuid(b), [{ guid: 'a3', sensorType: 'al_bro' }]))).toEqual({ ok: true });
+    expect((await same((b) => b.findOne(emptyGuid(b), 'metaalert').then((doc) => doc?.['metron_alert'])))).toEqual({ ok: [] });
+    expect(await same(listed)).toEqual({ ok: ['EMPTY', 'a1', 'a2', 'a3', 's1'] });
+    await same(grouped);
+    expect(await same((b) => b.alerts.updateMetaAlertStatus('alice', emptyGuid(b), 'INACTIVE'))).toEqual({ ok: true });
+    expect(await same(listed)).toEqual({ ok: ['a1', 'a2', 'a3', 's1'] });
+    expect(await same((b) => ids(b, 'status:inactive'))).toEqual({ ok: [] });
+    await same(grouped);
+  }, 120_000);
+
   it('keeps the same audit trail', async () => {
     const history = async (b: Backend, guid: string) => {
       const h = await b.alerts.history(guid);

@@ -21,7 +21,7 @@ import type {
 import { DEFAULT_AGGREGATE_LIMITS, parseInterval, validateGroups, type AggregateLimits } from '../duckdb/aggregate.js';
 import type { AlertBackend, AlertTransaction, AlertUpdate } from '../duckdb/alerts/alert-store.js';
 import { AUDIT_SENSOR, type AuditRecord } from '../duckdb/alerts/audit.js';
-import { METAALERT_TYPE, METAALERTS_FIELD, STATUS_FIELD } from '../duckdb/alerts/meta-alerts.js';
+import { ALERT_FIELD, METAALERT_TYPE, METAALERTS_FIELD, SOURCE_TYPE_FIELD, STATUS_FIELD } from '../duckdb/alerts/meta-alerts.js';
 import { validatePaging, type SearchLimits } from '../duckdb/search.js';
 import { openSearchSettings, type OpenSearchSettings } from './config.js';
 import { OpenSearchClient, OpenSearchHttpError, parseJson } from './http.js';
@@ -256,8 +256,9 @@ class OpenSearchStore implements OpenSearchSearchStore {
   }
 
   /** The query over all groups; null when no index can match. */
-  private renderQuery(query: QueryNode, groups: IndexGroup[]): QueryDsl | null {
+  private renderQuery(parsed: QueryNode, groups: IndexGroup[]): QueryDsl | null {
     if (groups.length === 0) return null;
+    const query = withEmptyChildLists(parsed);
     const rendered = groups.map((group) => adaptToMapping(renderQueryDsl(query, group.fields), group.mapped));
     if (groups.length === 1) return rendered[0]!;
     return {
@@ -687,6 +688,30 @@ function isAddressOrBlock(value: unknown): boolean {
   const version = isIP(value.slice(0, slash));
   const bits = value.slice(slash + 1);
   return version !== 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * `_exists_:metron_alert` as on the DuckDB store, where a meta-alert whose alerts were all removed
+ * keeps an empty child list that still exists: OpenSearch indexes nothing for an empty list (and
+ * an hourly index may not even map the field), so there it also matches every document of
+ * `source.type` `metaalert`, which the alert layer always writes with a child list. The alert
+ * layer tells meta-alerts by this test, so such a meta-alert stays hidden once inactive and is
+ * left out of groups, as on DuckDB.
+ */
+export function withEmptyChildLists(node: QueryNode): QueryNode {
+  switch (node.kind) {
+    case 'exists':
+      return node.field === ALERT_FIELD
+        ? { kind: 'or', children: [node, { kind: 'term', field: SOURCE_TYPE_FIELD, value: METAALERT_TYPE, phrase: true }] }
+        : node;
+    case 'and':
+    case 'or':
+      return { ...node, children: node.children.map(withEmptyChildLists) };
+    case 'not':
+      return { ...node, child: withEmptyChildLists(node.child) };
+    default:
+      return node;
+  }
 }
 
 /**
