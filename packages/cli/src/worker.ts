@@ -8,7 +8,7 @@
  * Configs come from the compacted config topic (`metron config push`), and changes there are
  * applied live.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -68,6 +68,51 @@ function globalFile(set: ConfigSet): Record<string, unknown> {
   return (set.global ?? {}) as Record<string, unknown>;
 }
 
+/**
+ * Test-only: a file holding the milliseconds every index write of an index worker waits before it
+ * starts, re-read before each write so a test can stall the writer and release it again. The
+ * slow-writer fault test uses it to make the writer fall behind the topic on purpose
+ * (backpressure: the consumer must pause, memory must stay bounded). Not a setting: never set it
+ * in a deployment.
+ */
+export const TEST_WRITE_DELAY_ENV = 'METRON_TEST_INDEX_WRITE_DELAY_FILE';
+
+/** The test-only write delay now: the number in the file, 0 when the file is absent or empty. */
+function testWriteDelayMs(file: string): number {
+  let raw: string;
+  try {
+    raw = readFileSync(file, 'utf8').trim();
+  } catch {
+    return 0;
+  }
+  const ms = raw === '' ? 0 : Number(raw);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) throw new MetronError('INPUT_INVALID', `${TEST_WRITE_DELAY_ENV} (${file}) must hold a whole number of milliseconds from 0 to 60000, got ${JSON.stringify(raw)}`);
+  return ms;
+}
+
+/** Wraps the store's write paths (`write`, and `writeJson` when it has one) so each first waits the delay in `file`. */
+function slowedForTests(store: SearchStore, file: string): SearchStore {
+  // Re-reads the file while waiting: a test that releases the writer does not wait out the stall.
+  const wait = async () => {
+    const started = Date.now();
+    while (Date.now() - started < testWriteDelayMs(file)) await new Promise((r) => setTimeout(r, 50));
+  };
+  const slowed = store as SearchStore & { writeJson?(sensor: string, lines: Buffer[]): Promise<void> };
+  const write = store.write.bind(store);
+  slowed.write = async (sensor, messages) => {
+    await wait();
+    return write(sensor, messages);
+  };
+  const writeJson = slowed.writeJson?.bind(store);
+  if (writeJson !== undefined) {
+    slowed.writeJson = async (sensor, lines) => {
+      await wait();
+      return writeJson(sensor, lines);
+    };
+  }
+  return slowed;
+}
+
 /** Starts a worker: joins its stage's consumer group with the configs of the config topic. */
 export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const log = opts.log ?? createLogger();
@@ -112,6 +157,11 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
         // One process owns a DuckDB file: run a single index worker per data dir.
         await mkdir(join(dataDir, 'index'), { recursive: true });
         store = await openDuckDbSearchStore({ path: join(dataDir, 'index', 'metron.duckdb'), threads: storage.index.threads, ...(storage.index.memoryLimit !== undefined ? { memoryLimit: storage.index.memoryLimit } : {}) });
+      }
+      const delayFile = process.env[TEST_WRITE_DELAY_ENV];
+      if (delayFile !== undefined && delayFile !== '') {
+        log.warn(`${TEST_WRITE_DELAY_ENV}=${delayFile}: every index write first waits the milliseconds in that file (test-only slow writer)`);
+        store = slowedForTests(store, delayFile);
       }
       const opened = store;
       cleanup.unshift(async () => opened.close());
