@@ -69,16 +69,23 @@ describe('startEmbedded with a malformed config', () => {
   });
 });
 
+/** A config dir with the Bro parser and the given global config, and its removal. */
+async function broConfigDir(global: Record<string, unknown>): Promise<{ dir: string; remove(): Promise<void> }> {
+  const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = await mkdtemp(join(tmpdir(), 'metron-duckcfg-'));
+  await mkdir(join(dir, 'parsers'));
+  await writeFile(join(dir, 'parsers', 'bro.json'), '{"parserClassName": "org.apache.metron.parsers.bro.BasicBroParser", "sensorTopic": "bro"}');
+  await writeFile(join(dir, 'global.json'), JSON.stringify(global));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
 describe('startEmbedded with DuckDB settings in the global config', () => {
   it('opens the search index with the configured threads and memory limit', async () => {
-    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { startEmbedded } = await import('./start.js');
-    const dir = await mkdtemp(join(tmpdir(), 'metron-duckcfg-'));
-    await mkdir(join(dir, 'parsers'));
-    await writeFile(join(dir, 'parsers', 'bro.json'), '{"parserClassName": "org.apache.metron.parsers.bro.BasicBroParser", "sensorTopic": "bro"}');
-    await writeFile(join(dir, 'global.json'), '{"index.duckdb.threads": 2, "index.duckdb.memory.limit": "512MB"}');
+    const { dir, remove } = await broConfigDir({ 'index.duckdb.threads': 2, 'index.duckdb.memory.limit': '512MB' });
     const lines: string[] = [];
     const log = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
     const handle = await startEmbedded({ configDir: dir, dataDir: join(dir, 'data'), port: 0, host: '127.0.0.1', adminPassword: 'test-password-1', fsync: 'never', log });
@@ -86,21 +93,16 @@ describe('startEmbedded with DuckDB settings in the global config', () => {
       expect(lines.find((l) => l.startsWith('search index '))).toBe(`search index ${join(dir, 'data', 'index', 'metron.duckdb')} (DuckDB, 2 threads, memory limit 512MB)`);
     } finally {
       await handle.stop();
-      await rm(dir, { recursive: true, force: true });
+      await remove();
     }
   });
 
   it('refuses a bad DuckDB setting with the file and key', async () => {
-    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const { startEmbedded } = await import('./start.js');
-    const dir = await mkdtemp(join(tmpdir(), 'metron-duckcfg-'));
-    await mkdir(join(dir, 'parsers'));
-    await writeFile(join(dir, 'parsers', 'bro.json'), '{"parserClassName": "org.apache.metron.parsers.bro.BasicBroParser", "sensorTopic": "bro"}');
-    await writeFile(join(dir, 'global.json'), '{"index.duckdb.threads": "many"}');
+    const { dir, remove } = await broConfigDir({ 'index.duckdb.threads': 'many' });
     const quiet = { info() {}, warn() {}, error() {} };
     await expect(startEmbedded({ configDir: dir, dataDir: join(dir, 'data'), port: 0, host: '127.0.0.1', log: quiet })).rejects.toThrow(/global\.json: \$\['index\.duckdb\.threads'\]/);
-    await rm(dir, { recursive: true, force: true });
+    await remove();
   });
 });

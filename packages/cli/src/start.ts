@@ -27,6 +27,7 @@ import { DEMO_ASSETS_FILE, loadDemoAssets } from './load/demo-assets.js';
 import { createLogger, type Logger } from './log.js';
 import { openConfiguredBus } from './worker-bus.js';
 import { pipelineSensorsFrom, parseSourcesConfig } from './config.js';
+import { Shutdown } from './shutdown.js';
 
 /** The demo configs shipped with the CLI. */
 export const BUILTIN_CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'config');
@@ -138,7 +139,8 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
   const opened = await openConfiguredBus(configs.global ?? {}, join(configDir, 'global.json'), { dataDir, fsync: opts.fsync ?? 'always', defaults: logDefaults(configs.global ?? {}, join(configDir, 'global.json')) }, log);
   const bus = opened.bus;
   log.info(`bus: ${opened.description}`);
-  const cleanup: Array<() => Promise<void>> = [async () => bus.close()];
+  const cleanup = new Shutdown(log);
+  cleanup.add(async () => bus.close());
   try {
     await mkdir(join(dataDir, 'index'), { recursive: true });
     // The search index: the DuckDB file, or OpenSearch when the global config's `index.backend` says so.
@@ -148,13 +150,13 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
       onDropped: (sensor, n) => metrics.add(sensor, 'index_errors', n),
     });
     const store = index.store;
-    cleanup.unshift(async () => index.close());
+    cleanup.add(async () => index.close());
     log.info(index.backend === 'opensearch'
       ? `search index: ${index.description}`
       : `search index ${join(dataDir, 'index', 'metron.duckdb')} (DuckDB, ${storage.index.threads} thread${storage.index.threads === 1 ? '' : 's'}${storage.index.memoryLimit !== undefined ? `, memory limit ${storage.index.memoryLimit}` : ''})`);
     // The Parquet archive (indexing configs' `hdfs` writer); closing it rolls the open parts.
     const archive = await ParquetArchive.open({ dir: join(dataDir, 'archive'), ...storage.archive, fsync: (opts.fsync ?? 'always') !== 'never', log });
-    cleanup.unshift(async () => archive.close());
+    cleanup.add(async () => archive.close());
     const metrics = new PipelineMetrics();
     metrics.setArchiveProvider(() => archive.stats);
     if (opts.demo) {
@@ -163,10 +165,10 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
     }
     const pipeline = new Pipeline({ bus, ...(opened.partitions !== undefined ? { partitions: opened.partitions } : {}), store, archive, sensors, indexing: { [ERROR_SENSOR]: configs.indexing[ERROR_SENSOR] }, global: configs.global ?? {}, metrics, dataDir, log, kvPath: join(dataDir, 'kv'), configDir });
     await pipeline.start();
-    cleanup.unshift(async () => pipeline.stop());
+    cleanup.add(async () => pipeline.stop());
     const retention = new RetentionTask({ policy: storage.retention, index: store, archive, log });
     await retention.start();
-    cleanup.unshift(async () => retention.stop());
+    cleanup.add(async () => retention.stop());
     const health = new PipelineHealth(metrics, () => pipeline.lag(), () => pipeline.knownSensors());
     const sampler = setInterval(() => {
       metrics.sample();
@@ -208,7 +210,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
       consoleOptions(log),
     );
     await app.listen({ port: opts.port, host: opts.host });
-    cleanup.unshift(async () => app.close());
+    cleanup.add(async () => app.close());
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : opts.port;
     const url = `http://${opts.host}:${port}`;
@@ -229,7 +231,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
     });
     for (const s of sources) {
       await s.start();
-      cleanup.unshift(async () => s.stop());
+      cleanup.add(async () => s.stop());
       const a = s.address?.();
       log.info(`source ${s.name} listening${a ? ` on ${a.host}:${a.port}` : ''}`);
     }
@@ -240,32 +242,22 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
       const available = Object.fromEntries(Object.entries(wanted).filter(([s]) => sensors[s]));
       feeder = new DemoFeeder({ ingest: (s, r) => pipeline.ingest(s, r), sensors: available, rate: opts.demoRate ?? 200, onError: (m) => log.warn(m) });
       feeder.start();
-      cleanup.unshift(async () => feeder?.stop());
+      cleanup.add(async () => feeder?.stop());
       log.info(`demo telemetry: ${opts.demoRate ?? 200} events/s to ${Object.keys(available).join(', ')}`);
     }
     log.info(`Metron is up at ${url} (console at ${url}/, REST under ${url}/api/v1)`);
 
-    let stopped: Promise<void> | undefined;
     return {
       url,
       pipeline,
       sources,
       stop: () => {
-        stopped ??= (async () => {
-          clearInterval(sampler);
-          for (const c of cleanup) {
-            try {
-              await c();
-            } catch (err) {
-              log.error(`shutdown: ${errorMessage(err)}`);
-            }
-          }
-        })();
-        return stopped;
+        clearInterval(sampler);
+        return cleanup.stop();
       },
     };
   } catch (err) {
-    for (const c of cleanup) await c().catch(() => {});
+    await cleanup.abort();
     throw err;
   }
 }

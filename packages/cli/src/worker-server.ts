@@ -16,6 +16,7 @@ import { parseFlags, portFlag } from './args.js';
 import { createLogger, type Logger } from './log.js';
 import { consoleDistDir } from './start.js';
 import { bootstrapKafka } from './worker.js';
+import { Shutdown } from './shutdown.js';
 
 export const SERVER_USAGE = `Usage: metron server [--brokers H:P,...] [--config-dir DIR] [--data-dir DIR] [--port N] [--host H]
 
@@ -63,7 +64,8 @@ export async function startScaleOutServer(opts: ScaleOutServerOptions): Promise<
   await mkdir(dataDir, { recursive: true });
   const kafka = kafkaOptionsFromGlobal({ ...(opts.kafka ?? {}), 'kafka.brokers': opts.brokers.join(',') });
   const bus = await openKafkaBus({ ...kafka, onWarning: (m) => log.warn(m) });
-  const cleanup: Array<() => Promise<void>> = [async () => bus.close()];
+  const cleanup = new Shutdown(log);
+  cleanup.add(async () => bus.close());
   try {
     const watcher = new ConfigWatcher({
       bus,
@@ -72,14 +74,14 @@ export async function startScaleOutServer(opts: ScaleOutServerOptions): Promise<
     });
     const initial = await watcher.load();
     watcher.start();
-    cleanup.unshift(async () => watcher.stop());
+    cleanup.add(async () => watcher.stop());
     const global = (initial.global ?? {}) as Record<string, unknown>;
     const source = 'config topic: global';
     if (indexBackend(global, source) !== 'opensearch') {
       throw new ConfigError(source, '$["index.backend"]', 'metron server reads the index the index workers share: set "index.backend": "opensearch" (a DuckDB index belongs to its one index worker)');
     }
     const store = openOpenSearchStoreFromConfig(global, source);
-    cleanup.unshift(async () => store.close());
+    cleanup.add(async () => store.close());
     await store.ensureTemplate();
     const producer = bus.producer();
     const sensorTopic = (sensor: string): string | undefined => {
@@ -105,7 +107,7 @@ export async function startScaleOutServer(opts: ScaleOutServerOptions): Promise<
     await sampleLag();
     const sampler = setInterval(() => void sampleLag(), 5000);
     sampler.unref();
-    cleanup.unshift(async () => clearInterval(sampler));
+    cleanup.add(async () => clearInterval(sampler));
     const users = await openUserStore(join(dataDir, 'users.json'), {
       ...(opts.adminPassword ? { adminPassword: opts.adminPassword } : {}),
       onGeneratedPassword: (pw: string) => {
@@ -134,23 +136,17 @@ export async function startScaleOutServer(opts: ScaleOutServerOptions): Promise<
       consoleDir !== undefined ? { consoleDir } : {},
     );
     await app.listen({ port: opts.port, host: opts.host });
-    cleanup.unshift(async () => app.close());
+    cleanup.add(async () => app.close());
     const address = app.server.address();
     const url = `http://${opts.host}:${typeof address === 'object' && address ? address.port : opts.port}`;
     log.info(`Metron server is up at ${url} (Kafka ${kafka.brokers.join(',')}, OpenSearch ${store.urls.join(', ')})`);
-    let stopped: Promise<void> | undefined;
     return {
       url,
       bus,
-      stop: () => {
-        stopped ??= (async () => {
-          for (const c of cleanup) await c().catch((err) => log.error(`shutdown: ${errorMessage(err)}`));
-        })();
-        return stopped;
-      },
+      stop: () => cleanup.stop(),
     };
   } catch (err) {
-    for (const c of cleanup) await c().catch(() => undefined);
+    await cleanup.abort();
     throw err;
   }
 }

@@ -28,6 +28,7 @@ import { indexBackend, openDuckDbSearchStore, openOpenSearchStoreFromConfig, Par
 import { parseFlags } from './args.js';
 import { pipelineSensorsFrom } from './config.js';
 import { createLogger, type Logger } from './log.js';
+import { Shutdown } from './shutdown.js';
 
 const STAGES: readonly PipelineStage[] = ['parse', 'enrich', 'index'];
 
@@ -120,7 +121,8 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   await mkdir(dataDir, { recursive: true });
   const kafka = kafkaOptionsFromGlobal({ ...(opts.kafka ?? {}), 'kafka.brokers': opts.brokers.join(',') });
   const bus = await openKafkaBus({ ...kafka, onWarning: (m) => log.warn(m) });
-  const cleanup: Array<() => Promise<void>> = [async () => bus.close()];
+  const cleanup = new Shutdown(log);
+  cleanup.add(async () => bus.close());
   try {
     // Set once the pipeline runs; config changes before that are in the loaded set already.
     const ref: { pipeline?: Pipeline } = {};
@@ -133,7 +135,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
       },
     });
     const configs = await watcher.load();
-    cleanup.unshift(async () => watcher.stop());
+    cleanup.add(async () => watcher.stop());
     const sensors = pipelineSensorsFrom(configs);
     if (Object.keys(sensors).length === 0) {
       throw new MetronError('CONFIG_NOT_FOUND', 'the config topic holds no sensor parser configs; publish them first with `metron config push --config-dir DIR`');
@@ -164,10 +166,10 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
         store = slowedForTests(store, delayFile);
       }
       const opened = store;
-      cleanup.unshift(async () => opened.close());
+      cleanup.add(async () => opened.close());
       archive = await ParquetArchive.open({ dir: join(dataDir, 'archive'), ...storage.archive, fsync: true, log });
       const openedArchive = archive;
-      cleanup.unshift(async () => openedArchive.close());
+      cleanup.add(async () => openedArchive.close());
     }
     const running = new Pipeline({
       bus,
@@ -188,28 +190,16 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     await running.start();
     ref.pipeline = running;
     // A worker shares its groups: waiting for the whole group to drain could take forever.
-    cleanup.unshift(async () => running.stop(2000));
+    cleanup.add(async () => running.stop(2000));
     watcher.start();
     log.info(`worker ${opts.stage}${opts.sensors ? ` (${opts.sensors.join(', ')})` : ''} joined Kafka at ${kafka.brokers.join(',')}`);
-    let stopped: Promise<void> | undefined;
     return {
       pipeline: running,
       bus,
-      stop: () => {
-        stopped ??= (async () => {
-          for (const c of cleanup) {
-            try {
-              await c();
-            } catch (err) {
-              log.error(`shutdown: ${errorMessage(err)}`);
-            }
-          }
-        })();
-        return stopped;
-      },
+      stop: () => cleanup.stop(),
     };
   } catch (err) {
-    for (const c of cleanup) await c().catch(() => undefined);
+    await cleanup.abort();
     throw err;
   }
 }
