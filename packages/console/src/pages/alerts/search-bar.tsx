@@ -2,7 +2,8 @@
  * The Lucene search bar: field-name autocomplete (from `/search/column/metadata`) as an ARIA
  * combobox, and a menu of saved and recent searches kept in localStorage.
  */
-import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useCaretAfterRender } from '../../caret.ts';
 import { fieldPrefixAt, suggestFields } from './query.ts';
 import { prefs, type SavedSearch } from './prefs.ts';
 
@@ -18,7 +19,7 @@ export interface SearchBarProps {
 export function SearchBar({ value, onChange, onSubmit, fields, error }: SearchBarProps) {
   const listId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
-  const pendingCaret = useRef<number | null>(null);
+  const placeCaret = useCaretAfterRender(inputRef, value);
   const [suggestions, setSuggestions] = useState<string[]>([]);
   const [active, setActive] = useState(0);
   const [menuOpen, setMenuOpen] = useState(false);
@@ -54,17 +55,9 @@ export function SearchBar({ value, onChange, onSubmit, fields, error }: SearchBa
     const next = value.slice(0, at.start) + escaped + ':' + value.slice(caret);
     onChange(next);
     setSuggestions([]);
-    // The caret goes after the inserted field as soon as React has rendered the new value, before
-    // the next key press (a later timer would move it behind what was typed meanwhile).
-    pendingCaret.current = at.start + escaped.length + 1;
+    placeCaret(at.start + escaped.length + 1);
   }
 
-  useLayoutEffect(() => {
-    const caret = pendingCaret.current;
-    if (caret === null) return;
-    pendingCaret.current = null;
-    inputRef.current?.setSelectionRange(caret, caret);
-  }, [value]);
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (suggestions.length === 0) return;

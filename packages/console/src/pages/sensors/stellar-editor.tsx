@@ -5,6 +5,7 @@
  */
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { defaultRegistry, validate } from '@metron/stellar';
+import { useCaretAfterRender } from '../../caret.ts';
 
 /** A function as the autocomplete shows it. */
 export interface FunctionDoc {
@@ -42,6 +43,7 @@ export function StellarEditor({ label, value, onChange, rows = 2, placeholder }:
   const id = useId();
   const area = useRef<HTMLTextAreaElement>(null);
   const [cursor, setCursor] = useState(0);
+  const placeCaret = useCaretAfterRender(area, value, setCursor);
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const error = useMemo(() => stellarError(value), [value]);
@@ -57,11 +59,7 @@ export function StellarEditor({ label, value, onChange, rows = 2, placeholder }:
     const next = `${value.slice(0, start)}${fn.name}(${value.slice(cursor)}`;
     onChange(next);
     setOpen(false);
-    const at = start + fn.name.length + 1;
-    requestAnimationFrame(() => {
-      area.current?.setSelectionRange(at, at);
-      setCursor(at);
-    });
+    placeCaret(start + fn.name.length + 1);
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
