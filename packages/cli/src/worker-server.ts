@@ -5,18 +5,16 @@
  * the config topic (changes pushed there show up live), and the health reports each stage group's
  * lag. Run one or more behind a load balancer; each is stateless apart from its users file.
  */
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, ERROR_SENSOR, MetronError, Topics, errorMessage, type ConfigSet } from '@metron/core';
-import { ConfigWatcher, kafkaOptionsFromGlobal, openKafkaBus, type KafkaBus } from '@metron/pipeline';
+import { ConfigWatcher, type KafkaBus } from '@metron/pipeline';
 import { indexBackend, metaAlertSettings, openAlertStoreOn, openOpenSearchStoreFromConfig } from '@metron/storage';
 import { createServer, openUserStore } from '@metron/server';
 import { parseFlags, portFlag } from './args.js';
 import { createLogger, type Logger } from './log.js';
 import { consoleDistDir } from './start.js';
-import { bootstrapKafka } from './worker.js';
-import { Shutdown } from './shutdown.js';
+import { bootstrapKafka, openScaleOutBase } from './worker.js';
 
 export const SERVER_USAGE = `Usage: metron server [--brokers H:P,...] [--config-dir DIR] [--data-dir DIR] [--port N] [--host H]
 
@@ -59,13 +57,7 @@ function stageGroups(set: ConfigSet): Array<{ group: string; topic: string }> {
 
 /** Starts the scale-out server (see the file comment). */
 export async function startScaleOutServer(opts: ScaleOutServerOptions): Promise<ScaleOutServerHandle> {
-  const log = opts.log ?? createLogger();
-  const dataDir = resolve(opts.dataDir);
-  await mkdir(dataDir, { recursive: true });
-  const kafka = kafkaOptionsFromGlobal({ ...(opts.kafka ?? {}), 'kafka.brokers': opts.brokers.join(',') });
-  const bus = await openKafkaBus({ ...kafka, onWarning: (m) => log.warn(m) });
-  const cleanup = new Shutdown(log);
-  cleanup.add(async () => bus.close());
+  const { log, dataDir, kafka, bus, cleanup } = await openScaleOutBase(opts);
   try {
     const watcher = new ConfigWatcher({
       bus,

@@ -114,8 +114,17 @@ function slowedForTests(store: SearchStore, file: string): SearchStore {
   return slowed;
 }
 
-/** Starts a worker: joins its stage's consumer group with the configs of the config topic. */
-export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
+/** What a scale-out process (worker or server) starts from: its data dir, its Kafka bus, and the steps that undo them. */
+export interface ScaleOutBase {
+  log: Logger;
+  dataDir: string;
+  kafka: ReturnType<typeof kafkaOptionsFromGlobal>;
+  bus: KafkaBus;
+  cleanup: Shutdown;
+}
+
+/** Creates the data dir and opens the Kafka bus of a worker or `metron server`; closing the bus is the first cleanup step. */
+export async function openScaleOutBase(opts: { brokers: string[]; kafka?: Record<string, unknown>; dataDir: string; log?: Logger }): Promise<ScaleOutBase> {
   const log = opts.log ?? createLogger();
   const dataDir = resolve(opts.dataDir);
   await mkdir(dataDir, { recursive: true });
@@ -123,6 +132,12 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   const bus = await openKafkaBus({ ...kafka, onWarning: (m) => log.warn(m) });
   const cleanup = new Shutdown(log);
   cleanup.add(async () => bus.close());
+  return { log, dataDir, kafka, bus, cleanup };
+}
+
+/** Starts a worker: joins its stage's consumer group with the configs of the config topic. */
+export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
+  const { log, dataDir, kafka, bus, cleanup } = await openScaleOutBase(opts);
   try {
     // Set once the pipeline runs; config changes before that are in the loaded set already.
     const ref: { pipeline?: Pipeline } = {};
