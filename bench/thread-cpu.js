@@ -26,8 +26,9 @@ export function threadCpu() {
 
 /**
  * CPU µs per event between two readings: the main thread as `main`, other threads by busiest
- * first (`thread1`, `thread2`...; Node names none of its threads, so a worker, a DuckDB thread and
- * a libuv pool thread are told apart by the caller's knowledge of what runs where), threads under
+ * first with their kernel name (`thread1 node`, `thread2 V8 DefaultWorke`...: V8's helper threads
+ * are named; a worker, a DuckDB thread and a libuv pool thread are not, and are told apart by
+ * the caller's knowledge of what runs where), threads under
  * 1% of the total summed as `others`. Ticks are 10 ms, so use it on runs of seconds.
  */
 export function threadCpuPerEvent(before, after, events) {
@@ -37,7 +38,7 @@ export function threadCpuPerEvent(before, after, events) {
   for (const [tid, { ticks }] of after) {
     const t = ticks - (before.get(tid)?.ticks ?? 0);
     total += t;
-    if (t > 0) used.push({ main: tid === String(process.pid), ticks: t });
+    if (t > 0) used.push({ main: tid === String(process.pid), ticks: t, name: after.get(tid).name });
   }
   used.sort((a, b) => Number(b.main) - Number(a.main) || b.ticks - a.ticks);
   const us = (ticks) => Number(((ticks * 10_000) / events).toFixed(1));
@@ -46,7 +47,7 @@ export function threadCpuPerEvent(before, after, events) {
   let others = 0;
   for (const u of used) {
     if (u.main) out.main = us(u.ticks);
-    else if (u.ticks >= total / 100) out[`thread${++n}`] = us(u.ticks);
+    else if (u.ticks >= total / 100) out[`thread${++n} ${u.name}`] = us(u.ticks);
     else others += u.ticks;
   }
   if (others > 0) out.others = us(others);

@@ -6,7 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '@metron/core';
 import { openDuckDbSearchStore, ParquetArchive, type DuckDbSearchStore } from '@metron/storage';
 import { openLocalLog } from './bus/index.js';
+import type { ConsumerRecord } from './bus/types.js';
+import { IndexStage } from './index-stage.js';
+import { PipelineMetrics } from './metrics.js';
 import { Pipeline, type PipelineSensor } from './pipeline.js';
+import { partitionKey } from './stage-loop.js';
 
 const JSON_MAP = { parserClassName: 'org.apache.metron.parsers.json.JSONMapParser', parserConfig: {} };
 const T0 = Date.UTC(2026, 2, 14, 9);
@@ -152,7 +156,9 @@ describe('indexing stage: search index and Parquet archive per the indexing conf
       hdfs: { batchSize: 3, batchTimeout: 30 },
     });
     const m = pipeline.metrics;
-    const indexLag = async () => (await pipeline.lag()).find((l) => l.stage === 'index' && l.topic === 'indexing')!.lag;
+    // One process runs every stage, so the parse stage hands its messages to the writers and holds
+    // the raw records: what a writer holds is uncommitted on the sensor topic.
+    const indexLag = async () => (await pipeline.lag()).find((l) => l.stage === 'parse' && l.topic === 'json')!.lag;
 
     await pipeline.ingest('json', events(0, 2));
     await until(() => pipeline.indexWaiting() === 4, 'two messages waiting in each writer');
@@ -220,5 +226,136 @@ describe('indexing stage: search index and Parquet archive per the indexing conf
     expect(make({ elasticsearch: { batchSize: 0 } })).toThrow('indexing/json.json: $.elasticsearch.batchSize: expected a positive integer, got 0');
     expect(make({ hdfs: { index: '../x' } })).toThrow('indexing/json.json: $.hdfs.index: invalid index name "../x"');
     expect(make({ solr: { batchTimeout: -1 } })).toThrow('indexing/json.json: $.solr.batchTimeout: expected seconds (0 or more), got -1');
+  });
+});
+
+describe('indexing stage: parse output straight to the writers, writes overlapping the next batch', () => {
+  it('in one process the `indexing` topic is skipped: raw records are committed once their messages are written', async () => {
+    const { pipeline, store, dir, archive } = await setup(undefined);
+    await pipeline.ingest('json', events(0, 20));
+    await pipeline.waitIdle();
+    expect((await indexed(store, 'json')).total).toBe(20);
+    expect(pipeline.metrics.get('json', 'indexed')).toBe(20);
+    expect(pipeline.metrics.accounting()['json']).toEqual({ recordsInFlight: 0, messagesInFlight: 0 });
+    const lag = await pipeline.lag();
+    expect(lag.find((l) => l.stage === 'index' && l.topic === 'indexing')!.end).toBe(0);
+    expect(lag.find((l) => l.stage === 'parse' && l.topic === 'json')).toMatchObject({ lag: 0, committed: 20 });
+    await archive.flush();
+    expect(await parquetRows(dir)).toHaveLength(20);
+  });
+
+  /** An IndexStage over a real store and archive whose writes wait at a gate, or fail once. */
+  async function stageWithGate() {
+    const dir = await mkdtemp(join(tmpdir(), 'metron-indexing-gate-'));
+    const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
+    const archive = await ParquetArchive.open({ dir: join(dir, 'archive'), checkIntervalMs: 0 });
+    const metrics = new PipelineMetrics();
+    let gate: { promise: Promise<void>; open: () => void } | undefined;
+    const writes: number[] = [];
+    const gatedStore = Object.assign(Object.create(store) as DuckDbSearchStore, {
+      writeJson: async (index: string, lines: Buffer[]) => {
+        writes.push(lines.length);
+        if (gate !== undefined) await gate.promise;
+        return store.writeJson(index, lines);
+      },
+    });
+    const archiveFailures: Error[] = [];
+    const failingArchive = Object.assign(Object.create(archive) as ParquetArchive, {
+      append: async (partition: string, lines: Buffer[]) => {
+        const failure = archiveFailures.shift();
+        if (failure !== undefined) throw failure;
+        return archive.append(partition, lines);
+      },
+    });
+    const stage = new IndexStage({
+      indexing: () => undefined,
+      store: gatedStore,
+      archive: failingArchive,
+      metrics,
+      now: Date.now,
+      sensorOf: () => 'json',
+      indexError: () => Promise.reject(new Error('not expected')),
+      sendErrors: async (errors) => {
+        if (errors.length > 0) throw new Error('not expected');
+      },
+    });
+    cleanups.push(async () => {
+      gate?.open();
+      await stage.settle();
+      await archive.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const close = () => {
+      let open!: () => void;
+      const promise = new Promise<void>((r) => (open = r));
+      gate = { promise, open };
+      return () => {
+        gate = undefined;
+        open();
+      };
+    };
+    /** Raw records at offsets [from, from + n) of partition 0 of `json`, each giving one message. */
+    const batch = (from: number, n: number) => {
+      const records: ConsumerRecord[] = events(from, n).map((value, i) => ({ topic: 'json', partition: 0, offset: BigInt(from + i), timestamp: 0, key: null, value, headers: {} }));
+      const values = records.map((r, i) => Buffer.from(JSON.stringify({ ...JSON.parse(r.value.toString()), guid: `g-${from + i}`, 'source.type': 'json' })));
+      return { records, values, sources: Uint32Array.from(values.keys()) };
+    };
+    return { stage, store, metrics, writes, close, archiveFailures, batch, archive };
+  }
+
+  it('a pipelined flush returns while its write runs, holding the offsets; the next waits for it', async () => {
+    const { stage, store, metrics, writes, close, batch } = await stageWithGate();
+    const open = close();
+    const a = batch(0, 5);
+    stage.acceptParsed('json', a.records, a.values, a.sources);
+    await stage.flushDue('pipelined');
+    await until(() => writes.length === 1, 'the first write to start');
+    expect(metrics.get('json', 'indexed')).toBe(0);
+    expect(stage.held()).toEqual(new Map([[partitionKey('json', 0), 0n]]));
+    expect(stage.waiting()).toBe(10); // search and archive
+
+    const b = batch(5, 3);
+    stage.acceptParsed('json', b.records, b.values, b.sources);
+    let second = false;
+    const flushing = stage.flushDue('pipelined').then(() => (second = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(second).toBe(false); // one flight at a time: the first write still runs
+    expect(writes).toEqual([5]);
+    open();
+    await flushing;
+    await stage.settle();
+    expect(writes).toEqual([5, 3]);
+    expect(metrics.get('json', 'indexed')).toBe(8);
+    expect(metrics.get('json', 'archived')).toBe(8);
+    expect(stage.held()).toEqual(new Map());
+    expect((await indexed(store, 'json')).results.map((r) => r.source['n'])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('a failed write keeps its messages held; the next flush throws, then waits until a write succeeds', async () => {
+    const { stage, metrics, archiveFailures, batch, archive } = await stageWithGate();
+    archiveFailures.push(new Error('disk full'));
+    const a = batch(10, 4);
+    stage.acceptParsed('json', a.records, a.values, a.sources);
+    await stage.flushDue('pipelined');
+    await stage.settle();
+    expect(metrics.get('json', 'indexed')).toBe(4);
+    expect(metrics.get('json', 'archived')).toBe(0);
+    // The archive's share is back in its buffer, still held: a commit stops before offset 10.
+    expect(stage.held()).toEqual(new Map([[partitionKey('json', 0), 10n]]));
+    expect(stage.waiting()).toBe(4);
+
+    const b = batch(14, 2);
+    stage.acceptParsed('json', b.records, b.values, b.sources);
+    await expect(stage.flushDue('pipelined')).rejects.toThrow('disk full');
+    // Recovering: a flush now waits for its write, so a retrying loop takes nothing more in.
+    archiveFailures.push(new Error('still full'));
+    await expect(stage.flushDue('pipelined')).rejects.toThrow('still full');
+    expect(stage.waiting()).toBe(6);
+    await stage.flushDue('pipelined');
+    expect(metrics.get('json', 'archived')).toBe(6); // written before the flush returned
+    expect(stage.held()).toEqual(new Map());
+    await archive.flush();
+    expect(archive.stats.appended).toBe(6);
   });
 });

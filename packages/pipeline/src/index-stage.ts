@@ -16,6 +16,19 @@
  * writer still holds (`held`), so a crash re-delivers every message not yet written by all of its
  * writers. Re-delivered messages are absorbed by the search index (guid) and may repeat in the
  * archive (deduplicate by guid there).
+ *
+ * Two ways in: records of the `indexing` and `error` topics (`handle`, the index loop), and, in a
+ * process that runs every stage, the parse stage's output straight from the parse worker
+ * (`acceptParsed`): the `indexing` topic would only hand the messages from this process to itself
+ * (an append, an fsync, a read back, a commit). Their offsets are then the sensor topic's, held
+ * the same way, so the parse stage commits a raw record only once its messages are written.
+ *
+ * Writes run one flight at a time. `flushDue('pipelined')` starts the due writes and returns
+ * without waiting for them, so the parse worker parses the next batch while the index writes
+ * this one; a flight still running is awaited first, which bounds what is in memory to one batch
+ * in flight and one gathering. Messages in flight stay `held` until they are written. A failed
+ * write gives its messages back to their buffer and the next `flushDue` throws the failure, so the
+ * calling loop backs off and retries.
  */
 import { ConfigError, errorMessage, Topics, type Message } from '@metron/core';
 import type { ArchiveWriter, SearchStore } from '@metron/storage';
@@ -114,11 +127,30 @@ export interface IndexStageOptions {
   sendErrors(errors: Message[]): Promise<void>;
 }
 
+/** Messages taken out of a buffer for one write. */
+interface WriteJob {
+  buffer: WriterBuffer;
+  raws: Buffer[];
+  first: Map<string, bigint>;
+  since: number;
+}
+
 /** The indexing stage: buffers per writer and sensor, flushes on size and time. See the file comment. */
 export class IndexStage {
   /** When set, every waiting message is due (the pipeline is stopping). */
   draining = false;
   private readonly buffers = new Map<string, WriterBuffer>();
+  /** Writes taken out of their buffers and not yet done (held until they are). */
+  private readonly inFlight = new Set<WriteJob>();
+  /** The writes started by the last flush, while they run. */
+  private flight: Promise<void> | undefined;
+  /** The first failure of a write since the last flushDue, thrown by the next one. */
+  private failure: { err: unknown } | undefined;
+  /**
+   * Set when a failure was thrown, until a flush is seen through: meanwhile every flush waits for
+   * its writes, so a loop retrying a failing store does not take in more batches.
+   */
+  private recovering = false;
   private readonly settings = new Map<string, { search: WriterSettings; archive: WriterSettings }>();
   /** The batch last taken in; the stage loop retries a failed batch with the same array. */
   private accepted: ConsumerRecord[] | undefined;
@@ -147,6 +179,26 @@ export class IndexStage {
       this.accepted = records;
     }
     await this.flushDue();
+  }
+
+  /**
+   * Takes a sensor's parsed (and enriched) messages straight from the parse stage: `values[k]`
+   * was made from `records[sources[k]]`, whose topic, partition and offset it is held under.
+   */
+  acceptParsed(sensor: string, records: ConsumerRecord[], values: Buffer[], sources: Uint32Array): void {
+    if (values.length === 0) return;
+    const now = this.opts.now();
+    const writers = this.writersOf(sensor);
+    const first = records[sources[0] as number] as ConsumerRecord;
+    const search = writers.search.enabled ? this.bufferOf(sensor, writers.search, first, now) : undefined;
+    const archive = writers.archive.enabled && this.opts.archive !== undefined ? this.bufferOf(sensor, writers.archive, first, now) : undefined;
+    if (search === undefined) this.opts.metrics.add(sensor, 'not_indexed', values.length);
+    for (let k = 0; k < values.length; k++) {
+      const r = records[sources[k] as number] as ConsumerRecord;
+      const value = values[k] as Buffer;
+      if (search !== undefined) this.pushValue(search, r, value, now);
+      if (archive !== undefined) this.pushValue(archive, r, value, now);
+    }
   }
 
   private accept(records: ConsumerRecord[]): void {
@@ -183,8 +235,13 @@ export class IndexStage {
   }
 
   private push(buffer: WriterBuffer, r: ConsumerRecord, now: number): void {
+    this.pushValue(buffer, r, r.value, now);
+  }
+
+  /** Adds a message to a buffer, noting the first offset it holds of the record's partition. */
+  private pushValue(buffer: WriterBuffer, r: ConsumerRecord, value: Buffer, now: number): void {
     if (buffer.raws.length === 0) buffer.since = now;
-    buffer.raws.push(r.value);
+    buffer.raws.push(value);
     if (r.partition === buffer.lastPartition && r.topic === buffer.lastTopic) return;
     buffer.lastTopic = r.topic;
     buffer.lastPartition = r.partition;
@@ -192,44 +249,105 @@ export class IndexStage {
     if (!buffer.first.has(p)) buffer.first.set(p, r.offset);
   }
 
-  /** Per partition, the first offset some writer still holds (see StageLoopOptions.held). */
+  /** Per partition, the first offset some writer still holds or is writing (see StageLoopOptions.held). */
   held(): Map<string, bigint> {
     const out = new Map<string, bigint>();
-    for (const buffer of this.buffers.values()) {
-      for (const [p, offset] of buffer.first) {
+    const note = (first: Map<string, bigint>): void => {
+      for (const [p, offset] of first) {
         const known = out.get(p);
         if (known === undefined || offset < known) out.set(p, offset);
       }
-    }
+    };
+    for (const buffer of this.buffers.values()) note(buffer.first);
+    for (const job of this.inFlight) note(job.first);
     return out;
   }
 
-  /** Messages waiting in writer buffers (a message waiting for two writers counts twice). */
+  /** Messages waiting in writer buffers or being written (a message waiting for two writers counts twice). */
   waiting(): number {
     let n = 0;
     for (const b of this.buffers.values()) n += b.raws.length;
+    for (const job of this.inFlight) n += job.raws.length;
     return n;
   }
 
-  /** Writes every buffer that is full, timed out, or draining. A failed write keeps its buffer. */
-  async flushDue(): Promise<void> {
+  /**
+   * Writes every buffer that is full, timed out, or draining, after the writes already running.
+   * `wait` (default): resolves when they are written. `pipelined`: resolves once they have
+   * started (see the file comment). Throws the failure of an earlier write, whose messages are
+   * back in their buffer, due again.
+   */
+  async flushDue(mode: 'wait' | 'pipelined' = 'wait'): Promise<void> {
+    while (this.flight !== undefined) await this.flight;
+    this.throwFailure();
     const now = this.opts.now();
+    const jobs: WriteJob[] = [];
     for (const buffer of this.buffers.values()) {
       if (buffer.raws.length === 0) continue;
       const due = this.draining || buffer.raws.length >= buffer.settings.batchSize || now - buffer.since >= buffer.settings.batchTimeoutMs;
       if (!due) continue;
-      if (buffer.settings.writer === 'search') await this.writeSearch(buffer);
-      else await this.writeArchive(buffer);
+      const job: WriteJob = { buffer, raws: buffer.raws, first: buffer.first, since: buffer.since };
       buffer.raws = [];
       buffer.first = new Map();
       buffer.lastTopic = undefined;
       buffer.lastPartition = -1;
+      this.inFlight.add(job);
+      jobs.push(job);
+    }
+    if (jobs.length === 0) return;
+    const flight = this.runJobs(jobs);
+    this.flight = flight;
+    if (mode === 'wait' || this.recovering) {
+      await flight;
+      this.throwFailure();
+      this.recovering = false;
     }
   }
 
-  private async writeArchive(buffer: WriterBuffer): Promise<void> {
-    await this.opts.archive!.append(buffer.settings.index, buffer.raws);
-    this.opts.metrics.add(buffer.sensor, 'archived', buffer.raws.length);
+  /** Resolves when no write is running (for a loop that stops). */
+  async settle(): Promise<void> {
+    while (this.flight !== undefined) await this.flight;
+  }
+
+  private throwFailure(): void {
+    const failure = this.failure;
+    if (failure === undefined) return;
+    this.failure = undefined;
+    this.recovering = true;
+    throw failure.err;
+  }
+
+  /** Runs the writes one after another; never rejects (a failure is kept for the next flushDue). */
+  private async runJobs(jobs: WriteJob[]): Promise<void> {
+    for (const job of jobs) {
+      try {
+        if (job.buffer.settings.writer === 'search') await this.writeSearch(job.buffer, job.raws);
+        else await this.writeArchive(job.buffer, job.raws);
+      } catch (err) {
+        this.failure ??= { err };
+        this.giveBack(job);
+      }
+      this.inFlight.delete(job);
+    }
+    this.flight = undefined;
+  }
+
+  /** Puts a failed write's messages back in front of their buffer, its offsets held again. */
+  private giveBack(job: WriteJob): void {
+    const { buffer } = job;
+    if (buffer.raws.length === 0 || job.since < buffer.since) buffer.since = job.since;
+    buffer.raws = buffer.raws.length === 0 ? job.raws : job.raws.concat(buffer.raws);
+    for (const [p, offset] of job.first) {
+      const known = buffer.first.get(p);
+      if (known === undefined || offset < known) buffer.first.set(p, offset);
+    }
+    buffer.lastTopic = undefined;
+    buffer.lastPartition = -1;
+  }
+
+  private async writeArchive(buffer: WriterBuffer, raws: Buffer[]): Promise<void> {
+    await this.opts.archive!.append(buffer.settings.index, raws);
+    this.opts.metrics.add(buffer.sensor, 'archived', raws.length);
   }
 
   /**
@@ -237,8 +355,8 @@ export class IndexStage {
    * the index refuses go to the error index with the reason; error records themselves have
    * nowhere else to go, so their batch is retried.
    */
-  private async writeSearch(buffer: WriterBuffer): Promise<void> {
-    const { sensor, raws } = buffer;
+  private async writeSearch(buffer: WriterBuffer, raws: Buffer[]): Promise<void> {
+    const { sensor } = buffer;
     const index = buffer.settings.index;
     try {
       await this.writeIndex(index, raws);

@@ -265,7 +265,22 @@ export class Pipeline {
       handle: (records) => this.parseBatch(sensor, records),
       maxBatch: this.opts.maxBatch,
       onError: (err, attempt) => this.log.error(`parse ${sensor}: batch failed (attempt ${attempt}): ${errorMessage(err)}`),
+      // Where the parse stage feeds the index stage directly (see parseBatch), a raw record is
+      // committed only once the writers hold none of its messages; writes overlap the next parse.
+      ...(this.indexesParsed()
+        ? {
+            held: () => this.indexStage.held(),
+            flushDue: () => this.indexStage.flushDue('pipelined'),
+            settle: () => this.indexStage.settle(),
+            lingerMs: this.opts.indexLingerMs ?? 100,
+          }
+        : {}),
     });
+  }
+
+  /** Whether this process runs every stage, so parsed messages go from the parse stage straight to the index stage. */
+  private indexesParsed(): boolean {
+    return this.runs('parse') && this.runs('enrich') && this.runs('index');
   }
 
   /**
@@ -430,13 +445,12 @@ export class Pipeline {
       ...(this.readsMetadata(sensor) ? { keys: records.map((r) => (r.key === null ? null : r.key.toString('utf8'))) } : {}),
     };
     const result: ParseEnrichOutput = fused ? await this.parsePool.parseEnrich(input) : await this.parsePool.parse(input);
-    const out: ProducerRecord[] = new Array(result.lengths.length);
+    const outputs: Buffer[] = new Array(result.lengths.length);
     const messages = Buffer.from(result.messages.buffer, result.messages.byteOffset, result.messages.byteLength);
-    const headers = { [SENSOR_HEADER]: sensor };
     let pos = 0;
     for (let i = 0; i < result.lengths.length; i++) {
       const n = result.lengths[i] as number;
-      out[i] = { value: messages.subarray(pos, pos + n), headers };
+      outputs[i] = messages.subarray(pos, pos + n);
       pos += n;
     }
     const errors: Message[] = [];
@@ -464,14 +478,20 @@ export class Pipeline {
         if (e.fatal) enrichFatal++;
       }
     }
-    // Downstream first, then the error topic; the loop commits the input only after both.
-    if (out.length > 0) await this.producer.send(fused ? Topics.INDEXING : outputTopic, out);
+    // Downstream first, then the error topic; the loop commits the input only after both (and,
+    // where the index stage takes the messages here, once its writers no longer hold them).
+    if (fused && this.indexesParsed()) {
+      this.indexStage.acceptParsed(sensor, records, outputs, result.sources);
+    } else if (outputs.length > 0) {
+      const headers = { [SENSOR_HEADER]: sensor };
+      await this.producer.send(fused ? Topics.INDEXING : outputTopic, outputs.map((value): ProducerRecord => ({ value, headers })));
+    }
     await this.sendErrors(errors);
     this.metrics.add(sensor, 'parsed', result.parsed);
     // Messages the parser made (with enrichment fused, those enrichment stopped included).
-    this.metrics.add(sensor, 'messages', result.enrich?.parsedMessages ?? out.length);
+    this.metrics.add(sensor, 'messages', result.enrich?.parsedMessages ?? outputs.length);
     if (fused) {
-      this.metrics.add(sensor, 'enriched', out.length);
+      this.metrics.add(sensor, 'enriched', outputs.length);
       if (result.enrich !== undefined) {
         let alerts = 0;
         for (const a of result.enrich.alerts) alerts += a;
@@ -482,9 +502,9 @@ export class Pipeline {
     // Chained: the next sensor receives them as raw records; for this sensor they are done.
     if (outputTopic !== Topics.ENRICHMENTS) {
       const next = this.knownSensors().find((s) => this.sensorTopic(s) === outputTopic) as string;
-      this.metrics.add(sensor, 'forwarded', out.length);
-      this.metrics.add(next, 'received', out.length);
-      this.metrics.add(next, 'received_bytes', out.reduce((n, r) => n + (r.value as Buffer).length, 0));
+      this.metrics.add(sensor, 'forwarded', outputs.length);
+      this.metrics.add(next, 'received', outputs.length);
+      this.metrics.add(next, 'received_bytes', outputs.reduce((n, v) => n + v.length, 0));
     }
     this.metrics.add(sensor, 'invalid', result.invalid);
     this.metrics.add(sensor, 'errors', result.failed);

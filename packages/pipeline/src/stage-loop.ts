@@ -21,6 +21,8 @@ export interface StageLoopOptions {
   held?(): Map<string, bigint>;
   /** Called after every poll, also an empty one, so held records can be flushed on time. */
   flushDue?(): Promise<void>;
+  /** Waits for writes `handle` or `flushDue` left running (held records); called when the loop stops, before its last commit. */
+  settle?(): Promise<void>;
 }
 
 /** Key of a topic partition in `held()` maps. */
@@ -71,6 +73,10 @@ export class StageLoop {
   async stop(): Promise<void> {
     this.running = false;
     await this.loop;
+    if (this.opts.settle !== undefined) {
+      await this.opts.settle();
+      this.commitHandled();
+    }
     await this.committing;
     await this.opts.consumer.close();
   }
