@@ -7,6 +7,7 @@
  * remote store a batch first fetches every table row its adapters will read, in one round trip.
  * Output travels like the parse step's: one buffer of JSON messages plus their byte lengths.
  */
+import { isUtf8 } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Message } from '@metron/core';
@@ -19,6 +20,7 @@ import {
   learnsIdentities,
   loadIpDatabases,
   planTableLookups,
+  type JsonTailEnrichmentResult,
   type SensorEnricher,
   type SensorEnrichmentDeps,
   type TableLookupPlan,
@@ -172,10 +174,10 @@ async function prefetchRows(enrichers: SensorEnrichers, sensors: readonly string
 const IS_ALERT = 'is_alert';
 
 /** A message of a sensor without enrichment config: as it is, re-serialized. */
-function passThrough(text: string): { json: string; alert: boolean; errors: readonly [] } {
+function passThrough(text: string): JsonTailEnrichmentResult {
   const message = JSON.parse(text) as Message;
   const alert = message[IS_ALERT];
-  return { json: JSON.stringify(message), alert: alert === true || alert === 'true', errors: [] };
+  return { json: JSON.stringify(message), tail: '', alert: alert === true || alert === 'true', errors: [] };
 }
 
 /**
@@ -193,6 +195,18 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
   const texts: string[] = enrichers.prefetch ? new Array(input.lengths.length) : [];
   // table reads remembered for the batch (and misses while the store has no new writes)
   for (const enricher of enrichers.values()) enricher.beginBatch();
+  // Where the batch is valid UTF-8, a message the enrichment only appended to is written as its
+  // input bytes plus the new members (each message's text is then exactly its bytes decoded).
+  const bytesAreText = isUtf8(values);
+  const write = (result: JsonTailEnrichmentResult, raw: Buffer, text: string, i: number): void => {
+    for (const e of result.errors) errors.push({ record: i, reason: e.message, errorType: e.errorType, fatal: e.fatal });
+    if (result.json === null) return;
+    if (result.json !== undefined) output.push(result.json);
+    else if (bytesAreText) output.pushWithTail(raw, result.tail);
+    else output.push(result.tail === '' ? text : `${text.slice(0, -1)}${result.tail}}`);
+    inputs.push(i);
+    alerts.push(result.alert ? 1 : 0);
+  };
   let pos = 0;
   for (let i = 0; i < input.lengths.length; i++) {
     const len = input.lengths[i] as number;
@@ -202,13 +216,8 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
       // Tables at hand (LMDB): each message straight from its text (enrichJson builds no object for most).
       try {
         const enricher = enrichers.get(input.sensors[i] as string);
-        const result = enricher !== undefined ? enricher.enrichJson(raw.toString('utf8')) : passThrough(raw.toString('utf8'));
-        for (const e of result.errors) errors.push({ record: i, reason: e.message, errorType: e.errorType, fatal: e.fatal });
-        if (result.json !== null) {
-          output.push(result.json);
-          inputs.push(i);
-          alerts.push(result.alert ? 1 : 0);
-        }
+        const text = raw.toString('utf8');
+        write(enricher !== undefined ? enricher.enrichJsonTail(text) : passThrough(text), raw, text, i);
       } catch (err) {
         if (!(err instanceof SyntaxError)) throw err;
         errors.push({ record: i, reason: `unreadable message: ${err.message}`, errorType: 'enrichment_error', fatal: true });
@@ -227,16 +236,15 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
   if (enrichers.prefetch) {
     await Promise.all([prefetchRows(enrichers, input.sensors, messages), enrichers.assetPrefetch?.prefetch(input.sensors, messages)]);
     // then each message from its text, as with local tables (the parsed objects served the prefetch only)
+    pos = 0;
     for (let i = 0; i < messages.length; i++) {
+      const len = input.lengths[i] as number;
+      const raw = values.subarray(pos, pos + len);
+      pos += len;
       if (messages[i] === undefined) continue;
       const enricher = enrichers.get(input.sensors[i] as string);
-      const result = enricher !== undefined ? enricher.enrichJson(texts[i] as string) : passThrough(texts[i] as string);
-      for (const e of result.errors) errors.push({ record: i, reason: e.message, errorType: e.errorType, fatal: e.fatal });
-      if (result.json !== null) {
-        output.push(result.json);
-        inputs.push(i);
-        alerts.push(result.alert ? 1 : 0);
-      }
+      const text = texts[i] as string;
+      write(enricher !== undefined ? enricher.enrichJsonTail(text) : passThrough(text), raw, text, i);
     }
   }
   for (const enricher of enrichers.values()) enricher.endBatch();

@@ -29,6 +29,27 @@ export class JsonOutput {
     this.lengths.push(n);
   }
 
+  /**
+   * Writes a message given as the UTF-8 bytes of a JSON object with `tail` (JSON text of more
+   * members, starting with a comma; '' for none) inserted before its closing brace: the bytes are
+   * copied, only the tail is encoded.
+   */
+  pushWithTail(object: Uint8Array, tail: string): void {
+    const most = object.length + tail.length * 3;
+    if (this.at + most > this.buffer.length) this.grow(this.at + most);
+    const start = this.at;
+    if (tail === '') {
+      this.buffer.set(object, start);
+      this.at += object.length;
+    } else {
+      this.buffer.set(object.subarray(0, object.length - 1), start);
+      this.at += object.length - 1;
+      this.at += this.buffer.write(tail, this.at, 'utf8');
+      this.buffer[this.at++] = 0x7d; // }
+    }
+    this.lengths.push(this.at - start);
+  }
+
   private grow(needed: number): void {
     const next = Buffer.allocUnsafeSlow(Math.max(needed, this.buffer.length * 2));
     this.buffer.copy(next, 0, 0, this.at);

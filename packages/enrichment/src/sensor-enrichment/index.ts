@@ -30,6 +30,7 @@ export {
   type EnrichmentTableReader,
   type GeoLookup,
   type JsonEnrichmentResult,
+  type JsonTailEnrichmentResult,
   type SensorEnrichmentDeps,
   type TableLocation,
 } from './types.js';

@@ -41,6 +41,7 @@ import {
   type EnrichmentResult,
   type ErrorSink,
   type JsonEnrichmentResult,
+  type JsonTailEnrichmentResult,
   type SensorEnrichmentDeps,
 } from './types.js';
 import { VariableScope } from './variables.js';
@@ -62,6 +63,8 @@ export interface SensorEnricher {
    * json-text.ts). Throws (SyntaxError) only when the text is not JSON.
    */
   enrichJson(text: string): JsonEnrichmentResult;
+  /** enrichJson, giving a message the enrichment only appended to as its tail (see JsonTailEnrichmentResult). */
+  enrichJsonTail(text: string): JsonTailEnrichmentResult;
   /**
    * Until endBatch(), table reads of the hbase adapters are remembered (BatchTableCache): call it
    * before enriching a batch, endBatch() after. enrichBatch() does both itself.
@@ -339,18 +342,28 @@ class CompiledSensorEnricher implements SensorEnricher {
   }
 
   enrichJson(text: string): JsonEnrichmentResult {
+    const { json, tail, alert, errors } = this.enrichJsonTail(text);
+    if (json !== undefined) return { json, alert, errors };
+    return { json: tail === '' ? text : `${text.slice(0, -1)}${tail}}`, alert, errors };
+  }
+
+  enrichJsonTail(text: string): JsonTailEnrichmentResult {
     this.errors = null;
     this.index = undefined;
-    let json: string | null;
+    let json: string | null | undefined;
+    let tail = '';
     let alert = false;
     const plan = this.plainText;
     const scan = plan === null ? null : plan.scanner.scan(text, plan.view);
     // a message with null or "" fields takes the general path: a stage's join drops them, which
     // a later stage's reads would see
     if (plan !== null && scan !== null && !scan.hasEmpty) {
-      const plain = this.enrichPlain(text, scan, plan);
-      if (plain !== undefined) json = plain;
-      else {
+      const plain = this.enrichPlain(plan);
+      if (plain !== undefined) {
+        // `{}` gains its first keys: written whole (the tail starts with a comma)
+        if (scan.keys === 0 && plain !== '') json = `{${plain.slice(1)}}`;
+        else tail = plain;
+      } else {
         // an alert, or a case the text path does not write: finish on the message
         const message = JSON.parse(text) as Message;
         if (this.joinCollected(message)) {
@@ -367,15 +380,15 @@ class CompiledSensorEnricher implements SensorEnricher {
     }
     const errors = this.errors ?? NO_ERRORS;
     this.errors = null;
-    return { json, alert, errors };
+    return { json, tail, alert, errors };
   }
 
   /**
-   * The text path: runs both stages' steps on the wanted fields; gives the enriched JSON when the
-   * message is no alert and only gains keys, else undefined with the outputs left in `out` and
-   * `outThreatIntel` for joinCollected.
+   * The text path: runs both stages' steps on the wanted fields; gives the JSON of the fields to
+   * append ('' for none) when the message is no alert and only gains keys, else undefined with the
+   * outputs left in `out` and `outThreatIntel` for joinCollected.
    */
-  private enrichPlain(text: string, scan: JsonTextScan, plan: PlainTextPlan): string | undefined {
+  private enrichPlain(plan: PlainTextPlan): string | undefined {
     const a = this.out;
     const b = this.outThreatIntel;
     a.reset();
@@ -398,8 +411,7 @@ class CompiledSensorEnricher implements SensorEnricher {
       }
       out.reset();
     }
-    if (tail === '') return text;
-    return scan.keys === 0 ? `{${tail.slice(1)}}` : `${text.slice(0, -1)}${tail}}`;
+    return tail;
   }
 
   /** Joins what enrichPlain collected into the parsed message, then triage; false when a fatal error stopped it. */

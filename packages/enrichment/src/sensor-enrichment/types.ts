@@ -95,6 +95,19 @@ export interface EnrichmentResult {
   readonly errors: readonly EnrichmentError[];
 }
 
+/**
+ * The outcome of SensorEnricher.enrichJsonTail: the enriched JSON is either the input text with
+ * `tail` written before its closing brace (`json` undefined; `tail` '' when nothing was added), or
+ * `json` as a whole (null when a fatal error stopped the message). The tail form lets a caller
+ * holding the input's UTF-8 bytes copy them instead of encoding the whole text again.
+ */
+export interface JsonTailEnrichmentResult {
+  readonly json: string | null | undefined;
+  readonly tail: string;
+  readonly alert: boolean;
+  readonly errors: readonly EnrichmentError[];
+}
+
 /** The outcome of enriching one message given as JSON text (SensorEnricher.enrichJson). */
 export interface JsonEnrichmentResult {
   /** The enriched message's JSON (as JSON.stringify writes it); null when a fatal error stopped it. */
