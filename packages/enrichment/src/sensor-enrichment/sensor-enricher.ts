@@ -28,7 +28,7 @@ import { TriageRuleError, compileThreatTriage, type FiredRule, type ThreatTriage
 import { geoStep, hbaseEnrichmentStep, hbaseThreatIntelStep, hostStep, type StageStep } from './adapters.js';
 import { normalizeSensorEnrichmentConfig, planSection, type NormalizedSensorEnrichmentConfig, type SectionName } from './config.js';
 import { convertToBoolean, jacksonMap } from './java-values.js';
-import { JsonTextScanner, type JsonTextScan } from './json-text.js';
+import { JsonTextScanner } from './json-text.js';
 import { BatchTableCache } from './table-cache.js';
 import { compileStellarGroups, stellarStep } from './stellar-adapter.js';
 import { evalContext, registryOrDefault, type StellarSettings } from './stellar-compile.js';
