@@ -330,6 +330,24 @@ describe('meta-alerts', () => {
     await expectError(alertStore.updateMetaAlertStatus('alice', guid, 'CLOSED'), 'INPUT_INVALID', 'meta-alert status must be ACTIVE or INACTIVE, got "CLOSED"');
   });
 
+  it('finds children whose copy does not name their index: an index named apart from its sensor, a document without source.type', async () => {
+    await store.write('custom', [{ guid: 'c1', 'source.type': 'bro', timestamp: 4000, is_alert: true, 'threat.triage.score': 7 }]);
+    await store.write('bro', [{ guid: 'n1', timestamp: 5000, is_alert: true, 'threat.triage.score': 3 }]);
+    const refs = [{ guid: 'c1', sensorType: 'custom' }, { guid: 'n1', sensorType: 'bro' }];
+    const { guid } = await alertStore.createMetaAlert('alice', { alerts: refs, groups: [] });
+    const membership = async () => Promise.all(refs.map(async (ref) => (await store.findOne(ref))!['metaalerts'] ?? null));
+    expect(await membership()).toEqual([[guid], [guid]]);
+
+    expect(await alertStore.updateMetaAlertStatus('alice', guid, 'INACTIVE')).toBe(true);
+    expect(await membership()).toEqual([null, null]);
+    expect((await ids('*')).filter((id) => id === 'c1' || id === 'n1')).toEqual(['c1', 'n1']);
+    expect(await alertStore.updateMetaAlertStatus('alice', guid, 'ACTIVE')).toBe(true);
+    expect(await membership()).toEqual([[guid], [guid]]);
+
+    await alertStore.patch('bob', { guid, sensorType: 'metaalert' }, [{ op: 'add', path: '/alert_status', value: 'ESCALATE' }]);
+    for (const ref of refs) expect((await store.findOne(ref))!['alert_status']).toBe('ESCALATE');
+  });
+
   it('applies a status or assignee change on a meta-alert to its children; a child change refreshes the meta-alert', async () => {
     const { guid } = await alertStore.createMetaAlert('alice', { alerts: [{ guid: 'a1', sensorType: 'bro' }, { guid: 's1', sensorType: 'snort' }], groups: [] });
     // As the alerts UI does it: a patch on the meta-alert.

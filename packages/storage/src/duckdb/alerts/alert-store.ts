@@ -374,6 +374,26 @@ class DuckDbAlertStore implements AlertStore {
     });
   }
 
+  /**
+   * The current document of a meta-alert's child, found from its copy: in the index its
+   * `source.type` names, else in whichever index holds its guid (an index named apart from its
+   * sensor in the indexing config, or a document without `source.type`). Null when it is gone.
+   */
+  private async childOf(changes: Changes, copy: Message): Promise<Message | null> {
+    const guid = String(copy[GUID]);
+    const named = sensorOf(copy, '');
+    if (named !== '') {
+      const doc = await changes.get(named, guid);
+      if (doc !== null) return doc;
+    }
+    for (const index of await this.store.indices()) {
+      if (index === named || index === METAALERT_TYPE || index === AUDIT_SENSOR) continue;
+      const found = await this.store.search({ indices: [index], query: '*', size: 0 }, { rewrite: () => term(GUID, guid) });
+      if (found.total > 0) return changes.get(index, guid);
+    }
+    return null;
+  }
+
   /** Applies a meta-alert's status or assignee change to its children (and their copies in it). */
   private async inheritToChildren(changes: Changes, before: Message, meta: Message): Promise<void> {
     const inherited = INHERITED_BY_CHILDREN.filter((field) => before[field] !== meta[field]);
@@ -384,8 +404,7 @@ class DuckDbAlertStore implements AlertStore {
         if (meta[field] === undefined) delete copy[field];
         else copy[field] = meta[field]!;
       }
-      const guid = String(copy[GUID]);
-      const child = await changes.get(sensorOf(copy, ''), guid);
+      const child = await this.childOf(changes, copy);
       if (child === null) continue;
       for (const field of inherited) {
         if (meta[field] === undefined) delete child[field];
@@ -537,7 +556,7 @@ class DuckDbAlertStore implements AlertStore {
       meta[STATUS_FIELD] = wanted;
       const copies = childrenOf(meta);
       for (const copy of copies) {
-        const child = await changes.get(sensorOf(copy, ''), String(copy[GUID]));
+        const child = await this.childOf(changes, copy);
         if (child === null) continue;
         setMembership(child, metaAlertGuid, wanted === 'active');
       }
