@@ -172,6 +172,34 @@ for (const backend of ['lmdb', 'redis'] as const) {
       });
     });
 
+    it('reads a large log in pieces, recording identities group by group; an unreadable tail keeps what came before', async () => {
+      // 120,000 DHCP-style records, 30 in a row per address (4,000 addresses): more than two groups
+      // of 50,000, and address 1,666 has records on both sides of the first group's end
+      const ipOf = (a: number) => `10.1.${Math.floor(a / 250)}.${a % 250}`;
+      const lines = ['ip,user,timestamp'];
+      for (let i = 0; i < 120_000; i++) lines.push(`${ipOf(Math.floor(i / 30))},user${i},${T0 - 2 * H + i}`);
+      const input = await file('dhcp.csv', lines.join('\n') + '\n');
+      const run = await load(['identities', '-i', input, '-q', ...flags(backend)]);
+      expect(run.code).toBe(0);
+      expect(run.summary).toMatchObject({ records: 120_000, loaded: 120_000, failed: 0, addresses: 4_000 });
+      await withStore(backend, (store) => {
+        const identities = new IdentityStore(store);
+        const users = (a: number) => (JSON.parse(store.get('identities', ipOf(a))!) as Array<{ user: string }>).map((h) => h.user);
+        // the newest 16 of each address are kept (the identity store's cap)
+        expect(users(0)).toEqual(Array.from({ length: 16 }, (_, k) => `user${14 + k}`));
+        expect(users(1_666)).toEqual(Array.from({ length: 16 }, (_, k) => `user${49_994 + k}`));
+        expect(users(3_999)).toEqual(Array.from({ length: 16 }, (_, k) => `user${119_984 + k}`));
+        expect(identities.lookup(ipOf(1_666), T0, 24 * H)).toEqual({ user: 'user50009', since: T0 - 2 * H + 50_009 });
+      });
+
+      const broken = await file('broken.json', `[{"ip": "10.2.0.1", "user": "zed", "timestamp": ${T0}}`);
+      const partial = await load(['identities', '-i', `${input},${broken}`, '-q', ...flags(backend)]);
+      expect(partial.code).toBe(1);
+      expect(partial.err).toContain(`${broken}: line 1: the JSON array is not closed`);
+      expect(partial.err).toContain('120000 identities were loaded before an input turned out unreadable');
+      expect(partial.summary).toMatchObject({ loaded: 120_000 });
+    }, 60_000);
+
     it('counts records already older than the retention', async () => {
       const input = await file('old.ndjson', `{"ip": "10.0.0.60", "user": "old", "timestamp": ${T0 - 3 * H}}\n`);
       const run = await load(['identities', '-i', input, '--retention', '2h', ...flags(backend)]);

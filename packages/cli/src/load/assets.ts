@@ -13,8 +13,9 @@
  * stderr and one JSON object to stdout. Exit code: 0 all loaded, 1 some records failed (the rest
  * is loaded) or the store failed, 2 usage error.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { constants, createReadStream, existsSync } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -22,14 +23,14 @@ import { errorMessage, MetronError } from '@metron/core';
 import { loadConfigFile } from '@metron/core/node';
 import {
   assetFromFields,
-  detectFormat,
   identityFromFields,
   IdentityStore,
   parseDurationMs,
-  readRecords,
+  streamRecords,
   replaceInventory,
   DEFAULT_RETENTION_MS,
   type AssetRecord,
+  type InputRecord,
   type IdentityAssignment,
   type RecordFormat,
 } from '@metron/enrichment';
@@ -79,63 +80,83 @@ const SHOWN_FAILURES = 20;
 
 interface Input {
   name: string;
-  text: string;
+  /** The input's text in pieces, read once. */
+  pieces(): AsyncIterable<string>;
 }
 
+/** Pieces of a byte stream decoded as UTF-8 (a character split between chunks is kept whole). */
+async function* utf8Pieces(bytes: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of bytes) yield typeof chunk === 'string' ? chunk : decoder.write(chunk);
+  const rest = decoder.end();
+  if (rest !== '') yield rest;
+}
+
+/** The inputs named by --input; each file must be there and readable now (it is read later, in pieces). */
 async function readInputs(list: string, stdin: Readable): Promise<Input[]> {
   const names = list.split(',').map((p) => p.trim()).filter((p) => p !== '');
   if (names.length === 0) throw new MetronError('INPUT_INVALID', '--input names no file');
   const inputs: Input[] = [];
   for (const name of names) {
     if (name === '-') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-      inputs.push({ name: '(stdin)', text: Buffer.concat(chunks).toString('utf8') });
+      inputs.push({ name: '(stdin)', pieces: () => utf8Pieces(stdin as AsyncIterable<Buffer | string>) });
       continue;
     }
     try {
-      inputs.push({ name, text: await readFile(name, 'utf8') });
+      await access(name, constants.R_OK);
+      if (!(await stat(name)).isFile()) throw new Error('not a file');
     } catch (err) {
       throw new MetronError('INPUT_INVALID', `--input: cannot read ${name}: ${errorMessage(err)}`);
     }
+    inputs.push({ name, pieces: () => utf8Pieces(createReadStream(name, { highWaterMark: 1 << 20 })) });
   }
   return inputs;
 }
 
-/** Reads every record of the inputs through `convert`; bad ones are reported and counted. */
-function convertAll<T>(inputs: Input[], format: RecordFormat | undefined, convert: (fields: Readonly<Record<string, unknown>>) => T, io: LoadIo, counts: { records: number; failed: number }): Array<T & { where: string }> | undefined {
-  const out: Array<T & { where: string }> = [];
+/**
+ * Reads every record of the inputs through `convert`, one at a time; bad ones are reported and
+ * counted. An input that cannot be read as a whole is reported and marks `state.unreadable` (the
+ * records before the point where that was found out have been given).
+ */
+async function* convertAll<T>(inputs: Input[], format: RecordFormat | undefined, convert: (fields: Readonly<Record<string, unknown>>) => T, io: LoadIo, counts: { records: number; failed: number }, state: { unreadable: boolean }): AsyncGenerator<T & { where: string }> {
   const fail = (where: string, reason: string) => {
     counts.failed++;
     if (counts.failed <= SHOWN_FAILURES) io.stderr.write(`metron load: ${where}: ${reason}\n`);
   };
-  let unreadable = false;
   for (const input of inputs) {
-    let records;
-    try {
-      records = readRecords(input.text, format ?? detectFormat(input.name, input.text));
-    } catch (err) {
-      io.stderr.write(`metron load: ${input.name}: ${errorMessage(err)}\n`);
-      unreadable = true;
-      continue;
-    }
-    for (const record of records) {
+    const records = streamRecords(input.pieces(), format, input.name);
+    for (;;) {
+      let next: IteratorResult<InputRecord>;
+      try {
+        next = await records.next();
+      } catch (err) {
+        io.stderr.write(`metron load: ${input.name}: ${errorMessage(err)}\n`);
+        state.unreadable = true;
+        break;
+      }
+      if (next.done === true) break;
+      const record = next.value;
       counts.records++;
       const where = `${input.name}:${record.line}`;
       if (record.error !== undefined) {
         fail(where, record.error);
         continue;
       }
+      let converted: T;
       try {
-        out.push({ ...convert(record.fields), where });
+        converted = convert(record.fields);
       } catch (err) {
         fail(where, errorMessage(err));
+        continue;
       }
+      yield { ...converted, where };
     }
   }
   if (counts.failed > SHOWN_FAILURES) io.stderr.write(`metron load: ${counts.failed - SHOWN_FAILURES} more bad records not shown\n`);
-  return unreadable ? undefined : out;
 }
+
+/** Identities are recorded in groups of this many records, so an input of any size loads in bounded memory. */
+const IDENTITY_GROUP = 50_000;
 
 /** Entry point of `metron load assets` and `metron load identities`. Returns the exit code. */
 export async function runLoadAssets(kind: 'assets' | 'identities', args: string[], io: LoadIo): Promise<number> {
@@ -179,8 +200,10 @@ export async function runLoadAssets(kind: 'assets' | 'identities', args: string[
   let store: KeyValueStore | undefined;
   try {
     if (kind === 'assets') {
-      const assets = convertAll<AssetRecord>(inputs, format, assetFromFields, io, counts);
-      if (assets === undefined || (assets.length === 0 && counts.failed > 0)) {
+      const state = { unreadable: false };
+      const assets: Array<AssetRecord & { where: string }> = [];
+      for await (const asset of convertAll<AssetRecord>(inputs, format, assetFromFields, io, counts, state)) assets.push(asset);
+      if (state.unreadable || (assets.length === 0 && counts.failed > 0)) {
         io.stderr.write('metron load assets: nothing replaced: the inventory in service stays as it was\n');
         return 1;
       }
@@ -206,29 +229,47 @@ export async function runLoadAssets(kind: 'assets' | 'identities', args: string[
       }
       io.stdout.write(`${JSON.stringify({ kind, backend: target.backend, records: counts.records, loaded: assets.length, failed: counts.failed, duplicates, generation: result.generation, removed_keys: result.removedKeys, elapsed_ms: elapsedMs })}\n`);
     } else {
-      const identities = convertAll(inputs, format, identityFromFields, io, counts);
-      if (identities === undefined) {
+      // Recorded group by group as the inputs are read: identities only add to the history, so a
+      // group recorded before an unreadable part is found stays (and is said).
+      store = await target.open();
+      const identityStore = new IdentityStore(store, { retentionMs, cacheSize: 0 });
+      const state = { unreadable: false };
+      const addressSeen = new Set<string>();
+      let loaded = 0;
+      let expired = 0;
+      let group = new Map<string, IdentityAssignment[]>();
+      let grouped = 0;
+      const record = async () => {
+        if (grouped === 0) return;
+        await identityStore.record(group);
+        group = new Map();
+        grouped = 0;
+      };
+      for await (const { ip, assignment } of convertAll(inputs, format, identityFromFields, io, counts, state)) {
+        const list = group.get(ip);
+        if (list === undefined) group.set(ip, [assignment]);
+        else list.push(assignment);
+        addressSeen.add(ip);
+        loaded++;
+        if ((assignment.until ?? assignment.since) + retentionMs <= Date.now()) expired++;
+        if (++grouped >= IDENTITY_GROUP) await record();
+      }
+      await record();
+      if (state.unreadable && loaded === 0) {
         io.stderr.write('metron load identities: nothing loaded\n');
         return 1;
       }
-      const byIp = new Map<string, IdentityAssignment[]>();
-      for (const { ip, assignment } of identities) {
-        const list = byIp.get(ip);
-        if (list === undefined) byIp.set(ip, [assignment]);
-        else list.push(assignment);
-      }
-      store = await target.open();
-      const identityStore = new IdentityStore(store, { retentionMs, cacheSize: 0 });
-      const addresses = await identityStore.record(byIp);
-      const expired = identities.filter(({ assignment }) => (assignment.until ?? assignment.since) + retentionMs <= Date.now()).length;
+      if (state.unreadable) io.stderr.write(`metron load identities: ${loaded} identities were loaded before an input turned out unreadable\n`);
+      const addresses = addressSeen.size;
       const elapsedMs = Date.now() - started;
       if (!values.quiet) {
         io.stderr.write(
-          `metron load identities: ${identities.length} identities for ${addresses} addresses (${target.where}) from ${counts.records} records: ${counts.failed} failed, ` +
+          `metron load identities: ${loaded} identities for ${addresses} addresses (${target.where}) from ${counts.records} records: ${counts.failed} failed, ` +
             `${expired} already older than the retention (${values.retention ?? '30d'}); ${(elapsedMs / 1000).toFixed(1)} s\n`,
         );
       }
-      io.stdout.write(`${JSON.stringify({ kind, backend: target.backend, records: counts.records, loaded: identities.length, failed: counts.failed, addresses, expired, elapsed_ms: elapsedMs })}\n`);
+      io.stdout.write(`${JSON.stringify({ kind, backend: target.backend, records: counts.records, loaded, failed: counts.failed, addresses, expired, elapsed_ms: elapsedMs })}\n`);
+      if (state.unreadable) return 1;
     }
     return counts.failed > 0 ? 1 : 0;
   } catch (err) {

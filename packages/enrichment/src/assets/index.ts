@@ -4,6 +4,6 @@ export { ASSET_NAMESPACE, AssetInventory, inventoryState, replaceInventory, type
 export { identityFromFields, parseTimeValue } from './identity-records.js';
 export { DEFAULT_RETENTION_MS, IDENTITY_NAMESPACE, IdentityStore, type IdentityAssignment, type IdentityLookup, type IdentityStoreOptions } from './identity-store.js';
 export type { AssetKeyValues } from './key-values.js';
-export { detectFormat, readRecords, RecordInputError, type InputRecord, type RecordFormat } from './record-input.js';
+export { detectFormat, readRecords, RecordInputError, streamRecords, type InputRecord, type RecordFormat } from './record-input.js';
 export { DEFAULT_MAX_AGE_MS, identitySettings, parseDurationMs, type IdentitySettings, type LearnRule } from './settings.js';
 export { AssetIdentityPrefetch, assetIdentityDeps, learnsIdentities } from './pipeline-deps.js';

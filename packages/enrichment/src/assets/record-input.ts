@@ -6,6 +6,9 @@
  * - NDJSON: one JSON object per line (blank lines skipped).
  * - JSON: one array of objects (pretty-printed or not); each element is parsed on its own, so one
  *   bad element does not lose the rest.
+ * streamRecords reads CSV and NDJSON from text in pieces, a record at a time, so a file of any size
+ * (an authentication or DHCP log of identities) is read in bounded memory; a JSON array is read
+ * whole (inventories are small; use NDJSON or CSV for large inputs).
  */
 
 export type RecordFormat = 'csv' | 'json' | 'ndjson';
@@ -55,21 +58,24 @@ function reason(err: unknown): string {
 
 function readNdjson(text: string): InputRecord[] {
   const out: InputRecord[] = [];
-  const lines = text.split(/\r?\n/);
-  lines.forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      out.push({ line: i + 1, error: `not JSON: ${reason(err)}` });
-      return;
-    }
-    if (!isObject(value)) out.push({ line: i + 1, error: 'not a JSON object' });
-    else out.push({ line: i + 1, fields: value });
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const record = ndjsonRecord(raw, i + 1);
+    if (record !== undefined) out.push(record);
   });
   return out;
+}
+
+/** The record of one NDJSON line (undefined for a blank line). */
+function ndjsonRecord(raw: string, line: number): InputRecord | undefined {
+  const text = raw.trim();
+  if (text === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { line, error: `not JSON: ${reason(err)}` };
+  }
+  return isObject(value) ? { line, fields: value } : { line, error: 'not a JSON object' };
 }
 
 /**
@@ -134,66 +140,103 @@ function readJsonArray(text: string): InputRecord[] {
   return out;
 }
 
-/** The rows of a CSV text: cells and the line each row starts on; `open` when a quote was never closed. */
-function csvRows(text: string): Array<{ line: number; cells: string[]; open?: boolean }> {
-  const rows: Array<{ line: number; cells: string[]; open?: boolean }> = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  let rowHasText = false;
-  const n = text.length;
-  const endRow = () => {
-    cells.push(cell);
-    if (rowHasText || cells.length > 1 || cell !== '') rows.push({ line: rowLine, cells });
-    cells = [];
-    cell = '';
-    rowHasText = false;
-  };
-  for (let i = 0; i < n; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (c === '\n') line++;
-        cell += c;
-      }
-      continue;
-    }
-    if (c === '"' && cell.trim() === '') {
-      cell = '';
-      quoted = true;
-      rowHasText = true;
-    } else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-      rowHasText = true;
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRow();
-      line++;
-      rowLine = line;
-    } else {
-      cell += c;
-      if (c !== ' ' && c !== '\t') rowHasText = true;
-    }
-  }
-  if (quoted) {
-    rows.push({ line: rowLine, cells: [], open: true });
-    return rows;
-  }
-  endRow();
-  return rows;
+/** A CSV row: its cells and the line it starts on; `open` when a quote was never closed. */
+interface CsvRow {
+  line: number;
+  cells: string[];
+  open?: boolean;
 }
 
-function readCsv(text: string): InputRecord[] {
-  const rows = csvRows(text);
-  const header = rows.shift();
+/**
+ * CSV rows from text fed in pieces (a quoted cell may span pieces and lines). A quote opens a
+ * quoted cell only at the start of a cell; inside one, `""` is a quote. Blank lines make no row.
+ */
+class CsvRowReader {
+  private cells: string[] = [];
+  private cell = '';
+  private quoted = false;
+  private line = 1;
+  private rowLine = 1;
+  private rowHasText = false;
+  /** A piece ended on a quote inside a quoted cell: the next piece's first character decides. */
+  private quoteAtEnd = false;
+  /** A piece ended on a carriage return: a line feed starting the next piece belongs to it. */
+  private crAtEnd = false;
+
+  /** Reads `text`, adding the rows it completes to `rows`. */
+  feed(text: string, rows: CsvRow[]): void {
+    const n = text.length;
+    let i = 0;
+    if (this.quoteAtEnd) {
+      this.quoteAtEnd = false;
+      if (text[0] === '"') {
+        this.cell += '"';
+        i = 1;
+      } else this.quoted = false;
+    }
+    if (this.crAtEnd) {
+      this.crAtEnd = false;
+      if (text[i] === '\n') i++;
+    }
+    for (; i < n; i++) {
+      const c = text[i]!;
+      if (this.quoted) {
+        if (c === '"') {
+          if (i + 1 === n) this.quoteAtEnd = true;
+          else if (text[i + 1] === '"') {
+            this.cell += '"';
+            i++;
+          } else this.quoted = false;
+        } else {
+          if (c === '\n') this.line++;
+          this.cell += c;
+        }
+        continue;
+      }
+      if (c === '"' && this.cell.trim() === '') {
+        this.cell = '';
+        this.quoted = true;
+        this.rowHasText = true;
+      } else if (c === ',') {
+        this.cells.push(this.cell);
+        this.cell = '';
+        this.rowHasText = true;
+      } else if (c === '\n' || c === '\r') {
+        if (c === '\r') {
+          if (i + 1 === n) this.crAtEnd = true;
+          else if (text[i + 1] === '\n') i++;
+        }
+        this.endRow(rows);
+        this.line++;
+        this.rowLine = this.line;
+      } else {
+        this.cell += c;
+        if (c !== ' ' && c !== '\t') this.rowHasText = true;
+      }
+    }
+  }
+
+  /** The end of the text: the last row, or an open one when a quote was never closed. */
+  end(rows: CsvRow[]): void {
+    if (this.quoteAtEnd) {
+      this.quoteAtEnd = false;
+      this.quoted = false;
+    }
+    if (this.quoted) rows.push({ line: this.rowLine, cells: [], open: true });
+    else this.endRow(rows);
+  }
+
+  private endRow(rows: CsvRow[]): void {
+    this.cells.push(this.cell);
+    if (this.rowHasText || this.cells.length > 1 || this.cell !== '') rows.push({ line: this.rowLine, cells: this.cells });
+    this.cells = [];
+    this.cell = '';
+    this.rowHasText = false;
+  }
+}
+
+/** The column names of a CSV header row; throws RecordInputError for a missing or bad header. */
+function csvHeader(header: CsvRow | undefined): string[] {
   if (header === undefined) throw new RecordInputError('the CSV input is empty: it needs a header row naming the columns');
   if (header.open) throw new RecordInputError(`line ${header.line}: a quoted header cell is never closed`);
   const names = header.cells.map((c) => c.trim());
@@ -203,13 +246,89 @@ function readCsv(text: string): InputRecord[] {
     if (seen.has(name.toLowerCase())) throw new RecordInputError(`line ${header.line}: the header names column "${name}" twice`);
     seen.add(name.toLowerCase());
   });
-  return rows.map((row): InputRecord => {
-    if (row.open) return { line: row.line, error: 'a quoted cell is never closed (the rest of the file is in it)' };
-    if (row.cells.length !== names.length) return { line: row.line, error: `${row.cells.length} cells, but the header has ${names.length} columns` };
-    const fields: Record<string, string> = {};
-    names.forEach((name, i) => {
-      fields[name] = row.cells[i]!.trim();
-    });
-    return { line: row.line, fields };
+  return names;
+}
+
+function csvRecord(names: readonly string[], row: CsvRow): InputRecord {
+  if (row.open) return { line: row.line, error: 'a quoted cell is never closed (the rest of the file is in it)' };
+  if (row.cells.length !== names.length) return { line: row.line, error: `${row.cells.length} cells, but the header has ${names.length} columns` };
+  const fields: Record<string, string> = {};
+  names.forEach((name, i) => {
+    fields[name] = row.cells[i]!.trim();
   });
+  return { line: row.line, fields };
+}
+
+function readCsv(text: string): InputRecord[] {
+  const rows: CsvRow[] = [];
+  const reader = new CsvRowReader();
+  reader.feed(text, rows);
+  reader.end(rows);
+  const names = csvHeader(rows.shift());
+  return rows.map((row) => csvRecord(names, row));
+}
+
+/**
+ * The records of a text given in pieces (a file or stdin read as UTF-8), yielded as they are read:
+ * CSV and NDJSON a record at a time, a JSON array once whole. `format` undefined: by `name`'s
+ * extension, else by the first character. Throws RecordInputError when the input as a whole is
+ * unreadable (records before the point found out have been yielded).
+ */
+export async function* streamRecords(pieces: AsyncIterable<string>, format: RecordFormat | undefined, name = ''): AsyncGenerator<InputRecord> {
+  const iterator = pieces[Symbol.asyncIterator]();
+  // the first piece with text decides the format (and loses a byte order mark)
+  let first = '';
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done === true) break;
+    first += next.value;
+    if (/\S/.test(first)) break;
+  }
+  if (first.charCodeAt(0) === 0xfeff) first = first.slice(1);
+  const chosen = format ?? detectFormat(name, first);
+  const rest: AsyncIterable<string> = { [Symbol.asyncIterator]: () => iterator };
+  if (chosen === 'json') {
+    let text = first;
+    for await (const piece of rest) text += piece;
+    yield* readJsonArray(text);
+    return;
+  }
+  if (chosen === 'ndjson') {
+    let line = 0;
+    let partial = '';
+    const lines = function* (text: string, last: boolean): Generator<InputRecord> {
+      const parts = (partial + text).split('\n');
+      partial = last ? '' : (parts.pop() as string);
+      for (const part of parts) {
+        line++;
+        const record = ndjsonRecord(part.endsWith('\r') ? part.slice(0, -1) : part, line);
+        if (record !== undefined) yield record;
+      }
+    };
+    yield* lines(first, false);
+    for await (const piece of rest) yield* lines(piece, false);
+    yield* lines('', true);
+    return;
+  }
+  const reader = new CsvRowReader();
+  const rows: CsvRow[] = [];
+  let names: string[] | undefined;
+  const take = function* (): Generator<InputRecord> {
+    let k = 0;
+    if (names === undefined && rows.length > 0) {
+      names = csvHeader(rows[0]);
+      k = 1;
+    }
+    for (; k < rows.length; k++) yield csvRecord(names as string[], rows[k]!);
+    rows.length = 0;
+  };
+  reader.feed(first, rows);
+  yield* take();
+  for await (const piece of rest) {
+    reader.feed(piece, rows);
+    yield* take();
+  }
+  reader.end(rows);
+  if (names === undefined) names = csvHeader(rows.shift());
+  yield* take();
 }
