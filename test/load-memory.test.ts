@@ -94,4 +94,24 @@ describe(`metron load in a ${HEAP_MB} MB heap`, () => {
     expect(loaded).toHaveLength(objects);
     expect(loaded).toContain(`host${objects - 1}.example`);
   }, 120_000);
+
+  it('loads a 100 MB identity log record by record', async () => {
+    const note = 'x'.repeat(4000);
+    const log = join(dir, 'identities.csv');
+    const t0 = Date.UTC(2026, 0, 1);
+    const records = generate(log, 'ip,user,timestamp,note\n', (i) => `10.9.${(i >> 8) & 3}.${i & 255},user${i},${t0 + i * 1000},${note}\n`, '');
+    const run = await metron(['load', 'identities', '-i', log, '--retention', '3650d', '-q', '--data-dir', join(dir, 'data')]);
+    expect(run.stderr).not.toContain('heap out of memory');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ records, loaded: records, failed: 0, addresses: Math.min(records, 1024) });
+    const store = openLmdbStore({ path: join(dir, 'data', 'kv'), readOnly: true });
+    try {
+      // the newest record of the last address, 10.9.3.255, is the last one of its kind in the file
+      const last = records - 1 - ((records - 1 - 1023) % 1024);
+      const history = JSON.parse(store.get('identities', '10.9.3.255')!) as Array<{ user: string }>;
+      expect(history.at(-1)!.user).toBe(`user${last}`);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
 });

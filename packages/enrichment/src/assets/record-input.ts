@@ -147,6 +147,9 @@ interface CsvRow {
   open?: boolean;
 }
 
+/** What ends an unquoted cell. */
+const CELL_END = /[,\r\n]/g;
+
 /**
  * CSV rows from text fed in pieces (a quoted cell may span pieces and lines). A quote opens a
  * quoted cell only at the start of a cell; inside one, `""` is a quote. Blank lines make no row.
@@ -178,40 +181,58 @@ class CsvRowReader {
       this.crAtEnd = false;
       if (text[i] === '\n') i++;
     }
-    for (; i < n; i++) {
-      const c = text[i]!;
+    while (i < n) {
       if (this.quoted) {
-        if (c === '"') {
-          if (i + 1 === n) this.quoteAtEnd = true;
-          else if (text[i + 1] === '"') {
-            this.cell += '"';
-            i++;
-          } else this.quoted = false;
+        // up to the next quote in one piece
+        const q = text.indexOf('"', i);
+        const to = q === -1 ? n : q;
+        for (let nl = text.indexOf('\n', i); nl !== -1 && nl < to; nl = text.indexOf('\n', nl + 1)) this.line++;
+        this.cell += text.slice(i, to);
+        if (q === -1) break;
+        if (q + 1 === n) {
+          this.quoteAtEnd = true;
+          break;
+        }
+        if (text[q + 1] === '"') {
+          this.cell += '"';
+          i = q + 2;
         } else {
-          if (c === '\n') this.line++;
-          this.cell += c;
+          this.quoted = false;
+          i = q + 1;
         }
         continue;
       }
+      const c = text[i]!;
       if (c === '"' && this.cell.trim() === '') {
         this.cell = '';
         this.quoted = true;
         this.rowHasText = true;
+        i++;
       } else if (c === ',') {
         this.cells.push(this.cell);
         this.cell = '';
         this.rowHasText = true;
+        i++;
       } else if (c === '\n' || c === '\r') {
+        i++;
         if (c === '\r') {
-          if (i + 1 === n) this.crAtEnd = true;
-          else if (text[i + 1] === '\n') i++;
+          if (i === n) this.crAtEnd = true;
+          else if (text[i] === '\n') i++;
         }
         this.endRow(rows);
         this.line++;
         this.rowLine = this.line;
-      } else {
+      } else if ((c === ' ' || c === '\t') && this.cell.trim() === '') {
+        // leading blanks: a quote after them still opens a quoted cell
         this.cell += c;
-        if (c !== ' ' && c !== '\t') this.rowHasText = true;
+        i++;
+      } else {
+        // the rest of an unquoted cell in one piece (a quote inside it is a character)
+        CELL_END.lastIndex = i;
+        const end = CELL_END.exec(text)?.index ?? n;
+        this.cell += text.slice(i, end);
+        this.rowHasText = true;
+        i = end;
       }
     }
   }
