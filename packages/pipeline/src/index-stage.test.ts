@@ -244,6 +244,38 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
     expect(await parquetRows(dir)).toHaveLength(20);
   });
 
+  it('never commits a raw record before its message is written, while batches are with the parse worker or being written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'metron-indexing-ahead-'));
+    const bus = await openLocalLog({ dir: join(dir, 'log') });
+    const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
+    const pipeline = new Pipeline({ bus, store, dataDir: dir, parseWorkers: 1, maxBatch: 300, sensors: { json: { parser: JSON_MAP } } });
+    await pipeline.start();
+    cleanups.push(async () => {
+      await pipeline.stop(2000);
+      await store.close();
+      await bus.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const committed = async () => (await pipeline.lag()).find((l) => l.stage === 'parse' && l.topic === 'json')!.committed;
+    const ingest = (async () => {
+      for (let b = 0; b < 30; b++) await pipeline.ingest('json', events(b * 200, 200));
+    })();
+    let samples = 0;
+    let partial = 0;
+    for (let done = false; !done; samples++) {
+      // read the commit first: the count indexed can only grow after it
+      const c = await committed();
+      const indexed = pipeline.metrics.get('json', 'indexed');
+      expect(c).toBeLessThanOrEqual(indexed);
+      if (c > 0 && c < 6000) partial++;
+      done = c === 6000;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await ingest;
+    expect((await store.search({ indices: ['json'], query: '*', size: 0 })).total).toBe(6000);
+    expect(partial).toBeGreaterThan(0); // the check ran while the stream was under way
+  }, 60_000);
+
   /** An IndexStage over a real store and archive whose writes wait at a gate, or fail once. */
   async function stageWithGate() {
     const dir = await mkdtemp(join(tmpdir(), 'metron-indexing-gate-'));

@@ -304,6 +304,11 @@ export class IndexStage {
     }
   }
 
+  /** Whether writes are running. */
+  get writing(): boolean {
+    return this.flight !== undefined;
+  }
+
   /** Resolves when no write is running (for a loop that stops). */
   async settle(): Promise<void> {
     while (this.flight !== undefined) await this.flight;

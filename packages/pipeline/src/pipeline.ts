@@ -8,7 +8,7 @@ import type { Bus, ConsumerRecord, ProducerRecord } from './bus/types.js';
 import { errorRecord, MAX_INLINE_RAW_BYTES, type ErrorType } from './error-record.js';
 import { recordGuid } from './guid.js';
 import { PipelineMetrics, type LagReading } from './metrics.js';
-import { StageLoop } from './stage-loop.js';
+import { partitionKey, StageLoop } from './stage-loop.js';
 import { ParsePool } from './parse-pool.js';
 import type { ParseEnrichOutput } from './parse-enrich.js';
 import { IndexStage, writerSettings, type IndexWriterConfig } from './index-stage.js';
@@ -106,6 +106,8 @@ export class Pipeline {
   private readonly opts: PipelineOptions;
   /** Parse loops by sensor, so a sensor added or removed live starts or stops its own. */
   private readonly parseLoops = new Map<string, StageLoop>();
+  /** Per sensor, batches handed to the parse worker and not yet taken in, oldest first (parseAhead). */
+  private readonly parsing = new Map<string, ParseInFlight[]>();
 
   constructor(options: PipelineOptions) {
     // A copy: a live reload (reconfigure) replaces its sensors and global config.
@@ -269,10 +271,20 @@ export class Pipeline {
       // committed only once the writers hold none of its messages; writes overlap the next parse.
       ...(this.indexesParsed()
         ? {
-            held: () => this.indexStage.held(),
-            flushDue: () => this.indexStage.flushDue('pipelined'),
-            settle: () => this.indexStage.settle(),
+            handle: (records: ConsumerRecord[]) => (this.outputTopic(sensor) === Topics.ENRICHMENTS ? this.parseAhead(sensor, records) : this.parseBatch(sensor, records)),
+            held: () => this.heldOf(sensor),
+            flushDue: async (idle: boolean) => {
+              if (idle) await this.finishParsing(sensor);
+              await this.indexStage.flushDue('pipelined');
+            },
+            settle: async () => {
+              await this.finishParsing(sensor);
+              await this.indexStage.settle();
+            },
             lingerMs: this.opts.indexLingerMs ?? 100,
+            // While a batch is with the worker or being written, an idle poll comes soon, to take
+            // it in and commit it without waiting for more traffic.
+            pollTimeoutMs: () => ((this.parsing.get(sensor)?.length ?? 0) > 0 || this.indexStage.writing ? 10 : 200),
           }
         : {}),
     });
@@ -409,6 +421,58 @@ export class Pipeline {
    * output (messages, then error records) is durable.
    */
   private async parseBatch(sensor: string, records: ConsumerRecord[]): Promise<void> {
+    const started = this.startParse(sensor, records);
+    await this.takeParsed(sensor, records, started, await started.task);
+  }
+
+  /**
+   * Where the index stage takes the parse output here, the parse loop keeps the worker fed: a
+   * batch is handed to the worker, then the batch before it (parsed meanwhile) is taken in, so
+   * the worker parses while this thread takes in, writes and polls. The batch left with the
+   * worker is held (not committed) until it is taken in, by the next batch or an idle poll.
+   * A failed parse is handed to the worker again, and the loop retries the batch.
+   */
+  private async parseAhead(sensor: string, records: ConsumerRecord[]): Promise<void> {
+    let queue = this.parsing.get(sensor);
+    if (queue === undefined) this.parsing.set(sensor, (queue = []));
+    // a retried batch was handed over already
+    if (!queue.some((p) => p.records === records)) queue.push({ records, started: this.startParse(sensor, records), first: firstOffsets(records) });
+    while (queue.length > 1) await this.takeOldest(sensor, queue);
+  }
+
+  /** Takes in every batch of `sensor` still with the worker (an idle poll, a stop). */
+  private async finishParsing(sensor: string): Promise<void> {
+    const queue = this.parsing.get(sensor);
+    while (queue !== undefined && queue.length > 0) await this.takeOldest(sensor, queue);
+  }
+
+  private async takeOldest(sensor: string, queue: ParseInFlight[]): Promise<void> {
+    const oldest = queue[0] as ParseInFlight;
+    let result: ParseEnrichOutput;
+    try {
+      result = await oldest.started.task;
+    } catch (err) {
+      oldest.started = this.startParse(sensor, oldest.records);
+      throw err;
+    }
+    await this.takeParsed(sensor, oldest.records, oldest.started, result);
+    queue.shift();
+  }
+
+  /** Per partition, the first offset held by the index writers or by a batch still with the worker. */
+  private heldOf(sensor: string): Map<string, bigint> {
+    const held = this.indexStage.held();
+    for (const p of this.parsing.get(sensor) ?? []) {
+      for (const [key, offset] of p.first) {
+        const known = held.get(key);
+        if (known === undefined || offset < known) held.set(key, offset);
+      }
+    }
+    return held;
+  }
+
+  /** Hands a batch of raw records to the parse worker (the parse step, fused with enrichment where this process enriches). */
+  private startParse(sensor: string, records: ConsumerRecord[]): StartedParse {
     const count = records.length;
     const lengths = new Uint32Array(count);
     const partition: number[] = new Array(count);
@@ -444,7 +508,12 @@ export class Pipeline {
       now: Date.now(),
       ...(this.readsMetadata(sensor) ? { keys: records.map((r) => (r.key === null ? null : r.key.toString('utf8'))) } : {}),
     };
-    const result: ParseEnrichOutput = fused ? await this.parsePool.parseEnrich(input) : await this.parsePool.parse(input);
+    return { task: fused ? this.parsePool.parseEnrich(input) : this.parsePool.parse(input), fused, epoch, outputTopic };
+  }
+
+  /** Takes in what the worker made of a batch: messages to the index stage or the next topic, errors to `error`, counts. */
+  private async takeParsed(sensor: string, records: ConsumerRecord[], started: StartedParse, result: ParseEnrichOutput): Promise<void> {
+    const { fused, epoch, outputTopic } = started;
     const outputs: Buffer[] = new Array(result.lengths.length);
     const messages = Buffer.from(result.messages.buffer, result.messages.byteOffset, result.messages.byteLength);
     let pos = 0;
@@ -621,6 +690,37 @@ export class Pipeline {
     await Promise.all([...this.parseLoops.values(), ...this.loops].map((l) => l.stop()));
     await this.parsePool.close();
   }
+}
+
+/** A batch handed to the parse worker: its task, and what taking in its output needs. */
+interface StartedParse {
+  task: Promise<ParseEnrichOutput>;
+  fused: boolean;
+  epoch: string;
+  outputTopic: string;
+}
+
+/** A batch with the parse worker, held until taken in: its records and first offset per partition. */
+interface ParseInFlight {
+  records: ConsumerRecord[];
+  started: StartedParse;
+  first: Map<string, bigint>;
+}
+
+/** Per partition key, the lowest offset among `records`. */
+function firstOffsets(records: ConsumerRecord[]): Map<string, bigint> {
+  const first = new Map<string, bigint>();
+  let topic: string | undefined;
+  let partition = -1;
+  for (const r of records) {
+    if (r.partition === partition && r.topic === topic) continue;
+    topic = r.topic;
+    partition = r.partition;
+    const key = partitionKey(r.topic, r.partition);
+    const known = first.get(key);
+    if (known === undefined || r.offset < known) first.set(key, r.offset);
+  }
+  return first;
 }
 
 /** The store of a process without an index stage: any use is a bug, reported as such. */

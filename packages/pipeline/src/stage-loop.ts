@@ -6,7 +6,8 @@ export interface StageLoopOptions {
   /** Processes one batch. Must complete every downstream write before it resolves. */
   handle(records: ConsumerRecord[]): Promise<void>;
   maxBatch?: number;
-  pollTimeoutMs?: number;
+  /** How long a poll waits for records (default 200 ms); a function is asked before each poll. */
+  pollTimeoutMs?: number | (() => number);
   /**
    * After a partial batch, keep collecting for up to this long before handling it: fewer, larger
    * writes when traffic is light (Metron's indexing `batchTimeout`). Default 0.
@@ -19,8 +20,11 @@ export interface StageLoopOptions {
    * partition, the offset of the first record handled but not yet durable. Commits stop there.
    */
   held?(): Map<string, bigint>;
-  /** Called after every poll, also an empty one, so held records can be flushed on time. */
-  flushDue?(): Promise<void>;
+  /**
+   * Called after every batch and every empty poll (`idle` true), so held records can be flushed
+   * on time.
+   */
+  flushDue?(idle: boolean): Promise<void>;
   /** Waits for writes `handle` or `flushDue` left running (held records); called when the loop stops, before its last commit. */
   settle?(): Promise<void>;
 }
@@ -47,11 +51,12 @@ export class StageLoop {
   /** Per partition, the last offset scheduled for commit. */
   private readonly scheduled = new Map<string, bigint>();
   private readonly maxBatch: number;
-  private readonly pollTimeoutMs: number;
+  private readonly pollTimeoutMs: () => number;
 
   constructor(private readonly opts: StageLoopOptions) {
     this.maxBatch = opts.maxBatch ?? 2000;
-    this.pollTimeoutMs = opts.pollTimeoutMs ?? 200;
+    const timeout = opts.pollTimeoutMs ?? 200;
+    this.pollTimeoutMs = typeof timeout === 'function' ? timeout : () => timeout;
   }
 
   get name(): string {
@@ -83,10 +88,10 @@ export class StageLoop {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const records = await this.opts.consumer.poll(this.maxBatch, this.pollTimeoutMs);
+      const records = await this.opts.consumer.poll(this.maxBatch, this.pollTimeoutMs());
       if (records.length === 0) {
         this.idle = true;
-        if (this.opts.flushDue !== undefined && !(await this.retry(() => this.opts.flushDue!()))) return;
+        if (this.opts.flushDue !== undefined && !(await this.retry(() => this.opts.flushDue!(true)))) return;
         this.commitHandled();
         continue;
       }
@@ -108,7 +113,7 @@ export class StageLoop {
         continue;
       }
       for (const o of nextOffsets(records)) this.handledUpTo.set(partitionKey(o.topic, o.partition), o);
-      if (this.opts.flushDue !== undefined && !(await this.retry(() => this.opts.flushDue!()))) return;
+      if (this.opts.flushDue !== undefined && !(await this.retry(() => this.opts.flushDue!(false)))) return;
       this.commitHandled();
     }
   }
