@@ -452,7 +452,7 @@ export async function enrichmentEndToEnd({ records = E2E_EVENTS, batch = 1000, f
   const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
   const metrics = new PipelineMetrics();
   const pipeline = new Pipeline({
-    bus, store, metrics, dataDir: dir, kvPath: table.path, maxBatch: Number(process.env.BENCH_MAX_BATCH ?? 5000),
+    bus, store, metrics, dataDir: dir, kvPath: table.path, ...(process.env.BENCH_MAX_BATCH ? { maxBatch: Number(process.env.BENCH_MAX_BATCH) } : {}),
     sensors: { bro: { parser: BRO_PARSER, enrichment: config } },
   });
   await pipeline.start();
