@@ -246,7 +246,8 @@ export class IndexStage {
     buffer.lastTopic = r.topic;
     buffer.lastPartition = r.partition;
     const p = partitionKey(r.topic, r.partition);
-    if (!buffer.first.has(p)) buffer.first.set(p, r.offset);
+    const known = buffer.first.get(p);
+    if (known === undefined || r.offset < known) buffer.first.set(p, r.offset);
   }
 
   /** Per partition, the first offset some writer still holds or is writing (see StageLoopOptions.held). */

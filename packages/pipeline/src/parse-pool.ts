@@ -25,6 +25,9 @@ export class ParsePool {
   private enrichers: EnricherGeneration;
   private nextId = 1;
   private closed = false;
+  private replaced = 0;
+  /** What a worker starts with: the configs as last set (the constructor's, then each reconfigure's). */
+  private workerData: { configs: Record<string, ParserRunnerConfig>; global: Record<string, unknown>; enrich: EnrichSetup | undefined } | undefined;
   /**
    * Each sensor parses on one worker: a sensor's batches go one at a time anyway, and stateful
    * parsers (Zeek TSV headers set the layout of the lines after them) keep their state.
@@ -40,32 +43,49 @@ export class ParsePool {
       this.inline = parsers;
       return;
     }
-    const entry = workerEntry();
-    for (let i = 0; i < workers; i++) {
-      // A larger young generation: parse batches make many short-lived strings.
-      const worker = new Worker(entry, { workerData: { configs, global, enrich }, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
-      worker.unref();
-      worker.on('message', (msg: { id: number; out?: ParseBatchOutput; error?: string }) => {
-        const p = this.pending.get(msg.id);
-        if (!p) return;
-        this.pending.delete(msg.id);
-        const slot = this.workers.find((w) => w.worker === p.worker);
-        if (slot) slot.busy--;
-        if (msg.out) p.resolve(msg.out);
-        else p.reject(new Error(msg.error ?? 'parse worker failed'));
-      });
-      worker.on('error', (err) => this.failWorker(worker, err));
-      worker.on('exit', (code) => {
-        if (!this.closed) this.failWorker(worker, new Error(`parse worker exited with code ${code}`));
-      });
-      this.workers.push({ worker, busy: 0 });
-    }
+    this.workerData = { configs, global, enrich };
+    for (let i = 0; i < workers; i++) this.workers.push({ worker: this.spawn(), busy: 0 });
     this.workerCount = workers;
     Object.keys(configs).sort().forEach((sensor, i) => this.sensorWorker.set(sensor, i % workers));
   }
 
   get size(): number {
     return this.workers.length;
+  }
+
+  /** Workers started in place of ones that died (an out-of-memory abort, a crash). */
+  get replacedWorkers(): number {
+    return this.replaced;
+  }
+
+  /**
+   * Starts a worker with the current configs. One that dies fails its pending tasks (their
+   * callers retry them) and is replaced, so later tasks have a worker to go to.
+   */
+  private spawn(): Worker {
+    // A larger young generation: parse batches make many short-lived strings.
+    const worker = new Worker(workerEntry(), { workerData: this.workerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    worker.unref();
+    worker.on('message', (msg: { id: number; out?: ParseBatchOutput; error?: string }) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      const slot = this.workers.find((w) => w.worker === p.worker);
+      if (slot) slot.busy--;
+      if (msg.out) p.resolve(msg.out);
+      else p.reject(new Error(msg.error ?? 'parse worker failed'));
+    });
+    worker.on('error', (err) => this.failWorker(worker, err));
+    worker.on('exit', (code) => {
+      if (this.closed) return;
+      this.failWorker(worker, new Error(`parse worker exited with code ${code}`));
+      const slot = this.workers.find((w) => w.worker === worker);
+      if (slot === undefined) return;
+      slot.worker = this.spawn();
+      slot.busy = 0;
+      this.replaced++;
+    });
+    return worker;
   }
 
   /** Resolves once the enrichment configs are compiled; rejects with the config's error. */
@@ -142,6 +162,7 @@ export class ParsePool {
     const previous = this.enrichers;
     this.enrichers = next;
     previous.retire();
+    this.workerData = { configs, global, enrich };
     if (this.inline) {
       for (const sensor of [...this.inline.keys()]) if (!Object.hasOwn(configs, sensor)) this.inline.delete(sensor);
       for (const [sensor, parser] of parsers) this.inline.set(sensor, parser);

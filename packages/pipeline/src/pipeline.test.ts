@@ -336,6 +336,20 @@ describe('Pipeline', () => {
     await expect(pipeline.start()).rejects.toThrow(/enrichments\/json\.json/);
   });
 
+  it('replaces a parse worker that dies mid-stream: its batches are parsed again, every record indexed once', async () => {
+    const { pipeline, store } = await setup(undefined, 1);
+    const pool = (pipeline as unknown as { parsePool: { replacedWorkers: number; workers: Array<{ worker: { terminate(): Promise<number> } }> } }).parsePool;
+    const batch = (b: number) => Array.from({ length: 500 }, (_, i) => Buffer.from(JSON.stringify({ n: b * 500 + i, timestamp: 1_700_000_000_000 + i })));
+    for (let b = 0; b < 4; b++) await pipeline.ingest('json', batch(b));
+    await pool.workers[0]!.worker.terminate();
+    for (let b = 4; b < 8; b++) await pipeline.ingest('json', batch(b));
+    await pipeline.waitIdle(30_000);
+    expect(pool.replacedWorkers).toBe(1);
+    expect((await store.search({ indices: ['json'], query: '*', size: 0 })).total).toBe(4000);
+    // counted once each: no batch was written twice
+    expect(pipeline.metrics.get('json', 'indexed')).toBe(4000);
+  }, 60_000);
+
   it('rejects unknown sensors', async () => {
     const { pipeline } = await setup();
     await expect(pipeline.ingest('nope', [Buffer.from('x')])).rejects.toThrow(/unknown sensor/);

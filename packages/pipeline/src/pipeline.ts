@@ -271,7 +271,12 @@ export class Pipeline {
       // committed only once the writers hold none of its messages; writes overlap the next parse.
       ...(this.indexesParsed()
         ? {
-            handle: (records: ConsumerRecord[]) => (this.outputTopic(sensor) === Topics.ENRICHMENTS ? this.parseAhead(sensor, records) : this.parseBatch(sensor, records)),
+            handle: async (records: ConsumerRecord[]) => {
+              if (this.outputTopic(sensor) === Topics.ENRICHMENTS) return this.parseAhead(sensor, records);
+              // chained since a reconfigure: what is with the worker goes first, in order
+              await this.finishParsing(sensor);
+              return this.parseBatch(sensor, records);
+            },
             held: () => this.heldOf(sensor),
             flushDue: async (idle: boolean) => {
               if (idle) await this.finishParsing(sensor);
@@ -508,7 +513,10 @@ export class Pipeline {
       now: Date.now(),
       ...(this.readsMetadata(sensor) ? { keys: records.map((r) => (r.key === null ? null : r.key.toString('utf8'))) } : {}),
     };
-    return { task: fused ? this.parsePool.parseEnrich(input) : this.parsePool.parse(input), fused, epoch, outputTopic };
+    const task = fused ? this.parsePool.parseEnrich(input) : this.parsePool.parse(input);
+    // A batch parsed ahead is awaited later: its failure is handled then, not an unhandled rejection now.
+    task.catch(() => undefined);
+    return { task, fused, epoch, outputTopic };
   }
 
   /** Takes in what the worker made of a batch: messages to the index stage or the next topic, errors to `error`, counts. */
