@@ -44,6 +44,9 @@ describe('kafka bus: config and topics', () => {
     expect(() => kafkaOptionsFromGlobal({})).toThrow(/kafka\.brokers/);
     expect(() => kafkaOptionsFromGlobal({ 'kafka.brokers': 'nohostport' })).toThrow(/not host:port/);
     expect(() => kafkaOptionsFromGlobal({ 'kafka.brokers': 'h:1', 'kafka.replicationFactor': 0 })).toThrow(/replicationFactor/);
+    expect(kafkaOptionsFromGlobal({ 'kafka.brokers': 'h:1' }).fetchMaxBytes).toBe(8 * 1024 * 1024);
+    expect(kafkaOptionsFromGlobal({ 'kafka.brokers': 'h:1', 'kafka.fetchMaxBytes': '1048576' }).fetchMaxBytes).toBe(1_048_576);
+    expect(() => kafkaOptionsFromGlobal({ 'kafka.brokers': 'h:1', 'kafka.fetchMaxBytes': 1000 })).toThrow('global.json: $["kafka.fetchMaxBytes"]: must be at least kafka.fetchMinBytes (65536), got 1000');
   });
 
   it('creates topics with the asked partitions, keeps an existing topic, and gives each its Kafka topic id as epoch', async () => {

@@ -60,7 +60,7 @@ export class KafkaBusConsumer implements Consumer {
       rebalanceTimeout: o.rebalanceTimeoutMs,
       maxWaitTime: o.fetchMaxWaitMs,
       minBytes: o.fetchMinBytes,
-      maxBytes: 8 * 1024 * 1024,
+      maxBytes: o.fetchMaxBytes,
     });
     this.client = client;
     client.on('consumer:group:join', (payload: { assignments?: GroupAssignment[] }) => this.onAssignment(payload.assignments ?? []));

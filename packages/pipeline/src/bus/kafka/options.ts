@@ -31,6 +31,12 @@ export interface KafkaBusOptions {
    * waits at most `fetchMaxWaitMs` per stage.
    */
   fetchMinBytes?: number;
+  /**
+   * Most bytes one fetch brings (default 8 MiB). A consumer that pauses at `maxBufferedRecords`
+   * may still receive the fetch in flight, so its memory is bounded by the buffered records plus
+   * this much.
+   */
+  fetchMaxBytes?: number;
   /** Request timeout (default 30 s). */
   requestTimeoutMs?: number;
   /** Where recovered failures are reported (a consumer rejoining after a broker restart). */
@@ -48,6 +54,7 @@ export const KAFKA_DEFAULTS = {
   maxBufferedRecords: 20_000,
   fetchMaxWaitMs: 100,
   fetchMinBytes: 64 * 1024,
+  fetchMaxBytes: 8 * 1024 * 1024,
   requestTimeoutMs: 30_000,
 } as const;
 
@@ -71,19 +78,21 @@ export function resolveKafkaOptions(options: KafkaBusOptions, source = 'global.j
     'maxBufferedRecords',
     'fetchMaxWaitMs',
     'fetchMinBytes',
+    'fetchMaxBytes',
     'requestTimeoutMs',
   ];
   for (const key of positive) {
     const v = o[key];
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new ConfigError(source, `$["kafka.${key}"]`, `must be a positive integer, got ${JSON.stringify(v)}`);
   }
+  if (o.fetchMaxBytes < o.fetchMinBytes) throw new ConfigError(source, '$["kafka.fetchMaxBytes"]', `must be at least kafka.fetchMinBytes (${o.fetchMinBytes}), got ${o.fetchMaxBytes}`);
   return o as ResolvedKafkaBusOptions;
 }
 
 /**
  * Kafka bus options from Metron's global config: `kafka.brokers` (Metron's key: a comma separated
  * `host:port` list) plus this project's `kafka.partitions`, `kafka.replicationFactor`,
- * `kafka.sessionTimeoutMs`, `kafka.maxBufferedRecords`, `kafka.fetchMinBytes`.
+ * `kafka.sessionTimeoutMs`, `kafka.maxBufferedRecords`, `kafka.fetchMinBytes`, `kafka.fetchMaxBytes`.
  */
 export function kafkaOptionsFromGlobal(global: Record<string, unknown>, source = 'global.json'): ResolvedKafkaBusOptions {
   const raw = global['kafka.brokers'];
@@ -106,6 +115,8 @@ export function kafkaOptionsFromGlobal(global: Record<string, unknown>, source =
   if (buffered !== undefined) opts.maxBufferedRecords = buffered;
   const minBytes = num('fetchMinBytes');
   if (minBytes !== undefined) opts.fetchMinBytes = minBytes;
+  const maxBytes = num('fetchMaxBytes');
+  if (maxBytes !== undefined) opts.fetchMaxBytes = maxBytes;
   if (typeof global['kafka.clientId'] === 'string') opts.clientId = global['kafka.clientId'];
   return resolveKafkaOptions(opts, source);
 }
