@@ -256,7 +256,7 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
       await bus.close();
       await rm(dir, { recursive: true, force: true });
     });
-    const committed = async () => (await pipeline.lag()).find((l) => l.stage === 'parse' && l.topic === 'json')!.committed;
+    const committed = async () => (await pipeline.lag()).find((l) => l.stage === 'parse' && l.topic === 'json')!.committed ?? 0;
     const ingest = (async () => {
       for (let b = 0; b < 30; b++) await pipeline.ingest('json', events(b * 200, 200));
     })();
