@@ -151,6 +151,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     });
     const configs = await watcher.load();
     cleanup.add(async () => watcher.stop());
+    applyTopicKafkaSettings(bus, globalFile(configs), opts.kafka ?? {}, opts.brokers, log);
     const sensors = pipelineSensorsFrom(configs);
     if (Object.keys(sensors).length === 0) {
       throw new MetronError('CONFIG_NOT_FOUND', 'the config topic holds no sensor parser configs; publish them first with `metron config push --config-dir DIR`');
@@ -217,6 +218,19 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     await cleanup.abort();
     throw err;
   }
+}
+
+/**
+ * The `kafka.*` consumer and topic settings of the config topic's global config (what `metron
+ * config push` published for every worker), for the consumers this worker makes; a setting of the
+ * worker's own config dir wins. Read once at start: a change pushed later applies at the next start.
+ */
+export function applyTopicKafkaSettings(bus: KafkaBus, topicGlobal: Record<string, unknown>, local: Record<string, unknown>, brokers: string[], log: Logger): void {
+  const fromTopic = Object.fromEntries(Object.entries(topicGlobal).filter(([k]) => k.startsWith('kafka.') && k !== 'kafka.brokers' && !(k in local)));
+  if (Object.keys(fromTopic).length === 0) return;
+  const next = kafkaOptionsFromGlobal({ ...fromTopic, ...local, 'kafka.brokers': brokers.join(',') }, 'config topic: global');
+  const changed = bus.applySettings(next);
+  if (changed.length > 0) log.info(`Kafka settings from the config topic: ${changed.map((k) => `${k}=${String(next[k as keyof typeof next])}`).join(', ')}`);
 }
 
 /** Bootstrap brokers: the flag, else $METRON_KAFKA_BROKERS, else kafka.brokers of the config dir's global.json. */

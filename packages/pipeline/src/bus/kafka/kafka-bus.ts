@@ -40,8 +40,11 @@ function kafkaTopicConfigs(config: Partial<TopicConfig>): Array<{ name: string; 
   return out;
 }
 
+/** The options a bus takes after it is open (applySettings): those read when a consumer or topic is made. */
+export const LATE_KAFKA_SETTINGS = ['defaultPartitions', 'replicationFactor', 'sessionTimeoutMs', 'heartbeatIntervalMs', 'rebalanceTimeoutMs', 'maxBufferedRecords', 'fetchMaxWaitMs', 'fetchMinBytes', 'fetchMaxBytes'] as const;
+
 export class KafkaBus implements Bus {
-  readonly options: ResolvedKafkaBusOptions;
+  options: ResolvedKafkaBusOptions;
   private readonly admin: Admin;
   /** Topic id and partition count of each topic seen. */
   private readonly topics = new Map<string, { id: string; partitions: number }>();
@@ -54,6 +57,23 @@ export class KafkaBus implements Bus {
   constructor(options: KafkaBusOptions) {
     this.options = resolveKafkaOptions(options);
     this.admin = new (kafkaLibrary().Admin)(this.clientOptions('admin'));
+  }
+
+  /**
+   * Takes the consumer and topic settings of `next` (validated options, as kafkaOptionsFromGlobal
+   * gives them) for the consumers and topics made from now on; the connection settings (brokers,
+   * client id, timeouts) stay. Returns the settings that changed.
+   */
+  applySettings(next: ResolvedKafkaBusOptions): string[] {
+    const changed: string[] = [];
+    const options = { ...this.options };
+    for (const key of LATE_KAFKA_SETTINGS) {
+      if (options[key] === next[key]) continue;
+      options[key] = next[key];
+      changed.push(key);
+    }
+    this.options = options;
+    return changed;
   }
 
   /** Connection options of one client of this bus; each gets its own id for the broker's logs. */
