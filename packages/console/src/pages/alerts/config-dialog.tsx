@@ -3,7 +3,7 @@
  * remove) and a field input with the known fields as suggestions. Saved in localStorage.
  */
 import { useId, useState, type FormEvent } from 'react';
-import { useRestoreFocus } from './focus.ts';
+import { Modal } from './modal.tsx';
 
 function FieldList({ title, fields, known, onChange }: { title: string; fields: string[]; known: string[]; onChange(fields: string[]): void }) {
   const [adding, setAdding] = useState('');
@@ -56,10 +56,8 @@ export interface ConfigDialogProps {
 }
 
 export function ConfigDialog(props: ConfigDialogProps) {
-  useRestoreFocus();
   return (
-    <div className="modal-backdrop" onClick={props.onClose}>
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="config-title" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === 'Escape' && props.onClose()}>
+    <Modal labelledBy="config-title" onClose={props.onClose}>
         <h2 id="config-title">Columns and facets</h2>
         <div className="config-lists">
           <FieldList title="Columns" fields={props.columns} known={props.known} onChange={props.onColumns} />
@@ -69,7 +67,6 @@ export function ConfigDialog(props: ConfigDialogProps) {
           <button type="button" onClick={props.onReset}>Reset to defaults</button>
           <button type="button" className="primary" onClick={props.onClose} autoFocus>Done</button>
         </div>
-      </div>
-    </div>
+    </Modal>
   );
 }

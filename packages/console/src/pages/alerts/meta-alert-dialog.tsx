@@ -3,10 +3,9 @@ import { useEffect, useState } from 'react';
 import { api, errorText, type SearchResult } from '../../api.ts';
 import { formatTime, formatValue } from './format.ts';
 import { scoreClass } from './query.ts';
-import { useRestoreFocus } from './focus.ts';
+import { Modal } from './modal.tsx';
 
 export function MetaAlertDialog({ count, onPick, onClose }: { count: number; onPick(guid: string): void; onClose(): void }) {
-  useRestoreFocus();
   const [list, setList] = useState<SearchResult[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -14,8 +13,7 @@ export function MetaAlertDialog({ count, onPick, onClose }: { count: number; onP
       .then((answer) => setList(answer.results), (err: unknown) => setError(errorText(err)));
   }, []);
   return (
-    <div className="modal-backdrop" onClick={onClose}>
-      <div className="modal" role="dialog" aria-modal="true" aria-labelledby="meta-title" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <Modal labelledBy="meta-title" onClose={onClose}>
         <h2 id="meta-title">Add {count} alert{count === 1 ? '' : 's'} to a meta-alert</h2>
         {error && <p className="error" role="alert">{error}</p>}
         {list === null && !error && <p className="loading" role="status">Loading…</p>}
@@ -35,7 +33,6 @@ export function MetaAlertDialog({ count, onPick, onClose }: { count: number; onP
         <div className="modal-actions">
           <button type="button" onClick={onClose} autoFocus>Cancel</button>
         </div>
-      </div>
-    </div>
+    </Modal>
   );
 }

@@ -6,6 +6,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent 
 import { useCaretAfterRender } from '../../caret.ts';
 import { fieldPrefixAt, suggestFields } from './query.ts';
 import { prefs, type SavedSearch } from './prefs.ts';
+import { SaveSearchDialog } from './save-search-dialog.tsx';
 
 export interface SearchBarProps {
   value: string;
@@ -25,6 +26,8 @@ export function SearchBar({ value, onChange, onSubmit, fields, error }: SearchBa
   const [menuOpen, setMenuOpen] = useState(false);
   const [saved, setSaved] = useState<SavedSearch[]>(() => prefs.savedSearches());
   const [recent, setRecent] = useState<string[]>(() => prefs.recentSearches());
+  /** The query being named in the save dialog, while it is open. */
+  const [saving, setSaving] = useState<string | null>(null);
 
   // "/" anywhere on the page (outside inputs) focuses the search bar.
   useEffect(() => {
@@ -87,12 +90,15 @@ export function SearchBar({ value, onChange, onSubmit, fields, error }: SearchBa
 
   function save() {
     const q = value.trim();
-    if (q === '') return;
-    const name = window.prompt('Name of the saved search', q.length > 40 ? q.slice(0, 40) + '…' : q);
-    if (!name) return;
-    const list = [{ name, query: q }, ...saved.filter((s) => s.name !== name)];
+    if (q !== '') setSaving(q);
+  }
+
+  function keep(name: string) {
+    if (saving === null) return;
+    const list = [{ name, query: saving }, ...saved.filter((s) => s.name !== name)];
     prefs.setSavedSearches(list);
     setSaved(list);
+    setSaving(null);
   }
 
   function removeSaved(name: string) {
@@ -110,76 +116,79 @@ export function SearchBar({ value, onChange, onSubmit, fields, error }: SearchBa
 
   const expanded = suggestions.length > 0;
   return (
-    <form className="search-bar" role="search" onSubmit={submit}>
-      <div className="search-input">
-        <input
-          ref={inputRef}
-          type="search"
-          role="combobox"
-          aria-label="Search query (Lucene syntax)"
-          aria-autocomplete="list"
-          aria-expanded={expanded}
-          aria-controls={listId}
-          aria-activedescendant={expanded ? `${listId}-${active}` : undefined}
-          aria-invalid={error ? true : undefined}
-          placeholder='Search, e.g. ip_src_addr:10.0.0.1 AND protocol:dns   (press / to focus)'
-          spellCheck={false}
-          autoComplete="off"
-          value={value}
-          onChange={(e) => update(e.target.value, e.target.selectionStart ?? e.target.value.length)}
-          onKeyDown={onKeyDown}
-          onBlur={() => setTimeout(() => setSuggestions([]), 150)}
-        />
-        {expanded && (
-          <ul id={listId} role="listbox" className="suggestions" aria-label="Field names">
-            {suggestions.map((s, i) => (
-              <li
-                key={s}
-                id={`${listId}-${i}`}
-                role="option"
-                aria-selected={i === active}
-                className={i === active ? 'active' : undefined}
-                onMouseDown={(e) => {
-                  e.preventDefault();
-                  accept(s);
-                }}
-              >
-                {s}
-              </li>
-            ))}
-          </ul>
-        )}
-      </div>
-      <button type="submit" className="primary">Search</button>
-      <button type="button" onClick={save} title="Save this search">Save</button>
-      <div className="menu-anchor">
-        <button type="button" aria-haspopup="true" aria-expanded={menuOpen} onClick={() => setMenuOpen((o) => !o)}>
-          Searches ▾
-        </button>
-        {menuOpen && (
-          <div className="menu" role="dialog" aria-label="Saved and recent searches" onKeyDown={(e) => e.key === 'Escape' && setMenuOpen(false)}>
-            <h2>Saved</h2>
-            {saved.length === 0 && <p className="muted">None yet: “Save” keeps the current query.</p>}
-            <ul>
-              {saved.map((s) => (
-                <li key={s.name}>
-                  <button type="button" className="link" onClick={() => run(s.query)} title={s.query}>{s.name}</button>
-                  <button type="button" className="icon" aria-label={`Delete saved search ${s.name}`} onClick={() => removeSaved(s.name)}>×</button>
+    <>
+      <form className="search-bar" role="search" onSubmit={submit}>
+        <div className="search-input">
+          <input
+            ref={inputRef}
+            type="search"
+            role="combobox"
+            aria-label="Search query (Lucene syntax)"
+            aria-autocomplete="list"
+            aria-expanded={expanded}
+            aria-controls={listId}
+            aria-activedescendant={expanded ? `${listId}-${active}` : undefined}
+            aria-invalid={error ? true : undefined}
+            placeholder='Search, e.g. ip_src_addr:10.0.0.1 AND protocol:dns   (press / to focus)'
+            spellCheck={false}
+            autoComplete="off"
+            value={value}
+            onChange={(e) => update(e.target.value, e.target.selectionStart ?? e.target.value.length)}
+            onKeyDown={onKeyDown}
+            onBlur={() => setTimeout(() => setSuggestions([]), 150)}
+          />
+          {expanded && (
+            <ul id={listId} role="listbox" className="suggestions" aria-label="Field names">
+              {suggestions.map((s, i) => (
+                <li
+                  key={s}
+                  id={`${listId}-${i}`}
+                  role="option"
+                  aria-selected={i === active}
+                  className={i === active ? 'active' : undefined}
+                  onMouseDown={(e) => {
+                    e.preventDefault();
+                    accept(s);
+                  }}
+                >
+                  {s}
                 </li>
               ))}
             </ul>
-            <h2>Recent</h2>
-            {recent.length === 0 && <p className="muted">No searches yet.</p>}
-            <ul>
-              {recent.map((q) => (
-                <li key={q}>
-                  <button type="button" className="link" onClick={() => run(q)}>{q}</button>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
-      </div>
-    </form>
+          )}
+        </div>
+        <button type="submit" className="primary">Search</button>
+        <button type="button" onClick={save} title="Save this search">Save</button>
+        <div className="menu-anchor">
+          <button type="button" aria-haspopup="true" aria-expanded={menuOpen} onClick={() => setMenuOpen((o) => !o)}>
+            Searches ▾
+          </button>
+          {menuOpen && (
+            <div className="menu" role="dialog" aria-label="Saved and recent searches" onKeyDown={(e) => e.key === 'Escape' && setMenuOpen(false)}>
+              <h2>Saved</h2>
+              {saved.length === 0 && <p className="muted">None yet: “Save” keeps the current query.</p>}
+              <ul>
+                {saved.map((s) => (
+                  <li key={s.name}>
+                    <button type="button" className="link" onClick={() => run(s.query)} title={s.query}>{s.name}</button>
+                    <button type="button" className="icon" aria-label={`Delete saved search ${s.name}`} onClick={() => removeSaved(s.name)}>×</button>
+                  </li>
+                ))}
+              </ul>
+              <h2>Recent</h2>
+              {recent.length === 0 && <p className="muted">No searches yet.</p>}
+              <ul>
+                {recent.map((q) => (
+                  <li key={q}>
+                    <button type="button" className="link" onClick={() => run(q)}>{q}</button>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </div>
+      </form>
+      {saving !== null && <SaveSearchDialog query={saving} taken={saved.map((s) => s.name)} onSave={keep} onClose={() => setSaving(null)} />}
+    </>
   );
 }
