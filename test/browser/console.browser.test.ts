@@ -274,17 +274,17 @@ describe('web console in Chromium against metron start --demo', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     const saveDialog = page.getByRole('dialog', { name: 'Save search' });
     const nameField = saveDialog.getByLabel('Name');
-    await expect.poll(() => nameField.evaluate((el) => el === document.activeElement), POLL).toBe(true);
+    await expect.poll(() => nameField.evaluate((el) => el === el.ownerDocument.activeElement), POLL).toBe(true);
     expect(await nameField.inputValue()).toBe('ip_src_addr:203.0.113.66');
     for (let i = 0; i < 7; i++) {
       await page.keyboard.press(i % 3 === 2 ? 'Shift+Tab' : 'Tab');
-      expect(await saveDialog.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+      expect(await saveDialog.evaluate((el) => el.contains(el.ownerDocument.activeElement))).toBe(true);
     }
     await nameField.fill('bad sources');
     await nameField.press('Enter');
     await saveDialog.waitFor({ state: 'detached' });
     // the focus is back where it was
-    expect(await page.getByRole('button', { name: 'Save', exact: true }).evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.getByRole('button', { name: 'Searches ▾' }).click();
     expect(await page.getByRole('dialog', { name: 'Saved and recent searches' }).getByRole('button', { name: 'bad sources', exact: true }).getAttribute('title')).toBe('ip_src_addr:203.0.113.66');
     await page.getByRole('button', { name: 'Searches ▾' }).click();
