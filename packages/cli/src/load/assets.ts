@@ -15,7 +15,6 @@
  */
 import { constants, createReadStream, existsSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -39,6 +38,7 @@ import { parseFlags } from '../args.js';
 import { resolveConfigDir } from '../start.js';
 import { ENRICHMENT_STORE_DIR } from '../stellar.js';
 import { configuredTarget, type LoadIo } from './load.js';
+import { textOf } from './threat-intel.js';
 
 const USAGE = `metron load assets -i FILE[,FILE...] [options]
 metron load identities -i FILE[,FILE...] [options]
@@ -84,14 +84,6 @@ interface Input {
   pieces(): AsyncIterable<string>;
 }
 
-/** Pieces of a byte stream decoded as UTF-8 (a character split between chunks is kept whole). */
-async function* utf8Pieces(bytes: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8');
-  for await (const chunk of bytes) yield typeof chunk === 'string' ? chunk : decoder.write(chunk);
-  const rest = decoder.end();
-  if (rest !== '') yield rest;
-}
-
 /** The inputs named by --input; each file must be there and readable now (it is read later, in pieces). */
 async function readInputs(list: string, stdin: Readable): Promise<Input[]> {
   const names = list.split(',').map((p) => p.trim()).filter((p) => p !== '');
@@ -99,7 +91,7 @@ async function readInputs(list: string, stdin: Readable): Promise<Input[]> {
   const inputs: Input[] = [];
   for (const name of names) {
     if (name === '-') {
-      inputs.push({ name: '(stdin)', pieces: () => utf8Pieces(stdin as AsyncIterable<Buffer | string>) });
+      inputs.push({ name: '(stdin)', pieces: () => textOf(stdin) });
       continue;
     }
     try {
@@ -108,7 +100,7 @@ async function readInputs(list: string, stdin: Readable): Promise<Input[]> {
     } catch (err) {
       throw new MetronError('INPUT_INVALID', `--input: cannot read ${name}: ${errorMessage(err)}`);
     }
-    inputs.push({ name, pieces: () => utf8Pieces(createReadStream(name, { highWaterMark: 1 << 20 })) });
+    inputs.push({ name, pieces: () => textOf(createReadStream(name, { highWaterMark: 1 << 20 })) });
   }
   return inputs;
 }

@@ -399,7 +399,7 @@ async function readText(path: string): Promise<string> {
 }
 
 /** Decoded UTF-8 text of a byte (or text) stream, piece by piece. */
-async function* textOf(stream: AsyncIterable<unknown>): AsyncGenerator<string> {
+export async function* textOf(stream: AsyncIterable<unknown>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   for await (const chunk of stream) yield typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
   const rest = decoder.decode();
