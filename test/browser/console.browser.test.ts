@@ -159,6 +159,10 @@ describe('web console in Chromium against metron start --demo', () => {
     const statuses = details.getByRole('group', { name: 'Set status' });
     await statuses.getByRole('button', { name: 'ESCALATE' }).click();
     await expect.poll(() => statuses.getByRole('button', { name: 'ESCALATE' }).getAttribute('aria-pressed'), POLL).toBe('true');
+    // the assignee field suggests the users of this server
+    const assigneeField = details.getByLabel('Assignee');
+    const listId = await assigneeField.getAttribute('list');
+    await expect.poll(() => page.locator(`datalist#${listId} option`).evaluateAll((options) => options.map((o) => (o as unknown as { value: string }).value)), POLL).toEqual(['admin']);
     await details.getByRole('button', { name: 'Assign to me' }).click();
     await expect.poll(() => details.locator('.summary').textContent(), POLL).toContain('assigned to admin');
     await details.getByLabel('New comment').fill('Looks like beaconing; escalating to tier 2.');

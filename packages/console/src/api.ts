@@ -179,6 +179,8 @@ export const api = {
   /** The current user name, or an ApiError 401 when not logged in. */
   currentUser: () => request<string>('/user', { allowUnauthorized: true }),
   roles: () => request<string[]>('/user/whoami/roles'),
+  /** Names of the users, for assigning alerts. */
+  userNames: () => request<string[]>('/users/names'),
   search: (body: SearchRequest, signal?: AbortSignal) => post<SearchResponse>('/search/search', body, signal),
   histogram: (body: { indices: string[]; query: string; field?: string; interval: string | number }, signal?: AbortSignal) =>
     post<HistogramResponse>('/search/histogram', body, signal),

@@ -204,6 +204,11 @@ describe('authentication', () => {
 
     const created = await app.inject({ method: 'POST', url: '/api/v1/users', headers: { authorization: ADMIN }, payload: { username: 'eve', password: 'eve-password', roles: ['user'] } });
     expect(created.statusCode).toBe(201);
+    // the names alone, for assigning alerts, to any signed-in user; nobody else
+    const names = await app.inject({ method: 'GET', url: '/api/v1/users/names', headers: { authorization: analyst } });
+    expect(names.statusCode).toBe(200);
+    expect(names.json()).toEqual(['admin', 'analyst', 'eve']);
+    expect((await app.inject({ method: 'GET', url: '/api/v1/users/names' })).statusCode).toBe(401);
     expect(created.json()).toEqual({ username: 'eve', roles: ['user'], createdAt: expect.any(String) });
     expect(created.body).not.toContain('eve-password');
     const dup = await app.inject({ method: 'POST', url: '/api/v1/users', headers: { authorization: ADMIN }, payload: { username: 'eve', password: 'eve-password' } });

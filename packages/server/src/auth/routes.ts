@@ -153,6 +153,11 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
     preHandler: adminOnly,
   }, async () => users.listUsers());
 
+  // Any signed-in user: the names an alert can be assigned to (no roles, no dates).
+  app.get('/api/v1/users/names', {
+    schema: { summary: 'Names of the users, sorted (for assigning alerts)' },
+  }, async () => users.listUsers().map((u) => u.username).sort((a, b) => a.localeCompare(b)));
+
   app.post<{ Body: { username: string; password: string; roles?: Role[] } }>('/api/v1/users', {
     schema: { summary: 'Creates a user (admin)', body: createUserBody },
     preHandler: adminOnly,

@@ -58,6 +58,13 @@ function Section({ title, children, open = true }: { title: string; children: Re
   );
 }
 
+/** The users an alert can be assigned to, asked for once per page load (none when the server says no). */
+let userNames: Promise<string[]> | undefined;
+function knownUsers(): Promise<string[]> {
+  userNames ??= api.userNames().catch(() => []);
+  return userNames;
+}
+
 export function DetailsPane({ guid, sensorType, user, onClose, onOpen, onChanged, reloadToken = 0 }: DetailsPaneProps) {
   const [doc, setDoc] = useState<Doc | null>(null);
   const [history, setHistory] = useState<AuditChange[] | null>(null);
@@ -65,6 +72,14 @@ export function DetailsPane({ guid, sensorType, user, onClose, onOpen, onChanged
   const [busy, setBusy] = useState(false);
   const [comment, setComment] = useState('');
   const [assignee, setAssignee] = useState('');
+  const [users, setUsers] = useState<string[]>([]);
+  useEffect(() => {
+    let live = true;
+    void knownUsers().then((names) => live && setUsers(names));
+    return () => {
+      live = false;
+    };
+  }, []);
   const heading = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(async () => {
@@ -169,8 +184,11 @@ export function DetailsPane({ guid, sensorType, user, onClose, onOpen, onChanged
             <form className="assign" onSubmit={submitAssignee}>
               <label>
                 Assignee
-                <input value={assignee} onChange={(e) => setAssignee(e.target.value)} placeholder="user name" />
+                <input value={assignee} onChange={(e) => setAssignee(e.target.value)} placeholder="user name" list="assignee-names" autoComplete="off" />
               </label>
+              <datalist id="assignee-names">
+                {users.map((name) => <option key={name} value={name} />)}
+              </datalist>
               <button type="submit" disabled={busy}>Assign</button>
               <button type="button" disabled={busy} onClick={() => void act(() => api.assign(guid, sensorType, user))}>Assign to me</button>
             </form>
