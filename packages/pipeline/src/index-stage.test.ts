@@ -277,7 +277,7 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
   }, 60_000);
 
   /** An IndexStage over a real store and archive whose writes wait at a gate, or fail once. */
-  async function stageWithGate() {
+  async function stageWithGate(options: { maxWaiting?: number } = {}) {
     const dir = await mkdtemp(join(tmpdir(), 'metron-indexing-gate-'));
     const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
     const archive = await ParquetArchive.open({ dir: join(dir, 'archive'), checkIntervalMs: 0 });
@@ -300,6 +300,7 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
       },
     });
     const stage = new IndexStage({
+      ...options,
       indexing: () => undefined,
       store: gatedStore,
       archive: failingArchive,
@@ -336,7 +337,7 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
     return { stage, store, metrics, writes, close, archiveFailures, batch, archive };
   }
 
-  it('a pipelined flush returns while its write runs, holding the offsets; the next waits for it', async () => {
+  it('a pipelined flush returns while its write runs, holding the offsets; the write then takes what became due', async () => {
     const { stage, store, metrics, writes, close, batch } = await stageWithGate();
     const open = close();
     const a = batch(0, 5);
@@ -347,21 +348,39 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
     expect(stage.held()).toEqual(new Map([[partitionKey('json', 0), 0n]]));
     expect(stage.waiting()).toBe(10); // search and archive
 
+    // the next batch waits in the buffers while the write runs; the flush does not wait
     const b = batch(5, 3);
     stage.acceptParsed('json', b.records, b.values, b.sources);
-    let second = false;
-    const flushing = stage.flushDue('pipelined').then(() => (second = true));
-    await new Promise((r) => setTimeout(r, 50));
-    expect(second).toBe(false); // one flight at a time: the first write still runs
+    await stage.flushDue('pipelined');
     expect(writes).toEqual([5]);
+    expect(stage.waiting()).toBe(16);
     open();
-    await flushing;
     await stage.settle();
+    // the running flight wrote it when its first writes ended
     expect(writes).toEqual([5, 3]);
     expect(metrics.get('json', 'indexed')).toBe(8);
     expect(metrics.get('json', 'archived')).toBe(8);
     expect(stage.held()).toEqual(new Map());
     expect((await indexed(store, 'json')).results.map((r) => r.source['n'])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('a pipelined flush waits for the running write once more than maxWaiting messages wait', async () => {
+    const { stage, writes, close, batch } = await stageWithGate({ maxWaiting: 4 });
+    const open = close();
+    const a = batch(0, 5);
+    stage.acceptParsed('json', a.records, a.values, a.sources);
+    await stage.flushDue('pipelined');
+    await until(() => writes.length === 1, 'the first write to start');
+    const b = batch(5, 3); // 6 messages waiting (search and archive): over 4
+    stage.acceptParsed('json', b.records, b.values, b.sources);
+    let returned = false;
+    const flushing = stage.flushDue('pipelined').then(() => (returned = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(returned).toBe(false);
+    open();
+    await flushing;
+    await stage.settle();
+    expect(writes).toEqual([5, 3]);
   });
 
   it('a failed write keeps its messages held; the next flush throws, then waits until a write succeeds', async () => {

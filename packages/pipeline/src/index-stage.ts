@@ -25,10 +25,11 @@
  *
  * Writes run one flight at a time. `flushDue('pipelined')` starts the due writes and returns
  * without waiting for them, so the parse worker parses the next batch while the index writes
- * this one; a flight still running is awaited first, which bounds what is in memory to one batch
- * in flight and one gathering. Messages in flight stay `held` until they are written. A failed
- * write gives its messages back to their buffer and the next `flushDue` throws the failure, so the
- * calling loop backs off and retries.
+ * this one. While a flight runs, what becomes due waits in the buffers and the flight writes it
+ * when its writes end (larger, cheaper writes under load); a pipelined flush waits for the
+ * flight only when more than `maxWaiting` messages wait, which bounds the memory. Messages in
+ * flight stay `held` until they are written. A failed write gives its messages back to their
+ * buffer and the next `flushDue` throws the failure, so the calling loop backs off and retries.
  */
 import { ConfigError, errorMessage, Topics, type Message } from '@metron/core';
 import type { ArchiveWriter, SearchStore } from '@metron/storage';
@@ -44,6 +45,9 @@ export interface IndexWriterConfig {
   /** Seconds. */
   batchTimeout?: number;
 }
+
+/** Writes one flight runs back to back (what became due while the previous ran). */
+const MAX_CHAINED_WRITES = 4;
 
 /** The writer keys whose settings drive the search index, in order of preference. */
 export const SEARCH_WRITERS = ['search', 'elasticsearch', 'solr'] as const;
@@ -122,6 +126,11 @@ export interface IndexStageOptions {
   now: () => number;
   /** Sensor of a record on the `indexing` / `error` topics. */
   sensorOf(record: ConsumerRecord): string;
+  /**
+   * Messages the writers' buffers may hold while a write runs before a pipelined flush waits for
+   * it (default 10,000).
+   */
+  maxWaiting?: number;
   /** Builds the error record of a message the search index refused. */
   indexError(sensor: string, reason: string, raw: Buffer): Promise<Message>;
   sendErrors(errors: Message[]): Promise<void>;
@@ -155,7 +164,11 @@ export class IndexStage {
   /** The batch last taken in; the stage loop retries a failed batch with the same array. */
   private accepted: ConsumerRecord[] | undefined;
 
-  constructor(private readonly opts: IndexStageOptions) {}
+  private readonly maxWaiting: number;
+
+  constructor(private readonly opts: IndexStageOptions) {
+    this.maxWaiting = opts.maxWaiting ?? 10_000;
+  }
 
   /** The writers of a sensor (validated and cached). */
   writersOf(sensor: string): { search: WriterSettings; archive: WriterSettings } {
@@ -279,8 +292,31 @@ export class IndexStage {
    * back in their buffer, due again.
    */
   async flushDue(mode: 'wait' | 'pipelined' = 'wait'): Promise<void> {
+    // Pipelined, while a write runs: it takes what is due when it ends (runJobs), so the caller
+    // goes on unless more than `maxWaiting` messages wait (then it waits for that write).
+    if (mode === 'pipelined' && !this.recovering && this.flight !== undefined && this.buffered() <= this.maxWaiting) return;
     while (this.flight !== undefined) await this.flight;
     this.throwFailure();
+    const jobs = this.takeDue();
+    if (jobs.length === 0) return;
+    const flight = this.runJobs(jobs);
+    this.flight = flight;
+    if (mode === 'wait' || this.recovering) {
+      await flight;
+      this.throwFailure();
+      this.recovering = false;
+    }
+  }
+
+  /** Messages in the writers' buffers, not yet taken by a write. */
+  private buffered(): number {
+    let n = 0;
+    for (const b of this.buffers.values()) n += b.raws.length;
+    return n;
+  }
+
+  /** Takes every buffer that is full, timed out or draining out for writing. */
+  private takeDue(): WriteJob[] {
     const now = this.opts.now();
     const jobs: WriteJob[] = [];
     for (const buffer of this.buffers.values()) {
@@ -295,19 +331,7 @@ export class IndexStage {
       this.inFlight.add(job);
       jobs.push(job);
     }
-    if (jobs.length === 0) return;
-    const flight = this.runJobs(jobs);
-    this.flight = flight;
-    if (mode === 'wait' || this.recovering) {
-      await flight;
-      this.throwFailure();
-      this.recovering = false;
-    }
-  }
-
-  /** Whether writes are running. */
-  get writing(): boolean {
-    return this.flight !== undefined;
+    return jobs;
   }
 
   /** Resolves when no write is running (for a loop that stops). */
@@ -324,16 +348,23 @@ export class IndexStage {
   }
 
   /** Runs the writes one after another; never rejects (a failure is kept for the next flushDue). */
-  private async runJobs(jobs: WriteJob[]): Promise<void> {
-    for (const job of jobs) {
-      try {
-        if (job.buffer.settings.writer === 'search') await this.writeSearch(job.buffer, job.raws);
-        else await this.writeArchive(job.buffer, job.raws);
-      } catch (err) {
-        this.failure ??= { err };
-        this.giveBack(job);
+  private async runJobs(first: WriteJob[]): Promise<void> {
+    let jobs = first;
+    // Then what became due meanwhile, a few rounds at most so a caller waiting for the writes to
+    // end is not kept waiting by a steady stream; none after a failure.
+    for (let round = 0; round < MAX_CHAINED_WRITES && jobs.length > 0; round++) {
+      for (const job of jobs) {
+        try {
+          if (job.buffer.settings.writer === 'search') await this.writeSearch(job.buffer, job.raws);
+          else await this.writeArchive(job.buffer, job.raws);
+        } catch (err) {
+          this.failure ??= { err };
+          this.giveBack(job);
+        }
+        this.inFlight.delete(job);
       }
-      this.inFlight.delete(job);
+      if (this.failure !== undefined) break;
+      jobs = round + 1 < MAX_CHAINED_WRITES ? this.takeDue() : [];
     }
     this.flight = undefined;
   }

@@ -287,9 +287,9 @@ export class Pipeline {
               await this.indexStage.settle();
             },
             lingerMs: this.opts.indexLingerMs ?? 100,
-            // While a batch is with the worker or being written, an idle poll comes soon, to take
-            // it in and commit it without waiting for more traffic.
-            pollTimeoutMs: () => ((this.parsing.get(sensor)?.length ?? 0) > 0 || this.indexStage.writing ? 10 : 200),
+            // While a batch is with the worker, waiting for a writer or being written, an idle poll
+            // comes soon, to take it in, write and commit it without waiting for more traffic.
+            pollTimeoutMs: () => ((this.parsing.get(sensor)?.length ?? 0) > 0 || this.indexStage.waiting() > 0 ? 10 : 200),
           }
         : {}),
     });
