@@ -337,7 +337,7 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
     return { stage, store, metrics, writes, close, archiveFailures, batch, archive };
   }
 
-  it('a pipelined flush returns while its write runs, holding the offsets; the write then takes what became due', async () => {
+  it('a pipelined flush returns while its write runs, holding the offsets; a second round is prepared behind it, a third waits', async () => {
     const { stage, store, metrics, writes, close, batch } = await stageWithGate();
     const open = close();
     const a = batch(0, 5);
@@ -348,31 +348,43 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
     expect(stage.held()).toEqual(new Map([[partitionKey('json', 0), 0n]]));
     expect(stage.waiting()).toBe(10); // search and archive
 
-    // the next batch waits in the buffers while the write runs; the flush does not wait
+    // the next batch goes to the store at once, queued behind the running write
     const b = batch(5, 3);
     stage.acceptParsed('json', b.records, b.values, b.sources);
     await stage.flushDue('pipelined');
-    expect(writes).toEqual([5]);
-    expect(stage.waiting()).toBe(16);
+    await until(() => writes.length === 2, 'the second round to reach the store');
+    expect(writes).toEqual([5, 3]);
+    // with two rounds running, a third batch waits in the buffers
+    const c = batch(8, 2);
+    stage.acceptParsed('json', c.records, c.values, c.sources);
+    await stage.flushDue('pipelined');
+    expect(writes).toEqual([5, 3]);
+    expect(stage.waiting()).toBe(20);
+    expect(stage.held()).toEqual(new Map([[partitionKey('json', 0), 0n]]));
     open();
     await stage.settle();
-    // the running flight wrote it when its first writes ended
-    expect(writes).toEqual([5, 3]);
     expect(metrics.get('json', 'indexed')).toBe(8);
-    expect(metrics.get('json', 'archived')).toBe(8);
+    expect(stage.held()).toEqual(new Map([[partitionKey('json', 0), 8n]]));
+    await stage.flushDue('pipelined');
+    await stage.settle();
+    expect(writes).toEqual([5, 3, 2]);
+    expect(metrics.get('json', 'indexed')).toBe(10);
+    expect(metrics.get('json', 'archived')).toBe(10);
     expect(stage.held()).toEqual(new Map());
-    expect((await indexed(store, 'json')).results.map((r) => r.source['n'])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect((await indexed(store, 'json')).results.map((r) => r.source['n'])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
-  it('a pipelined flush waits for the running write once more than maxWaiting messages wait', async () => {
+  it('a pipelined flush waits for the running writes once more than maxWaiting messages wait', async () => {
     const { stage, writes, close, batch } = await stageWithGate({ maxWaiting: 4 });
     const open = close();
-    const a = batch(0, 5);
-    stage.acceptParsed('json', a.records, a.values, a.sources);
-    await stage.flushDue('pipelined');
-    await until(() => writes.length === 1, 'the first write to start');
-    const b = batch(5, 3); // 6 messages waiting (search and archive): over 4
-    stage.acceptParsed('json', b.records, b.values, b.sources);
+    for (const [from, n] of [[0, 5], [5, 3]] as const) {
+      const x = batch(from, n);
+      stage.acceptParsed('json', x.records, x.values, x.sources);
+      await stage.flushDue('pipelined');
+    }
+    await until(() => writes.length === 2, 'two rounds at the store');
+    const c = batch(8, 3); // 6 messages waiting (search and archive): over 4
+    stage.acceptParsed('json', c.records, c.values, c.sources);
     let returned = false;
     const flushing = stage.flushDue('pipelined').then(() => (returned = true));
     await new Promise((r) => setTimeout(r, 50));
@@ -380,7 +392,7 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
     open();
     await flushing;
     await stage.settle();
-    expect(writes).toEqual([5, 3]);
+    expect(writes).toEqual([5, 3, 3]);
   });
 
   it('a failed write keeps its messages held; the next flush throws, then waits until a write succeeds', async () => {

@@ -23,13 +23,14 @@
  * (an append, an fsync, a read back, a commit). Their offsets are then the sensor topic's, held
  * the same way, so the parse stage commits a raw record only once its messages are written.
  *
- * Writes run one flight at a time. `flushDue('pipelined')` starts the due writes and returns
- * without waiting for them, so the parse worker parses the next batch while the index writes
- * this one. While a flight runs, what becomes due waits in the buffers and the flight writes it
- * when its writes end (larger, cheaper writes under load); a pipelined flush waits for the
- * flight only when more than `maxWaiting` messages wait, which bounds the memory. Messages in
- * flight stay `held` until they are written. A failed write gives its messages back to their
- * buffer and the next `flushDue` throws the failure, so the calling loop backs off and retries.
+ * Writes go in rounds (the due buffers taken out at once), at most two at a time: one writing
+ * while the next is prepared (the store builds its batch at once and queues the insert behind the
+ * running one). `flushDue('pipelined')` starts a round and returns without waiting for it, so the
+ * parse worker parses the next batch meanwhile; with two rounds running, what becomes due waits
+ * in the buffers (larger, cheaper writes under load), and the flush waits only when more than
+ * `maxWaiting` messages wait, which bounds the memory. Messages being written stay `held` until
+ * they are. A failed write gives its messages back to their buffer and the next `flushDue`
+ * throws the failure, so the calling loop backs off and retries.
  */
 import { ConfigError, errorMessage, Topics, type Message } from '@metron/core';
 import type { ArchiveWriter, SearchStore } from '@metron/storage';
@@ -46,8 +47,8 @@ export interface IndexWriterConfig {
   batchTimeout?: number;
 }
 
-/** Writes one flight runs back to back (what became due while the previous ran). */
-const MAX_CHAINED_WRITES = 4;
+/** Rounds of writes running at once: one writing, one prepared behind it. */
+const MAX_ROUNDS = 2;
 
 /** The writer keys whose settings drive the search index, in order of preference. */
 export const SEARCH_WRITERS = ['search', 'elasticsearch', 'solr'] as const;
@@ -151,8 +152,8 @@ export class IndexStage {
   private readonly buffers = new Map<string, WriterBuffer>();
   /** Writes taken out of their buffers and not yet done (held until they are). */
   private readonly inFlight = new Set<WriteJob>();
-  /** The writes started by the last flush, while they run. */
-  private flight: Promise<void> | undefined;
+  /** Rounds of writes running. */
+  private readonly rounds = new Set<Promise<void>>();
   /** The first failure of a write since the last flushDue, thrown by the next one. */
   private failure: { err: unknown } | undefined;
   /**
@@ -292,17 +293,24 @@ export class IndexStage {
    * back in their buffer, due again.
    */
   async flushDue(mode: 'wait' | 'pipelined' = 'wait'): Promise<void> {
-    // Pipelined, while a write runs: it takes what is due when it ends (runJobs), so the caller
-    // goes on unless more than `maxWaiting` messages wait (then it waits for that write).
-    if (mode === 'pipelined' && !this.recovering && this.flight !== undefined && this.buffered() <= this.maxWaiting) return;
-    while (this.flight !== undefined) await this.flight;
+    if (mode === 'pipelined' && !this.recovering && this.rounds.size > 0) {
+      // Writes are running: start the next round behind them, or leave what is due in the
+      // buffers for a later one unless too much waits.
+      if (this.rounds.size < MAX_ROUNDS && this.failure === undefined) {
+        const jobs = this.takeDue();
+        if (jobs.length > 0) this.startRound(jobs);
+        return;
+      }
+      if (this.buffered() <= this.maxWaiting) return;
+    }
+    // The rounds running now (a round others start meanwhile takes messages they gave).
+    await Promise.all([...this.rounds]);
     this.throwFailure();
     const jobs = this.takeDue();
     if (jobs.length === 0) return;
-    const flight = this.runJobs(jobs);
-    this.flight = flight;
+    const round = this.startRound(jobs);
     if (mode === 'wait' || this.recovering) {
-      await flight;
+      await round;
       this.throwFailure();
       this.recovering = false;
     }
@@ -336,7 +344,7 @@ export class IndexStage {
 
   /** Resolves when no write is running (for a loop that stops). */
   async settle(): Promise<void> {
-    while (this.flight !== undefined) await this.flight;
+    while (this.rounds.size > 0) await Promise.all([...this.rounds]);
   }
 
   private throwFailure(): void {
@@ -347,12 +355,9 @@ export class IndexStage {
     throw failure.err;
   }
 
-  /** Runs the writes one after another; never rejects (a failure is kept for the next flushDue). */
-  private async runJobs(first: WriteJob[]): Promise<void> {
-    let jobs = first;
-    // Then what became due meanwhile, a few rounds at most so a caller waiting for the writes to
-    // end is not kept waiting by a steady stream; none after a failure.
-    for (let round = 0; round < MAX_CHAINED_WRITES && jobs.length > 0; round++) {
+  /** Starts a round: its writes one after another; it never rejects (a failure is kept for the next flushDue). */
+  private startRound(jobs: WriteJob[]): Promise<void> {
+    const round = (async () => {
       for (const job of jobs) {
         try {
           if (job.buffer.settings.writer === 'search') await this.writeSearch(job.buffer, job.raws);
@@ -363,10 +368,10 @@ export class IndexStage {
         }
         this.inFlight.delete(job);
       }
-      if (this.failure !== undefined) break;
-      jobs = round + 1 < MAX_CHAINED_WRITES ? this.takeDue() : [];
-    }
-    this.flight = undefined;
+    })();
+    this.rounds.add(round);
+    void round.then(() => this.rounds.delete(round));
+    return round;
   }
 
   /** Puts a failed write's messages back in front of their buffer, its offsets held again. */
