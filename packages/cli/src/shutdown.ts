@@ -37,3 +37,15 @@ export class Shutdown {
     for (const step of this.steps) await step().catch(() => undefined);
   }
 }
+
+/** Resolves on the first SIGTERM or SIGINT, with the signal's name (logged with `what`, when given). */
+export function untilSignal(log?: { info(message: string): void }, what?: string): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string) => {
+      if (log !== undefined && what !== undefined) log.info(`${sig}: ${what}`);
+      resolve(sig);
+    };
+    process.once('SIGTERM', () => on('SIGTERM'));
+    process.once('SIGINT', () => on('SIGINT'));
+  });
+}

@@ -27,7 +27,7 @@ import { DEMO_ASSETS_FILE, loadDemoAssets } from './load/demo-assets.js';
 import { createLogger, type Logger } from './log.js';
 import { openConfiguredBus } from './worker-bus.js';
 import { pipelineSensorsFrom, parseSourcesConfig } from './config.js';
-import { Shutdown } from './shutdown.js';
+import { Shutdown, untilSignal } from './shutdown.js';
 
 /** The demo configs shipped with the CLI. */
 export const BUILTIN_CONFIG_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'config');
@@ -287,14 +287,7 @@ export async function runStart(args: string[]): Promise<number> {
     ...(fsync ? { fsync } : {}),
     log,
   });
-  await new Promise<void>((resolveSignal) => {
-    const onSignal = (sig: string) => {
-      log.info(`${sig}: draining and shutting down`);
-      resolveSignal();
-    };
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
-    process.once('SIGINT', () => onSignal('SIGINT'));
-  });
+  await untilSignal(log, 'draining and shutting down');
   await handle.stop();
   log.info('stopped');
   return 0;

@@ -11,7 +11,8 @@ import { ConfigError, ERROR_SENSOR, MetronError, Topics, errorMessage, type Conf
 import { ConfigWatcher, type KafkaBus } from '@metron/pipeline';
 import { indexBackend, metaAlertSettings, openAlertStoreOn, openOpenSearchStoreFromConfig } from '@metron/storage';
 import { createServer, openUserStore } from '@metron/server';
-import { parseFlags, portFlag } from './args.js';
+import { COMMON_FLAGS, parseFlags, portFlag } from './args.js';
+import { untilSignal } from './shutdown.js';
 import { createLogger, type Logger } from './log.js';
 import { consoleDistDir } from './start.js';
 import { bootstrapKafka, openScaleOutBase } from './worker.js';
@@ -148,15 +149,7 @@ export async function runServer(args: string[]): Promise<number> {
   const { values } = parseFlags(() =>
     parseArgs({
       args,
-      options: {
-        brokers: { type: 'string' },
-        'config-dir': { type: 'string' },
-        'data-dir': { type: 'string' },
-        port: { type: 'string' },
-        host: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        quiet: { type: 'boolean', short: 'q' },
-      },
+      options: { ...COMMON_FLAGS, brokers: { type: 'string' } },
       strict: true,
     }),
   );
@@ -175,10 +168,7 @@ export async function runServer(args: string[]): Promise<number> {
     ...(process.env['METRON_ADMIN_PASSWORD'] ? { adminPassword: process.env['METRON_ADMIN_PASSWORD'] } : {}),
     log,
   });
-  await new Promise<void>((resolveSignal) => {
-    process.once('SIGTERM', () => resolveSignal());
-    process.once('SIGINT', () => resolveSignal());
-  });
+  await untilSignal();
   await handle.stop();
   return 0;
 }

@@ -28,7 +28,7 @@ import { indexBackend, openDuckDbSearchStore, openOpenSearchStoreFromConfig, Par
 import { parseFlags } from './args.js';
 import { pipelineSensorsFrom } from './config.js';
 import { createLogger, type Logger } from './log.js';
-import { Shutdown } from './shutdown.js';
+import { Shutdown, untilSignal } from './shutdown.js';
 
 const STAGES: readonly PipelineStage[] = ['parse', 'enrich', 'index'];
 
@@ -290,14 +290,7 @@ export async function runWorker(args: string[]): Promise<number> {
     ...(threads !== undefined ? { parseThreads: threads } : {}),
     log,
   });
-  await new Promise<void>((resolveSignal) => {
-    const onSignal = (sig: string) => {
-      log.info(`${sig}: finishing the batch in hand, committing and leaving the group`);
-      resolveSignal();
-    };
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
-    process.once('SIGINT', () => onSignal('SIGINT'));
-  });
+  await untilSignal(log, 'finishing the batch in hand, committing and leaving the group');
   await handle.stop();
   log.info('stopped');
   return 0;
