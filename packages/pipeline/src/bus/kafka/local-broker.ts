@@ -14,6 +14,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '@metron/core/node';
 
 /** The Kafka release the test broker runs (3.9 is the last line with the 3.x protocol set). */
 export const KAFKA_VERSION = '3.9.1';
@@ -209,15 +210,6 @@ async function canConnect(port: number): Promise<boolean> {
   });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Default cache of the resolved classpath and the class-data-sharing archive. */
 function defaultCacheDir(): string {
   return join(homedir(), '.cache', 'metron', `kafka-${KAFKA_VERSION}`);
@@ -228,14 +220,14 @@ function defaultCacheDir(): string {
  * A class-data-sharing archive written at a clean exit is moved into place for later starts.
  */
 export async function stopBrokerProcess(pid: number, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30_000, archiveTmp?: string): Promise<void> {
-  if (alive(pid)) {
+  if (processAlive(pid)) {
     try {
       process.kill(pid, signal);
     } catch {
       // already gone
     }
     const deadline = Date.now() + timeoutMs;
-    while (alive(pid)) {
+    while (processAlive(pid)) {
       if (Date.now() > deadline) {
         try {
           process.kill(pid, 'SIGKILL');
@@ -281,7 +273,7 @@ export class LocalKafkaBroker {
   }
 
   get running(): boolean {
-    return this.pidValue !== undefined && alive(this.pidValue);
+    return this.pidValue !== undefined && processAlive(this.pidValue);
   }
 
   state(): LocalBrokerState {

@@ -5,20 +5,12 @@
 import { open, readFile, realpath, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MetronError } from '@metron/core';
+import { processAlive } from '@metron/core/node';
 
 const heldInThisProcess = new Set<string>();
 
 export interface DirLock {
   release(): Promise<void>;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function lockedError(dir: string, pid: number): MetronError {

@@ -7,19 +7,11 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '@metron/core/node';
 import { stopBrokerProcess } from '../local-broker.js';
 import { readSharedState, STATE_DIR_ENV } from './shared-broker.js';
 
 const PREFIX = 'metron-test-kafka-';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Stops brokers of earlier runs whose vitest process died without its teardown. */
 async function reapOrphans(): Promise<void> {
@@ -28,7 +20,7 @@ async function reapOrphans(): Promise<void> {
     const dir = join(tmpdir(), name);
     const owner = Number(await readFile(join(dir, 'owner.pid'), 'utf8').catch(() => '0'));
     // No owner recorded (being set up now, or an older layout): not ours to judge.
-    if (owner === 0 || alive(owner)) continue;
+    if (owner === 0 || processAlive(owner)) continue;
     const state = await readSharedState(dir).catch(() => undefined);
     if (state !== undefined) await stopBrokerProcess(state.pid, 'SIGTERM', 30_000, state.archiveTmp);
     await rm(dir, { recursive: true, force: true });

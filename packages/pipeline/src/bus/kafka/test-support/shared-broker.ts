@@ -7,19 +7,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processAlive } from '@metron/core/node';
 import { LocalKafkaBroker, type LocalBrokerState } from '../local-broker.js';
 
 export const STATE_DIR_ENV = 'METRON_TEST_KAFKA_STATE_DIR';
 export const BROKERS_ENV = 'METRON_TEST_KAFKA_BROKERS';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Takes a directory lock (mkdir is atomic); a lock left by a dead process is broken. */
 async function withLock<T>(dir: string, task: () => Promise<T>): Promise<T> {
@@ -33,7 +25,7 @@ async function withLock<T>(dir: string, task: () => Promise<T>): Promise<T> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number(await readFile(join(lock, 'pid'), 'utf8').catch(() => '0'));
-      if (owner > 0 && !alive(owner)) await rm(lock, { recursive: true, force: true });
+      if (owner > 0 && !processAlive(owner)) await rm(lock, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`Kafka test broker: lock ${lock} held too long`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -50,7 +42,7 @@ export async function readSharedState(stateDir: string): Promise<LocalBrokerStat
   const file = join(stateDir, 'broker.json');
   if (!existsSync(file)) return undefined;
   const state = JSON.parse(await readFile(file, 'utf8')) as LocalBrokerState;
-  return alive(state.pid) ? state : undefined;
+  return processAlive(state.pid) ? state : undefined;
 }
 
 /** Bootstrap address of the run's shared broker, starting it on first use. */
