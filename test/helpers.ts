@@ -1,8 +1,34 @@
+import { spawn } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const ADMIN_PASSWORD = 'test-admin-password-1';
+/** The BUILT cli (`npm test` builds it first). */
+export const METRON_BIN = fileURLToPath(new URL('../packages/cli/bin/metron.js', import.meta.url));
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `metron args...` in a child process with `input` on stdin (and `nodeArgs` for node itself); its exit code and output. */
+export function runCli(args: string[], input: string | Buffer = '', nodeArgs: string[] = []): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, METRON_BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.on('error', () => {}); // the CLI may exit (a usage or config error) before reading stdin
+    child.stdin.end(input);
+  });
+}
+
 export const BUILTIN_CONFIG = new URL('../packages/cli/config/', import.meta.url).pathname;
 
 export function basicAuth(user = 'admin', password = ADMIN_PASSWORD): string {

@@ -4,38 +4,17 @@
  * refused with its reason; the loaded tables are what ENRICHMENT_EXISTS / ENRICHMENT_GET read; the
  * Redis backend (a real redis-server) ends with the same table as LMDB.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLmdbStore, openRedisStore, type KeyValueStore } from '@metron/storage';
+import { runCli } from './helpers.js';
 import { startTestRedis, type TestRedis } from '../packages/storage/src/kv/test-support/redis-server.js';
 
-// Spawns the BUILT cli: run `npx tsc -b tsconfig.build.json` first (npm test does).
-const BIN = fileURLToPath(new URL('../packages/cli/bin/metron.js', import.meta.url));
 const CONFIGS = '/work/shared/conformance/metron/configs';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function metron(args: string[], input = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on('error', () => {});
-    child.stdin.end(input);
-  });
-}
+const metron = (args: string[], input = '') => runCli(args, input);
 
 /** Realistic inputs for the example configs, and the rows each must give: [type, indicator, value]. */
 type Expected = { csv: string; table: string; rows: Array<[string, string, Record<string, string>]> } | { refused: RegExp };

@@ -4,30 +4,18 @@
  * Reading either file whole would need a string as large as the file in that heap (and a parsed
  * copy of the bundle), so the process would die with "heap out of memory" instead.
  */
-import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnrichmentTables, openLmdbStore } from '@metron/storage';
+import { runCli } from './helpers.js';
 
-// Spawns the BUILT cli: run `npx tsc -b tsconfig.build.json` first (npm test does).
-const BIN = fileURLToPath(new URL('../packages/cli/bin/metron.js', import.meta.url));
 const HEAP_MB = 64;
 const FILE_BYTES = 100 * 1024 * 1024;
 
-function metron(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The built CLI in a child process whose JavaScript heap is capped at HEAP_MB. */
+const metron = (args: string[]) => runCli(args, '', [`--max-old-space-size=${HEAP_MB}`]);
 
 /** Writes `total` bytes made by `piece(i)` to a file, a megabyte at a time; returns how many pieces. */
 function generate(path: string, head: string, piece: (i: number) => string, tail: string): number {

@@ -1,36 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readLines } from '../packages/cli/src/parse.js';
+import { runCli } from './helpers.js';
 
-// Spawns the BUILT cli: run `npx tsc -b tsconfig.build.json` first.
-const BIN = fileURLToPath(new URL('../packages/cli/bin/metron.js', import.meta.url));
 const BRO = '/work/shared/conformance/metron/parsers/bro';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function parse(args: string[], input: string | Buffer): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'parse', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on('error', () => {}); // the CLI may exit (config error) before reading stdin
-    child.stdin.end(input);
-  });
-}
+const parse = (args: string[], input: string | Buffer) => runCli(['parse', ...args], input);
 
 const jsonLines = (text: string) => text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
 

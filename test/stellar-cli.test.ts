@@ -1,22 +1,11 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers.js';
 
-const BIN = fileURLToPath(new URL('../packages/cli/bin/metron.js', import.meta.url));
-
-function batch(lines: unknown[]): Promise<Array<Record<string, unknown>>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'stellar', '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`exit ${code}: ${err}`));
-      else resolve(out.trim().split('\n').map((l) => JSON.parse(l)));
-    });
-    child.stdin.end(lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
-  });
+/** `metron stellar --json`: one answer per input line. */
+async function batch(lines: unknown[]): Promise<Array<Record<string, unknown>>> {
+  const run = await runCli(['stellar', '--json'], lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n');
+  if (run.code !== 0) throw new Error(`exit ${run.code}: ${run.stderr}`);
+  return run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('metron stellar --json', () => {

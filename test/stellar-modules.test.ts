@@ -6,14 +6,13 @@
  * this test runs every case with the modules, so the two agree and the criterion is checked here on
  * the whole suite (each file at least 98 %).
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnrichmentTables, openLmdbStore, type KeyValueStore } from '@metron/storage';
 import { installStellarModules } from '@metron/pipeline';
+import { runCli } from './helpers.js';
 // The conformance runner is the stellar package's test support (sources, not the built entry);
 // stellar is imported from the same sources so the types agree (vitest resolves both to one module).
 import { compile, JInt, type FunctionRegistry, type StellarValue } from '../packages/stellar/src/index.js';
@@ -122,22 +121,11 @@ describe.skipIf(!conformanceAvailable())('Stellar conformance with the grok, kaf
   });
 });
 
-const BIN = fileURLToPath(new URL('../packages/cli/bin/metron.js', import.meta.url));
-
 /** `metron stellar --json` with the given flags: one answer per input line. */
-function stellarBatch(flags: string[], lines: unknown[]): Promise<Array<Record<string, unknown>>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'stellar', '--json', ...flags], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`exit ${code}: ${err}`));
-      else resolve(out.trim().split('\n').map((l) => JSON.parse(l)));
-    });
-    child.stdin.end(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-  });
+async function stellarBatch(flags: string[], lines: unknown[]): Promise<Array<Record<string, unknown>>> {
+  const run = await runCli(['stellar', '--json', ...flags], lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  if (run.code !== 0) throw new Error(`exit ${run.code}: ${run.stderr}`);
+  return run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('metron stellar installs the modules', () => {
