@@ -36,7 +36,7 @@ import { ConfigError, errorMessage, Topics, type Message } from '@metron/core';
 import type { ArchiveWriter, SearchStore } from '@metron/storage';
 import type { ConsumerRecord } from './bus/types.js';
 import type { PipelineMetrics } from './metrics.js';
-import { partitionKey } from './stage-loop.js';
+import { holdLowest, partitionKey } from './stage-loop.js';
 
 /** A writer entry of Metron's indexing config (`elasticsearch`, `solr`, `hdfs`, ...). */
 export interface IndexWriterConfig {
@@ -259,29 +259,20 @@ export class IndexStage {
     if (r.partition === buffer.lastPartition && r.topic === buffer.lastTopic) return;
     buffer.lastTopic = r.topic;
     buffer.lastPartition = r.partition;
-    const p = partitionKey(r.topic, r.partition);
-    const known = buffer.first.get(p);
-    if (known === undefined || r.offset < known) buffer.first.set(p, r.offset);
+    holdLowest(buffer.first, partitionKey(r.topic, r.partition), r.offset);
   }
 
   /** Per partition, the first offset some writer still holds or is writing (see StageLoopOptions.held). */
   held(): Map<string, bigint> {
     const out = new Map<string, bigint>();
-    const note = (first: Map<string, bigint>): void => {
-      for (const [p, offset] of first) {
-        const known = out.get(p);
-        if (known === undefined || offset < known) out.set(p, offset);
-      }
-    };
-    for (const buffer of this.buffers.values()) note(buffer.first);
-    for (const job of this.inFlight) note(job.first);
+    for (const buffer of this.buffers.values()) for (const [p, offset] of buffer.first) holdLowest(out, p, offset);
+    for (const job of this.inFlight) for (const [p, offset] of job.first) holdLowest(out, p, offset);
     return out;
   }
 
   /** Messages waiting in writer buffers or being written (a message waiting for two writers counts twice). */
   waiting(): number {
-    let n = 0;
-    for (const b of this.buffers.values()) n += b.raws.length;
+    let n = this.buffered();
     for (const job of this.inFlight) n += job.raws.length;
     return n;
   }
@@ -379,10 +370,7 @@ export class IndexStage {
     const { buffer } = job;
     if (buffer.raws.length === 0 || job.since < buffer.since) buffer.since = job.since;
     buffer.raws = buffer.raws.length === 0 ? job.raws : job.raws.concat(buffer.raws);
-    for (const [p, offset] of job.first) {
-      const known = buffer.first.get(p);
-      if (known === undefined || offset < known) buffer.first.set(p, offset);
-    }
+    for (const [p, offset] of job.first) holdLowest(buffer.first, p, offset);
     buffer.lastTopic = undefined;
     buffer.lastPartition = -1;
   }

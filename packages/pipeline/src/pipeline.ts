@@ -8,7 +8,7 @@ import type { Bus, ConsumerRecord, ProducerRecord } from './bus/types.js';
 import { errorRecord, MAX_INLINE_RAW_BYTES, type ErrorType } from './error-record.js';
 import { recordGuid } from './guid.js';
 import { PipelineMetrics, type LagReading } from './metrics.js';
-import { partitionKey, StageLoop } from './stage-loop.js';
+import { holdLowest, partitionKey, StageLoop } from './stage-loop.js';
 import { ParsePool } from './parse-pool.js';
 import type { ParseEnrichOutput } from './parse-enrich.js';
 import { IndexStage, writerSettings, type IndexWriterConfig } from './index-stage.js';
@@ -264,13 +264,13 @@ export class Pipeline {
     return new StageLoop({
       name: `parse:${sensor}`,
       consumer: this.opts.bus.consumer({ group: `metron_parse_${sensor}`, topics: [this.sensorTopic(sensor)] }),
-      handle: (records) => this.parseBatch(sensor, records),
       maxBatch: this.opts.maxBatch,
       onError: (err, attempt) => this.log.error(`parse ${sensor}: batch failed (attempt ${attempt}): ${errorMessage(err)}`),
       // Where the parse stage feeds the index stage directly (see parseBatch), a raw record is
       // committed only once the writers hold none of its messages; writes overlap the next parse.
-      ...(this.indexesParsed()
-        ? {
+      ...(!this.indexesParsed()
+        ? { handle: (records: ConsumerRecord[]) => this.parseBatch(sensor, records) }
+        : {
             handle: async (records: ConsumerRecord[]) => {
               if (this.outputTopic(sensor) === Topics.ENRICHMENTS) return this.parseAhead(sensor, records);
               // chained since a reconfigure: what is with the worker goes first, in order
@@ -290,8 +290,7 @@ export class Pipeline {
             // While a batch is with the worker, waiting for a writer or being written, an idle poll
             // comes soon, to take it in, write and commit it without waiting for more traffic.
             pollTimeoutMs: () => ((this.parsing.get(sensor)?.length ?? 0) > 0 || this.indexStage.waiting() > 0 ? 10 : 200),
-          }
-        : {}),
+          }),
     });
   }
 
@@ -467,12 +466,7 @@ export class Pipeline {
   /** Per partition, the first offset held by the index writers or by a batch still with the worker. */
   private heldOf(sensor: string): Map<string, bigint> {
     const held = this.indexStage.held();
-    for (const p of this.parsing.get(sensor) ?? []) {
-      for (const [key, offset] of p.first) {
-        const known = held.get(key);
-        if (known === undefined || offset < known) held.set(key, offset);
-      }
-    }
+    for (const p of this.parsing.get(sensor) ?? []) for (const [key, offset] of p.first) holdLowest(held, key, offset);
     return held;
   }
 
@@ -724,9 +718,7 @@ function firstOffsets(records: ConsumerRecord[]): Map<string, bigint> {
     if (r.partition === partition && r.topic === topic) continue;
     topic = r.topic;
     partition = r.partition;
-    const key = partitionKey(r.topic, r.partition);
-    const known = first.get(key);
-    if (known === undefined || r.offset < known) first.set(key, r.offset);
+    holdLowest(first, partitionKey(r.topic, r.partition), r.offset);
   }
   return first;
 }

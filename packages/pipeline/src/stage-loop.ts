@@ -34,6 +34,12 @@ export function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
 
+/** Notes `offset` for partition `key` in a `held()`-style map, which keeps the lowest offset per partition. */
+export function holdLowest(held: Map<string, bigint>, key: string, offset: bigint): void {
+  const known = held.get(key);
+  if (known === undefined || offset < known) held.set(key, offset);
+}
+
 /**
  * Runs a consume → process → commit loop. Offsets are committed only after `handle` resolved, so
  * a crash re-delivers the uncommitted batch (at-least-once); downstream idempotence (guid) absorbs
