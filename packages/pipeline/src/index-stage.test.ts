@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '@metron/core';
-import { openDuckDbSearchStore, ParquetArchive, type DuckDbSearchStore } from '@metron/storage';
+import { ConfigError, type Message } from '@metron/core';
+import { openDuckDbSearchStore, ParquetArchive, StringifiedFields, type DuckDbSearchStore, type FieldState } from '@metron/storage';
 import { openLocalLog } from './bus/index.js';
 import type { ConsumerRecord } from './bus/types.js';
 import { IndexStage } from './index-stage.js';
@@ -284,11 +284,14 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
     const metrics = new PipelineMetrics();
     let gate: { promise: Promise<void>; open: () => void } | undefined;
     const writes: number[] = [];
+    /** Per write, whether the stage gave the lines' field types. */
+    const typed: boolean[] = [];
     const gatedStore = Object.assign(Object.create(store) as DuckDbSearchStore, {
-      writeJson: async (index: string, lines: Buffer[]) => {
+      writeJson: async (index: string, lines: Buffer[], fields?: Map<string, FieldState>) => {
         writes.push(lines.length);
+        typed.push(fields !== undefined);
         if (gate !== undefined) await gate.promise;
-        return store.writeJson(index, lines);
+        return store.writeJson(index, lines, fields);
       },
     });
     const archiveFailures: Error[] = [];
@@ -334,8 +337,46 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
       const values = records.map((r, i) => Buffer.from(JSON.stringify({ ...JSON.parse(r.value.toString()), guid: `g-${from + i}`, 'source.type': 'json' })));
       return { records, values, sources: Uint32Array.from(values.keys()) };
     };
-    return { stage, store, metrics, writes, close, archiveFailures, batch, archive };
+    return { stage, store, metrics, writes, typed, close, archiveFailures, batch, archive };
   }
+
+  /** The fields of messages as the parse worker observes them. */
+  const observed = (values: Buffer[]) => {
+    const fields = new StringifiedFields();
+    for (const value of values) expect(fields.observe(JSON.parse(value.toString()) as Message)).toBe(true);
+    return fields.fields;
+  };
+
+  it('gives the store the field types that came with the parsed messages, unless a message of the write came without', async () => {
+    const { stage, store, typed, batch } = await stageWithGate();
+    const scanned = await openDuckDbSearchStore({ path: ':memory:' });
+    cleanups.push(() => scanned.close());
+    // two batches with their types merge into one write: ratio is BIGINT in the first, DOUBLE in both
+    const a = batch(0, 1);
+    const b = batch(1, 3);
+    stage.acceptParsed('json', a.records, a.values, a.sources, observed(a.values));
+    stage.acceptParsed('json', b.records, b.values, b.sources, observed(b.values));
+    await stage.flushDue();
+    expect(typed).toEqual([true]);
+    await scanned.writeJson('json', [...a.values, ...b.values]);
+    // a batch without types makes its write scan every line
+    const c = batch(4, 2);
+    const d = batch(6, 2);
+    stage.acceptParsed('json', c.records, c.values, c.sources, observed(c.values));
+    stage.acceptParsed('json', d.records, d.values, d.sources);
+    await stage.flushDue();
+    expect(typed).toEqual([true, false]);
+    await scanned.writeJson('json', [...c.values, ...d.values]);
+    // as do records taken from a topic
+    const e = batch(8, 2);
+    stage.acceptParsed('json', e.records, e.values, e.sources, observed(e.values));
+    await stage.handle(batch(10, 1).records.map((r) => ({ ...r, value: batch(10, 1).values[0]! })));
+    expect(typed).toEqual([true, false, false]);
+    await scanned.writeJson('json', [...e.values, ...batch(10, 1).values]);
+    expect(store.fields('json')).toEqual(scanned.fields('json'));
+    expect(store.fields('json').find((f) => f.field === 'ratio')?.type).toBe('DOUBLE');
+    expect((await indexed(store, 'json')).results).toEqual((await indexed(scanned, 'json')).results);
+  });
 
   it('a pipelined flush returns while its write runs, holding the offsets; a second round is prepared behind it, a third waits', async () => {
     const { stage, store, metrics, writes, close, batch } = await stageWithGate();

@@ -33,7 +33,7 @@
  * throws the failure, so the calling loop backs off and retries.
  */
 import { ConfigError, errorMessage, Topics, type Message } from '@metron/core';
-import type { ArchiveWriter, SearchStore } from '@metron/storage';
+import { mergeFields, type ArchiveWriter, type FieldState, type SearchStore } from '@metron/storage';
 import type { ConsumerRecord } from './bus/types.js';
 import type { PipelineMetrics } from './metrics.js';
 import { holdLowest, partitionKey } from './stage-loop.js';
@@ -108,6 +108,11 @@ interface WriterBuffer {
   sensor: string;
   settings: WriterSettings;
   raws: Buffer[];
+  /**
+   * The search index's field types of `raws`, given by the parse worker with its messages (see
+   * ParseBatchOutput.fields); null once a message came without them (the index then scans them).
+   */
+  fields: Map<string, FieldState> | null;
   /** When the oldest waiting message arrived (the stage's clock). */
   since: number;
   /** Per partition, the offset of the first waiting message. */
@@ -141,6 +146,7 @@ export interface IndexStageOptions {
 interface WriteJob {
   buffer: WriterBuffer;
   raws: Buffer[];
+  fields: Map<string, FieldState> | null;
   first: Map<string, bigint>;
   since: number;
 }
@@ -198,8 +204,9 @@ export class IndexStage {
   /**
    * Takes a sensor's parsed (and enriched) messages straight from the parse stage: `values[k]`
    * was made from `records[sources[k]]`, whose topic, partition and offset it is held under.
+   * `fields`: the messages' field types, when the parse worker gives them.
    */
-  acceptParsed(sensor: string, records: ConsumerRecord[], values: Buffer[], sources: Uint32Array): void {
+  acceptParsed(sensor: string, records: ConsumerRecord[], values: Buffer[], sources: Uint32Array, fields?: Map<string, FieldState>): void {
     if (values.length === 0) return;
     const now = this.opts.now();
     const writers = this.writersOf(sensor);
@@ -207,6 +214,10 @@ export class IndexStage {
     const search = writers.search.enabled ? this.bufferOf(sensor, writers.search, first, now) : undefined;
     const archive = writers.archive.enabled && this.opts.archive !== undefined ? this.bufferOf(sensor, writers.archive, first, now) : undefined;
     if (search === undefined) this.opts.metrics.add(sensor, 'not_indexed', values.length);
+    else if (search.fields !== null) {
+      if (fields === undefined) search.fields = null;
+      else mergeFields(search.fields, fields);
+    }
     for (let k = 0; k < values.length; k++) {
       const r = records[sources[k] as number] as ConsumerRecord;
       const value = values[k] as Buffer;
@@ -242,13 +253,14 @@ export class IndexStage {
     const key = `${settings.writer}\u0000${sensor}`;
     let buffer = this.buffers.get(key);
     if (buffer === undefined) {
-      buffer = { sensor, settings, raws: [], since: now, first: new Map(), lastTopic: undefined, lastPartition: -1, fromErrorTopic: r.topic === Topics.ERROR };
+      buffer = { sensor, settings, raws: [], fields: new Map(), since: now, first: new Map(), lastTopic: undefined, lastPartition: -1, fromErrorTopic: r.topic === Topics.ERROR };
       this.buffers.set(key, buffer);
     }
     return buffer;
   }
 
   private push(buffer: WriterBuffer, r: ConsumerRecord, now: number): void {
+    buffer.fields = null;
     this.pushValue(buffer, r, r.value, now);
   }
 
@@ -322,8 +334,9 @@ export class IndexStage {
       if (buffer.raws.length === 0) continue;
       const due = this.draining || buffer.raws.length >= buffer.settings.batchSize || now - buffer.since >= buffer.settings.batchTimeoutMs;
       if (!due) continue;
-      const job: WriteJob = { buffer, raws: buffer.raws, first: buffer.first, since: buffer.since };
+      const job: WriteJob = { buffer, raws: buffer.raws, fields: buffer.fields, first: buffer.first, since: buffer.since };
       buffer.raws = [];
+      buffer.fields = new Map();
       buffer.first = new Map();
       buffer.lastTopic = undefined;
       buffer.lastPartition = -1;
@@ -351,7 +364,7 @@ export class IndexStage {
     const round = (async () => {
       for (const job of jobs) {
         try {
-          if (job.buffer.settings.writer === 'search') await this.writeSearch(job.buffer, job.raws);
+          if (job.buffer.settings.writer === 'search') await this.writeSearch(job.buffer, job.raws, job.fields);
           else await this.writeArchive(job.buffer, job.raws);
         } catch (err) {
           this.failure ??= { err };
@@ -370,6 +383,8 @@ export class IndexStage {
     const { buffer } = job;
     if (buffer.raws.length === 0 || job.since < buffer.since) buffer.since = job.since;
     buffer.raws = buffer.raws.length === 0 ? job.raws : job.raws.concat(buffer.raws);
+    if (job.fields === null) buffer.fields = null;
+    else if (buffer.fields !== null) mergeFields(buffer.fields, job.fields);
     for (const [p, offset] of job.first) holdLowest(buffer.first, p, offset);
     buffer.lastTopic = undefined;
     buffer.lastPartition = -1;
@@ -385,11 +400,11 @@ export class IndexStage {
    * the index refuses go to the error index with the reason; error records themselves have
    * nowhere else to go, so their batch is retried.
    */
-  private async writeSearch(buffer: WriterBuffer, raws: Buffer[]): Promise<void> {
+  private async writeSearch(buffer: WriterBuffer, raws: Buffer[], fields: Map<string, FieldState> | null): Promise<void> {
     const { sensor } = buffer;
     const index = buffer.settings.index;
     try {
-      await this.writeIndex(index, raws);
+      await this.writeIndex(index, raws, fields ?? undefined);
       this.opts.metrics.add(sensor, 'indexed', raws.length);
       return;
     } catch (err) {
@@ -408,10 +423,10 @@ export class IndexStage {
     await this.opts.sendErrors(errors);
   }
 
-  /** Writes raw JSON messages, through the store's byte path when it has one. */
-  private async writeIndex(index: string, raws: Buffer[]): Promise<void> {
-    const store = this.opts.store as SearchStore & { writeJson?(sensor: string, lines: Buffer[]): Promise<void> };
-    if (typeof store.writeJson === 'function') return store.writeJson(index, raws);
+  /** Writes raw JSON messages, through the store's byte path when it has one (with their field types when known). */
+  private async writeIndex(index: string, raws: Buffer[], fields?: Map<string, FieldState>): Promise<void> {
+    const store = this.opts.store as SearchStore & { writeJson?(sensor: string, lines: Buffer[], fields?: Map<string, FieldState>): Promise<void> };
+    if (typeof store.writeJson === 'function') return fields === undefined ? store.writeJson(index, raws) : store.writeJson(index, raws, fields);
     const messages = raws.map((r) => {
       try {
         return JSON.parse(r.toString('utf8')) as Message;

@@ -1,5 +1,6 @@
 import type { Message } from '@metron/core';
 import { createSensorParser, type ParserRunnerConfig } from '@metron/parsers';
+import { StringifiedFields, type FieldState } from '@metron/storage';
 import { recordGuid } from './guid.js';
 import { JsonOutput } from './json-output.js';
 
@@ -53,6 +54,12 @@ export interface ParseBatchOutput {
   /** Records that carry no event by design (header lines). */
   skipped: number;
   errors: ParseBatchError[];
+  /**
+   * The fields of `messages` as the search index types them (see observeStringified), when every
+   * message has the guid made from its record's position (so none repeats another's) and was
+   * walked exactly (StringifiedFields): the index then neither scans nor deduplicates them. Absent otherwise.
+   */
+  fields?: Map<string, FieldState>;
 }
 
 export type SensorParsers = Map<string, ReturnType<typeof createSensorParser>>;
@@ -94,6 +101,10 @@ export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): Pars
   let failed = 0;
   let filtered = 0;
   let skipped = 0;
+  // Set to undefined at the first message the index must scan itself.
+  let fields: StringifiedFields | undefined = new StringifiedFields();
+  /** The guids this record's messages were given (a message may bring its own). */
+  const made: string[] = [];
   let pos = 0;
   for (let i = 0; i < input.lengths.length; i++) {
     const len = input.lengths[i] as number;
@@ -102,7 +113,12 @@ export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): Pars
     const epoch = typeof input.epoch === 'string' ? input.epoch : (input.epoch[i] as string);
     const partition = input.partition[i] as number;
     const offset = BigInt(input.offset[i] as string | number);
-    const guid = (n: number): string => recordGuid(epoch, input.topic, partition, offset, n);
+    made.length = 0;
+    const guid = (n: number): string => {
+      const g = recordGuid(epoch, input.topic, partition, offset, n);
+      made.push(g);
+      return g;
+    };
     const result = parser.parse(raw, input.keys === undefined
       ? { guid, now: input.now }
       : { guid, now: input.now, metadata: transportMetadata(input.topic, partition, offset, input.keys[i] ?? null) });
@@ -127,10 +143,13 @@ export function parseBatch(parsers: SensorParsers, input: ParseBatchInput): Pars
     }
     parsed++;
     for (const m of result.messages as Message[]) {
+      if (fields !== undefined && !(made.includes(m['guid'] as string) && fields.observe(m))) fields = undefined;
       output.push(JSON.stringify(m));
       sources.push(i);
     }
   }
   const { messages, lengths } = output.finish();
-  return { messages, lengths, sources: Uint32Array.from(sources), parsed, invalid, failed, filtered, skipped, errors };
+  const out: ParseBatchOutput = { messages, lengths, sources: Uint32Array.from(sources), parsed, invalid, failed, filtered, skipped, errors };
+  if (fields !== undefined && lengths.length > 0) out.fields = fields.fields;
+  return out;
 }

@@ -46,5 +46,7 @@ export async function parseEnrichBatch(parsers: SensorParsers, enrichers: Sensor
     const start = starts[e.record] as number;
     return { ...e, source: parsed.sources[e.record] as number, raw: parsed.messages.slice(start, start + (parsed.lengths[e.record] as number)) };
   });
-  return { ...parsed, messages: enriched.messages, lengths: enriched.lengths, sources, enrich: { parsedMessages: parsed.lengths.length, alerts: enriched.alerts, errors } };
+  // The parser's field types are not those of the enriched messages.
+  const { fields: _parsedFields, ...counts } = parsed;
+  return { ...counts, messages: enriched.messages, lengths: enriched.lengths, sources, enrich: { parsedMessages: parsed.lengths.length, alerts: enriched.alerts, errors } };
 }

@@ -552,7 +552,7 @@ export class Pipeline {
     // Downstream first, then the error topic; the loop commits the input only after both (and,
     // where the index stage takes the messages here, once its writers no longer hold them).
     if (fused && this.indexesParsed()) {
-      this.indexStage.acceptParsed(sensor, records, outputs, result.sources);
+      this.indexStage.acceptParsed(sensor, records, outputs, result.sources, result.fields);
     } else if (outputs.length > 0) {
       const headers = { [SENSOR_HEADER]: sensor };
       await this.producer.send(fused ? Topics.INDEXING : outputTopic, outputs.map((value): ProducerRecord => ({ value, headers })));

@@ -150,6 +150,162 @@ function linesBatch(lines: Buffer[], scan: boolean): JsonBatch {
   };
 }
 
+/**
+ * A batch of lines JSON.stringify wrote, whose fields the writer of the lines already walked
+ * (`observeStringified`, merged with `mergeFields`): nothing is scanned or parsed here. Lines are
+ * not deduplicated: their writer vouches that their guids are distinct strings, and a line given
+ * twice (a batch taken in again after a failure) is absorbed by the insert, which keeps the first.
+ */
+export function batchFromStringified(lines: Buffer[], fields: Map<string, FieldState>): JsonBatch {
+  let messages: Message[] | undefined;
+  return {
+    count: lines.length,
+    get messages(): Message[] {
+      messages ??= lines.map((line) => JSON.parse(line.toString('utf8')) as Message);
+      return messages;
+    },
+    lines,
+    fields,
+    statementOnly: false,
+    stringified: true,
+  };
+}
+
+/**
+ * Observes the fields of messages about to be written as JSON.stringify(message), as the walk of
+ * a batch of messages does, so that the writer of the lines can give their fields with them (see
+ * batchFromStringified).
+ */
+export class StringifiedFields {
+  readonly fields = new Map<string, FieldState>();
+  // The keys of the last message in order, and their states: messages of one shape then need no
+  // map lookup (the keys of objects of one shape are the same strings).
+  private readonly keys: string[] = [];
+  private readonly states: FieldState[] = [];
+
+  /**
+   * Adds the fields of `message`. Returns false when the walk of the object could tell a type
+   * other than the text's: a guid that is not a string, a top-level number that is not finite or
+   * is -0 (written as null or 0), a BigInt, or anywhere an object JSON.stringify does not write as
+   * its own keys (a toJSON method, a Date, a Map). `fields` is then not to be used.
+   */
+  observe(message: Message): boolean {
+    if (typeof message[GUID] !== 'string') return false;
+    const { keys, states, fields } = this;
+    let i = -1;
+    for (const field in message) {
+      i++;
+      if (field === GUID) continue;
+      const value = message[field];
+      let type: ColumnType;
+      let flags = 0;
+      switch (typeof value) {
+        case 'string':
+          type = 'VARCHAR';
+          break;
+        case 'number':
+          if (!Number.isFinite(value) || Object.is(value, -0)) return false;
+          flags = HAS_NUMBER;
+          if (field === TIMESTAMP) {
+            type = Number.isSafeInteger(Math.trunc(value)) ? 'BIGINT' : 'DOUBLE';
+            if (!Number.isInteger(value)) flags |= NEEDS_JS;
+          } else {
+            type = Number.isSafeInteger(value) ? 'BIGINT' : 'DOUBLE';
+          }
+          break;
+        case 'boolean':
+          type = 'BOOLEAN';
+          break;
+        case 'object':
+          if (value === null) continue;
+          type = 'JSON';
+          flags = plainJsonFlags(value, 0);
+          if (flags < 0) return false;
+          break;
+        case 'bigint':
+          return false;
+        default:
+          // undefined, a function, a symbol: JSON.stringify leaves the member out.
+          continue;
+      }
+      let known: FieldState | undefined;
+      if (keys[i] === field) {
+        known = states[i]!;
+      } else {
+        known = fields.get(field);
+        if (known === undefined) {
+          known = { type, flags };
+          fields.set(field, known);
+        }
+        keys[i] = field;
+        states[i] = known;
+      }
+      if (known.type !== type) known.type = widen(known.type, type);
+      known.flags |= flags;
+    }
+    return true;
+  }
+}
+
+const MAX_PLAIN_DEPTH = 64;
+
+/** jsonFlags of an array or object inside a message, or -1 where JSON.stringify would not write it as its items (or would throw). */
+function plainJsonFlags(value: object, depth: number): number {
+  if (depth > MAX_PLAIN_DEPTH) return -1;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (Array.isArray(value)) {
+    if (proto !== Array.prototype) return -1;
+    let flags = 0;
+    for (let i = 0; i < value.length; i++) {
+      const item = itemFlags(value[i], depth);
+      if (item < 0) return -1;
+      flags |= item;
+    }
+    return flags;
+  }
+  if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return -1;
+  let flags = RAW_SPELLING;
+  const members = value as Record<string, unknown>;
+  for (const key in members) {
+    if (CONTROL_CHAR.test(key)) flags |= NEEDS_JS;
+    const item = itemFlags(members[key], depth);
+    if (item < 0) return -1;
+    flags |= item;
+  }
+  return flags;
+}
+
+function itemFlags(item: unknown, depth: number): number {
+  switch (typeof item) {
+    case 'string':
+      return CONTROL_CHAR.test(item) ? NEEDS_JS : 0;
+    case 'number':
+      return Number.isSafeInteger(item) && !Object.is(item, -0) ? RAW_SPELLING : NEEDS_JS;
+    case 'boolean':
+      return 0;
+    case 'object':
+      return item === null ? 0 : plainJsonFlags(item, depth + 1);
+    case 'bigint':
+      return -1;
+    default:
+      // undefined, a function, a symbol: left out of an object, null in an array.
+      return NEEDS_JS;
+  }
+}
+
+/** Adds the fields of `from` (observed for other lines) into `into`. */
+export function mergeFields(into: Map<string, FieldState>, from: ReadonlyMap<string, FieldState>): void {
+  for (const [field, state] of from) {
+    const known = into.get(field);
+    if (known === undefined) {
+      into.set(field, { type: state.type, flags: state.flags });
+    } else {
+      if (known.type !== state.type) known.type = widen(known.type, state.type);
+      known.flags |= state.flags;
+    }
+  }
+}
+
 /** A batch of message objects; each is written as its JSON.stringify text. */
 export function batchFromMessages(messages: Message[]): JsonBatch {
   const state: CollectState = { seen: new Set(), messages: [], lines: [], fields: new Map(), statementOnly: false };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MetronError, type Message } from '@metron/core';
 import { openDuckDbSearchStore, type DuckDbSearchStore } from './store.js';
+import { StringifiedFields } from './json-batch.js';
 import type { SearchRequest, SearchResult } from '../types.js';
 
 const bro: Message[] = [
@@ -465,6 +466,68 @@ describe('DuckDB search store: writeJson (fast path)', () => {
     expect(await store.findOne({ guid: 's1', sensorType: 'x' })).toEqual({ guid: 's1', text: 'lone \ufffd surrogate' });
     expect(await store.findOne({ guid: 'd1', sensorType: 'x' })).toEqual({ guid: 'd1', v: 2 });
     expect(store.writeStats()).toEqual({ fastBatches: 0, statementBatches: 2 });
+  });
+
+  /** Writes messages as JSON.stringify lines with the fields StringifiedFields observed (as the parse worker does), or null if it refused one. */
+  async function writeObserved(store: DuckDbSearchStore, messages: Message[]): Promise<boolean> {
+    const observed = new StringifiedFields();
+    for (const message of messages) if (!observed.observe(message)) return false;
+    await store.writeJson('x', json(...messages), observed.fields);
+    return true;
+  }
+
+  it('stores lines given with their observed fields exactly as it stores the same lines scanned', async () => {
+    // values JSON.stringify leaves out or writes as null are part of the test
+    const batches = [
+      [
+        {
+          guid: 'v1', s: 'text é€😀 "q" \\ /', i: 42, neg: -7, big: 2 ** 60, d: 0.1, tiny: 1e-7, huge: 1e21, t: true, f: false,
+          arr: ['a', 1, 2.5, null, true, [1e-7], -0, Number.NaN, undefined], obj: { k: 'v', n: 1.5, deep: { x: [1] }, gone: undefined, 'c\u0001': 'ctl' },
+          empty: [], emptyObj: {}, timestamp: 1_700_000_000_000, ctl: 'a\u0001b\nc', nested: ['x\ny'], skipped: undefined, none: null,
+        },
+        { guid: 'v2', i: 0, timestamp: 1500.7, arr: 'plain', lone: 'a \ud800 b' },
+      ],
+      // widening across batches: BIGINT to DOUBLE to VARCHAR, BOOLEAN to VARCHAR, VARCHAR to JSON
+      [{ guid: 'w1', port: 80, ratio: 1, flag: true, list: 'plain', timestamp: 1 }],
+      [{ guid: 'w2', port: 'eighty', ratio: 0.5, flag: 1, list: ['a', 1], timestamp: 2 }, { guid: 'w3', port: 443.5, list: { k: [1, 'x'] } }],
+    ] as unknown as Message[][];
+    const typed = await openStore();
+    const scanned = await openStore();
+    for (const batch of batches) {
+      expect(await writeObserved(typed, batch)).toBe(true);
+      await scanned.writeJson('x', json(...batch));
+    }
+    expect(typed.fields('x')).toEqual(scanned.fields('x'));
+    expect(await all(typed)).toEqual(await all(scanned));
+    expect(typed.writeStats()).toEqual(scanned.writeStats());
+  });
+
+  it('keeps one row of a line given twice with observed fields (a batch taken in again)', async () => {
+    const store = await openStore();
+    const observed = new StringifiedFields();
+    const message = { guid: 'twice', v: 1 };
+    observed.observe(message);
+    await store.writeJson('x', json(message, { ...message }), observed.fields);
+    expect((await store.search({ query: '*' })).total).toBe(1);
+  });
+
+  it('refuses to observe what JSON.stringify writes as another type than the object holds', () => {
+    const refused: Message[] = [
+      { guid: 5, v: 1 },
+      { guid: 'a', v: Number.NaN },
+      { guid: 'a', v: Number.POSITIVE_INFINITY },
+      { guid: 'a', v: -0 },
+      { guid: 'a', v: new Date(0) as unknown as string },
+      { guid: 'a', v: [new Date(0)] as unknown as string[] },
+      { guid: 'a', v: { toJSON: () => 'text' } as unknown as string },
+      { guid: 'a', v: new Map() as unknown as string },
+      { guid: 'a', v: { deep: [10n] } as unknown as string },
+      { guid: 'a', v: 10n as unknown as string },
+    ];
+    for (const message of refused) expect(new StringifiedFields().observe(message)).toBe(false);
+    const accepted = new StringifiedFields();
+    expect(accepted.observe({ guid: 'a', gone: undefined, fn: () => 1, inner: [-0, Number.NaN], proto: Object.create(null) as Message } as unknown as Message)).toBe(true);
+    expect([...accepted.fields.keys()]).toEqual(['inner', 'proto']);
   });
 
   it('refuses a batch with a line that is not a JSON object, writing none of it', async () => {

@@ -25,7 +25,8 @@ import {
   countStatement, decodeRows, decodeTableRow, facetKey, facetStatement, rowsStatement, validatePaging,
   type SearchLimits, type Statement,
 } from './search.js';
-import { batchFromLines, batchFromMessages, InvalidLineError, type JsonBatch } from './json-batch.js';
+import { batchFromLines, batchFromMessages, batchFromStringified, InvalidLineError, type JsonBatch } from './json-batch.js';
+import type { FieldState } from './json-scan.js';
 import { SpoolDir } from './spool.js';
 import { quoteIdent, SqlParams } from './sql.js';
 import { FIELD_NAMES_TABLE, IndexWriter } from './writer.js';
@@ -82,8 +83,10 @@ export interface DuckDbSearchStore extends SearchStore {
    * without building message objects for the columns DuckDB can read from the text itself. Stores
    * exactly what `write` stores for the parsed messages. A buffer that is not a JSON object fails
    * the batch with INPUT_INVALID (details.index names it); nothing of the batch is written then.
+   * `fields`: the lines are JSON.stringify's text and these are their fields, observed by their
+   * writer (`observeStringified`), so the lines are neither scanned nor checked here.
    */
-  writeJson(sensor: string, lines: Buffer[]): Promise<void>;
+  writeJson(sensor: string, lines: Buffer[], fields?: Map<string, FieldState>): Promise<void>;
   /** Batches written by the fast path (`read_json`) and by the statement path. */
   writeStats(): { fastBatches: number; statementBatches: number };
   /** Folds the WAL into the database file. */
@@ -241,8 +244,9 @@ class DuckDbStore implements DuckDbSearchStore {
     return this.writeBatch(sensor, messages.length, () => batchFromMessages(messages));
   }
 
-  async writeJson(sensor: string, lines: Buffer[]): Promise<void> {
+  async writeJson(sensor: string, lines: Buffer[], fields?: Map<string, FieldState>): Promise<void> {
     return this.writeBatch(sensor, lines.length, () => {
+      if (fields !== undefined) return batchFromStringified(lines, fields);
       try {
         return batchFromLines(lines);
       } catch (err) {
