@@ -10,7 +10,7 @@
 import { isUtf8 } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Message } from '@metron/core';
+import type { JsonValue, Message } from '@metron/core';
 import {
   AssetIdentityPrefetch,
   assetIdentityDeps,
@@ -20,13 +20,14 @@ import {
   learnsIdentities,
   loadIpDatabases,
   planTableLookups,
+  type EnrichmentObserver,
   type JsonTailEnrichmentResult,
   type SensorEnricher,
   type SensorEnrichmentDeps,
   type TableLookupPlan,
 } from '@metron/enrichment';
 import { defaultRegistry } from '@metron/stellar';
-import { EnrichmentTables, lmdbStoreExists, openLmdbStore, openRedisStore, type EnrichmentLookup } from '@metron/storage';
+import { EnrichmentTables, lmdbStoreExists, mergeFields, openLmdbStore, openRedisStore, StringifiedFields, type EnrichmentLookup, type FieldState } from '@metron/storage';
 import { loadKnownHosts, tableBackend } from './enrichment-settings.js';
 import { installStellarModules } from './stellar-modules/index.js';
 import { JsonOutput } from './json-output.js';
@@ -50,6 +51,11 @@ export interface EnrichBatchInput {
   /** All messages' JSON back to back, with each one's byte length. */
   values: Uint8Array;
   lengths: Uint32Array;
+  /**
+   * The messages' fields, when they are JSON.stringify's text with distinct made guids (the parse
+   * step's ParseBatchOutput.fields): the output's are then worked out too (EnrichBatchOutput.fields).
+   */
+  fields?: Map<string, FieldState>;
 }
 
 export interface EnrichBatchError {
@@ -69,6 +75,60 @@ export interface EnrichBatchOutput {
   /** Per output message: 1 when it is an alert (`is_alert` true). */
   alerts: Uint8Array;
   errors: EnrichBatchError[];
+  /** The output messages' fields, as the search index types them, when the input's were given and carry over exactly (see OutputFields). */
+  fields?: Map<string, FieldState>;
+}
+
+/**
+ * The fields of a batch's enriched messages, from those of its input and what the enrichment
+ * writes (EnrichmentObserver): a message written as its input plus a tail has the input's fields
+ * plus the tail's; one written whole is observed whole. The account is exact or given up: it is
+ * given up when a message is dropped (its input fields would stay counted), or written whole
+ * without one of its input fields or with another type for it. The fields are listed (and a new
+ * table's columns made) in the input's order, then the enrichment's, where a scan of the lines
+ * lists them in the order lines first show them.
+ */
+class OutputFields implements EnrichmentObserver {
+  readonly output = new StringifiedFields();
+  exact = true;
+  private before: StringifiedFields | undefined;
+  /** Members appended to the current message so far. */
+  private slot = 0;
+
+  constructor(input: ReadonlyMap<string, FieldState>) {
+    mergeFields(this.output.fields, input);
+  }
+
+  /** Call when a message is written. */
+  next(): void {
+    this.slot = 0;
+  }
+
+  appended(key: string, value: JsonValue): void {
+    if (this.exact && !this.output.observeMember(key, value, this.slot++)) this.exact = false;
+  }
+
+  read(message: Message): void {
+    if (!this.exact) return;
+    this.before = new StringifiedFields();
+    if (!this.before.observe(message)) this.exact = false;
+  }
+
+  written(message: Message): void {
+    if (!this.exact) return;
+    const after = new StringifiedFields();
+    if (!after.observe(message)) {
+      this.exact = false;
+      return;
+    }
+    for (const [field, state] of this.before?.fields ?? []) {
+      if (after.fields.get(field)?.type !== state.type) {
+        this.exact = false;
+        return;
+      }
+    }
+    mergeFields(this.output.fields, after.fields);
+  }
 }
 
 /** The compiled enrichment of every sensor that has a config, and the tables they read. */
@@ -174,8 +234,10 @@ async function prefetchRows(enrichers: SensorEnrichers, sensors: readonly string
 const IS_ALERT = 'is_alert';
 
 /** A message of a sensor without enrichment config: as it is, re-serialized. */
-function passThrough(text: string): JsonTailEnrichmentResult {
+function passThrough(text: string, observer: EnrichmentObserver | undefined): JsonTailEnrichmentResult {
   const message = JSON.parse(text) as Message;
+  observer?.read(message);
+  observer?.written(message);
   const alert = message[IS_ALERT];
   return { json: JSON.stringify(message), tail: '', alert: alert === true || alert === 'true', errors: [] };
 }
@@ -198,9 +260,15 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
   // Where the batch is valid UTF-8, a message the enrichment only appended to is written as its
   // input bytes plus the new members (each message's text is then exactly its bytes decoded).
   const bytesAreText = isUtf8(values);
+  // The output's fields, worked out where the input's are given.
+  const fields = input.fields === undefined ? undefined : new OutputFields(input.fields);
   const write = (result: JsonTailEnrichmentResult, raw: Buffer, text: string, i: number): void => {
+    fields?.next();
     for (const e of result.errors) errors.push({ record: i, reason: e.message, errorType: e.errorType, fatal: e.fatal });
-    if (result.json === null) return;
+    if (result.json === null) {
+      if (fields !== undefined) fields.exact = false;
+      return;
+    }
     if (result.json !== undefined) output.push(result.json);
     else if (bytesAreText) output.pushWithTail(raw, result.tail);
     else output.push(result.tail === '' ? text : `${text.slice(0, -1)}${result.tail}}`);
@@ -217,10 +285,11 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
       try {
         const enricher = enrichers.get(input.sensors[i] as string);
         const text = raw.toString('utf8');
-        write(enricher !== undefined ? enricher.enrichJsonTail(text) : passThrough(text), raw, text, i);
+        write(enricher !== undefined ? enricher.enrichJsonTail(text, fields) : passThrough(text, fields), raw, text, i);
       } catch (err) {
         if (!(err instanceof SyntaxError)) throw err;
         errors.push({ record: i, reason: `unreadable message: ${err.message}`, errorType: 'enrichment_error', fatal: true });
+        if (fields !== undefined) fields.exact = false;
       }
       continue;
     }
@@ -231,6 +300,7 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
       messages[i] = JSON.parse(text) as Message;
     } catch (err) {
       errors.push({ record: i, reason: `unreadable message: ${(err as Error).message}`, errorType: 'enrichment_error', fatal: true });
+      if (fields !== undefined) fields.exact = false;
     }
   }
   if (enrichers.prefetch) {
@@ -244,18 +314,20 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
       if (messages[i] === undefined) continue;
       const enricher = enrichers.get(input.sensors[i] as string);
       const text = texts[i] as string;
-      write(enricher !== undefined ? enricher.enrichJsonTail(text) : passThrough(text), raw, text, i);
+      write(enricher !== undefined ? enricher.enrichJsonTail(text, fields) : passThrough(text, fields), raw, text, i);
     }
   }
   for (const enricher of enrichers.values()) enricher.endBatch();
   // errors in input order, as the messages they belong to
   errors.sort((a, b) => a.record - b.record);
   const { messages: out, lengths } = output.finish();
-  return {
+  const result: EnrichBatchOutput = {
     messages: out,
     lengths,
     inputs: Uint32Array.from(inputs),
     alerts: Uint8Array.from(alerts),
     errors,
   };
+  if (fields?.exact === true && lengths.length > 0) result.fields = fields.output.fields;
+  return result;
 }

@@ -3,6 +3,8 @@ import type { ParserRunnerConfig } from '@metron/parsers';
 import { openDuckDbSearchStore, type DuckDbSearchStore } from '@metron/storage';
 import { TelemetryGenerator } from './demo/generator.js';
 import { buildParsers, parseBatch, type ParseBatchInput, type ParseBatchOutput } from './parse-core.js';
+import { buildEnrichers } from './enrich-core.js';
+import { parseEnrichBatch } from './parse-enrich.js';
 
 const SENSORS: Record<string, ParserRunnerConfig> = {
   bro: { parserClassName: 'org.apache.metron.parsers.bro.BasicBroParser', parserConfig: {} },
@@ -85,5 +87,58 @@ describe('parse batches: the field types the index gets with the messages', () =
     expect(parseBatch(parsers, input('json', ['{"a":1}', '{"a":2,"guid":"mine"}'])).fields).toBeUndefined();
     expect(parseBatch(parsers, input('json', ['{"a":1,"guid":7}'])).fields).toBeUndefined();
     expect(parseBatch(parsers, input('json', ['not json'])).fields).toBeUndefined();
+  });
+});
+
+describe('parse + enrich batches: the field types the index gets with the enriched messages', () => {
+  const bro = { bro: SENSORS['bro']! };
+  const broParsers = buildParsers(bro);
+  const config = (extra: Record<string, unknown> = {}, rules: unknown[] = [{ name: 'dns', rule: "protocol == 'dns'", score: 10 }]) => ({
+    enrichment: { fieldMap: { geo: ['ip_dst_addr', 'ip_src_addr'], stellar: { config: { proto_upper: 'TO_UPPER(protocol)', ...extra } } } },
+    threatIntel: {
+      // alerts go the whole-JSON way, the others as their input plus a tail
+      fieldMap: { stellar: { config: { is_alert: "protocol == 'dns'" } } },
+      triageConfig: { riskLevelRules: rules, aggregator: 'MAX' },
+    },
+  });
+  const enrichersOf = (enrichment: unknown) => buildEnrichers({ configs: { bro: enrichment }, global: {} });
+  const records = () => {
+    const gen = new TelemetryGenerator(5, () => 1_700_000_000_000);
+    return Array.from({ length: 300 }, () => gen.bro());
+  };
+
+  it('are the types the index reads from the enriched lines', async () => {
+    const enrichers = await enrichersOf(config());
+    const out = await parseEnrichBatch(broParsers, enrichers, input('bro', records()));
+    expect(out.enrich?.alerts.reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
+    expect(out.fields).toBeDefined();
+    expect(out.fields?.has('enrichments.geo.ip_dst_addr.country')).toBe(true);
+    expect(out.fields?.get('threat.triage.score')?.type).toBe('BIGINT');
+    const typed = await openDuckDbSearchStore({ path: ':memory:' });
+    const scanned = await openDuckDbSearchStore({ path: ':memory:' });
+    stores.push(typed, scanned);
+    await typed.writeJson('bro', lines(out), out.fields);
+    await scanned.writeJson('bro', lines(out));
+    // The same columns; the typed batch lists the parser's fields before the enrichment's.
+    const byName = (store: DuckDbSearchStore) => store.fields('bro').sort((a, b) => a.field.localeCompare(b.field));
+    expect(byName(typed)).toEqual(byName(scanned));
+    expect(typed.fields('bro').slice(0, 5).map((f) => f.field)).not.toContain('proto_upper');
+    const all = (store: DuckDbSearchStore) => store.search({ indices: ['bro'], query: '*', size: 1000, sort: [{ field: 'guid', sortOrder: 'asc' }] });
+    expect(await all(typed)).toEqual(await all(scanned));
+    await enrichers.close();
+  });
+
+  it('are left out when a message is dropped, or an enrichment changes the type of a field it had', async () => {
+    const failing = await enrichersOf(config({}, [{ name: 'fails', rule: "protocol == 'dns'", score: 'ip_dst_port / 0' }]));
+    const dropped = await parseEnrichBatch(broParsers, failing, input('bro', records()));
+    expect(dropped.enrich?.errors.some((e) => e.fatal)).toBe(true);
+    expect(dropped.fields).toBeUndefined();
+    await failing.close();
+    // alerts (written whole) get a text for a number field
+    const retyping = await enrichersOf({ ...config(), threatIntel: { ...config().threatIntel, fieldMap: { stellar: { config: { is_alert: "protocol == 'dns'", ip_dst_port: "if protocol == 'dns' then 'fifty-three' else ip_dst_port" } } } } });
+    const retyped = await parseEnrichBatch(broParsers, retyping, input('bro', records()));
+    expect(retyped.enrich?.errors).toEqual([]);
+    expect(retyped.fields).toBeUndefined();
+    await retyping.close();
   });
 });

@@ -39,6 +39,7 @@ export async function parseEnrichBatch(parsers: SensorParsers, enrichers: Sensor
     sensors: new Array<string>(parsed.lengths.length).fill(input.sensor),
     values: parsed.messages,
     lengths: parsed.lengths,
+    ...(parsed.fields !== undefined ? { fields: parsed.fields } : {}),
   });
   const sources = new Uint32Array(enriched.inputs.length);
   for (let k = 0; k < sources.length; k++) sources[k] = parsed.sources[enriched.inputs[k] as number] as number;
@@ -46,7 +47,9 @@ export async function parseEnrichBatch(parsers: SensorParsers, enrichers: Sensor
     const start = starts[e.record] as number;
     return { ...e, source: parsed.sources[e.record] as number, raw: parsed.messages.slice(start, start + (parsed.lengths[e.record] as number)) };
   });
-  // The parser's field types are not those of the enriched messages.
+  // The parser's field types are not those of the enriched messages: the enrichment gives theirs.
   const { fields: _parsedFields, ...counts } = parsed;
-  return { ...counts, messages: enriched.messages, lengths: enriched.lengths, sources, enrich: { parsedMessages: parsed.lengths.length, alerts: enriched.alerts, errors } };
+  const out: ParseEnrichOutput = { ...counts, messages: enriched.messages, lengths: enriched.lengths, sources, enrich: { parsedMessages: parsed.lengths.length, alerts: enriched.alerts, errors } };
+  if (enriched.fields !== undefined) out.fields = enriched.fields;
+  return out;
 }

@@ -31,6 +31,7 @@ export {
   type GeoLookup,
   type JsonEnrichmentResult,
   type JsonTailEnrichmentResult,
+  type EnrichmentObserver,
   type SensorEnrichmentDeps,
   type TableLocation,
 } from './types.js';

@@ -42,6 +42,7 @@ import {
   type ErrorSink,
   type JsonEnrichmentResult,
   type JsonTailEnrichmentResult,
+  type EnrichmentObserver,
   type SensorEnrichmentDeps,
 } from './types.js';
 import { VariableScope } from './variables.js';
@@ -63,8 +64,11 @@ export interface SensorEnricher {
    * json-text.ts). Throws (SyntaxError) only when the text is not JSON.
    */
   enrichJson(text: string): JsonEnrichmentResult;
-  /** enrichJson, giving a message the enrichment only appended to as its tail (see JsonTailEnrichmentResult). */
-  enrichJsonTail(text: string): JsonTailEnrichmentResult;
+  /**
+   * enrichJson, giving a message the enrichment only appended to as its tail (see
+   * JsonTailEnrichmentResult); `observer` is told what is written.
+   */
+  enrichJsonTail(text: string, observer?: EnrichmentObserver): JsonTailEnrichmentResult;
   /**
    * Until endBatch(), table reads of the hbase adapters are remembered (BatchTableCache): call it
    * before enriching a batch, endBatch() after. enrichBatch() does both itself.
@@ -347,7 +351,7 @@ class CompiledSensorEnricher implements SensorEnricher {
     return { json: tail === '' ? text : `${text.slice(0, -1)}${tail}}`, alert, errors };
   }
 
-  enrichJsonTail(text: string): JsonTailEnrichmentResult {
+  enrichJsonTail(text: string, observer?: EnrichmentObserver): JsonTailEnrichmentResult {
     this.errors = null;
     this.index = undefined;
     let json: string | null | undefined;
@@ -358,7 +362,7 @@ class CompiledSensorEnricher implements SensorEnricher {
     // a message with null or "" fields takes the general path: a stage's join drops them, which
     // a later stage's reads would see
     if (plan !== null && scan !== null && !scan.hasEmpty) {
-      const plain = this.enrichPlain(plan);
+      const plain = this.enrichPlain(plan, observer);
       if (plain !== undefined) {
         // `{}` gains its first keys: written whole (the tail starts with a comma)
         if (scan.keys === 0 && plain !== '') json = `{${plain.slice(1)}}`;
@@ -366,16 +370,20 @@ class CompiledSensorEnricher implements SensorEnricher {
       } else {
         // an alert, or a case the text path does not write: finish on the message
         const message = JSON.parse(text) as Message;
+        observer?.read(message);
         if (this.joinCollected(message)) {
           json = JSON.stringify(message);
           alert = isAlert(message);
+          observer?.written(message);
         } else json = null;
       }
     } else {
       const message = JSON.parse(text) as Message;
+      observer?.read(message);
       if (this.run(message)) {
         json = JSON.stringify(message);
         alert = isAlert(message);
+        observer?.written(message);
       } else json = null;
     }
     const errors = this.errors ?? NO_ERRORS;
@@ -388,7 +396,7 @@ class CompiledSensorEnricher implements SensorEnricher {
    * append ('' for none) when the message is no alert and only gains keys, else undefined with the
    * outputs left in `out` and `outThreatIntel` for joinCollected.
    */
-  private enrichPlain(plan: PlainTextPlan): string | undefined {
+  private enrichPlain(plan: PlainTextPlan, observer: EnrichmentObserver | undefined): string | undefined {
     const a = this.out;
     const b = this.outThreatIntel;
     a.reset();
@@ -401,12 +409,15 @@ class CompiledSensorEnricher implements SensorEnricher {
     for (const out of [a, b]) {
       for (let i = 0; i < out.length; i++) {
         const text = out.texts[i];
+        const value = out.values[i];
+        // the join leaves null and "" out (so does a text given with the outputs)
+        const written = value !== null && value !== '' && value !== undefined;
+        if (written && observer !== undefined) observer.appended(out.keys[i]!, value);
         if (text !== undefined) {
           tail += text;
           continue;
         }
-        const value = out.values[i];
-        if (value === null || value === '' || value === undefined) continue; // the join leaves these out
+        if (!written) continue;
         tail += `,${this.keyJson(out.keys[i]!)}:${typeof value === 'string' ? this.stringJson(value) : JSON.stringify(value)}`;
       }
       out.reset();

@@ -108,6 +108,19 @@ export interface JsonTailEnrichmentResult {
   readonly errors: readonly EnrichmentError[];
 }
 
+/**
+ * Told what enrichJsonTail writes of a message, for a caller that keeps account of the fields of
+ * its output (the search index's column types) without reading the output again.
+ */
+export interface EnrichmentObserver {
+  /** A member written in the tail (or in the whole JSON of a message that had no keys). */
+  appended(key: string, value: JsonValue): void;
+  /** The message read from its text, before the enrichment changes it (the whole-JSON way). */
+  read(message: Message): void;
+  /** The message whose JSON.stringify is `json` (the whole-JSON way). */
+  written(message: Message): void;
+}
+
 /** The outcome of enriching one message given as JSON text (SensorEnricher.enrichJson). */
 export interface JsonEnrichmentResult {
   /** The enriched message's JSON (as JSON.stringify writes it); null when a fatal error stopped it. */

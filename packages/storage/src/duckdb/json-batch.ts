@@ -191,58 +191,73 @@ export class StringifiedFields {
    */
   observe(message: Message): boolean {
     if (typeof message[GUID] !== 'string') return false;
-    const { keys, states, fields } = this;
-    let i = -1;
+    let i = 0;
     for (const field in message) {
+      if (field !== GUID && !this.member(field, message[field], i)) return false;
       i++;
-      if (field === GUID) continue;
-      const value = message[field];
-      let type: ColumnType;
-      let flags = 0;
-      switch (typeof value) {
-        case 'string':
-          type = 'VARCHAR';
-          break;
-        case 'number':
-          if (!Number.isFinite(value) || Object.is(value, -0)) return false;
-          flags = HAS_NUMBER;
-          if (field === TIMESTAMP) {
-            type = Number.isSafeInteger(Math.trunc(value)) ? 'BIGINT' : 'DOUBLE';
-            if (!Number.isInteger(value)) flags |= NEEDS_JS;
-          } else {
-            type = Number.isSafeInteger(value) ? 'BIGINT' : 'DOUBLE';
-          }
-          break;
-        case 'boolean':
-          type = 'BOOLEAN';
-          break;
-        case 'object':
-          if (value === null) continue;
-          type = 'JSON';
-          flags = plainJsonFlags(value, 0);
-          if (flags < 0) return false;
-          break;
-        case 'bigint':
-          return false;
-        default:
-          // undefined, a function, a symbol: JSON.stringify leaves the member out.
-          continue;
-      }
-      let known: FieldState | undefined;
-      if (keys[i] === field) {
-        known = states[i]!;
-      } else {
-        known = fields.get(field);
-        if (known === undefined) {
-          known = { type, flags };
-          fields.set(field, known);
-        }
-        keys[i] = field;
-        states[i] = known;
-      }
-      if (known.type !== type) known.type = widen(known.type, type);
-      known.flags |= flags;
     }
+    return true;
+  }
+
+  /**
+   * Adds one member written into a message's JSON text (`field` not `guid`); false as for observe.
+   * `slot`: the member's place among those the caller adds per message (members of one shape
+   * then need no map lookup), counted from 0 for each message; omitted, none is remembered.
+   */
+  observeMember(field: string, value: unknown, slot = -1): boolean {
+    return this.member(field, value, slot);
+  }
+
+  /** Adds the member at `slot` of its message (-1: no place to remember it by). */
+  private member(field: string, value: unknown, slot: number): boolean {
+    let type: ColumnType;
+    let flags = 0;
+    switch (typeof value) {
+      case 'string':
+        type = 'VARCHAR';
+        break;
+      case 'number':
+        if (!Number.isFinite(value) || Object.is(value, -0)) return false;
+        flags = HAS_NUMBER;
+        if (field === TIMESTAMP) {
+          type = Number.isSafeInteger(Math.trunc(value)) ? 'BIGINT' : 'DOUBLE';
+          if (!Number.isInteger(value)) flags |= NEEDS_JS;
+        } else {
+          type = Number.isSafeInteger(value) ? 'BIGINT' : 'DOUBLE';
+        }
+        break;
+      case 'boolean':
+        type = 'BOOLEAN';
+        break;
+      case 'object':
+        if (value === null) return true;
+        type = 'JSON';
+        flags = plainJsonFlags(value, 0);
+        if (flags < 0) return false;
+        break;
+      case 'bigint':
+        return false;
+      default:
+        // undefined, a function, a symbol: JSON.stringify leaves the member out.
+        return true;
+    }
+    const { keys, states, fields } = this;
+    let known: FieldState | undefined;
+    if (slot >= 0 && keys[slot] === field) {
+      known = states[slot]!;
+    } else {
+      known = fields.get(field);
+      if (known === undefined) {
+        known = { type, flags };
+        fields.set(field, known);
+      }
+      if (slot >= 0) {
+        keys[slot] = field;
+        states[slot] = known;
+      }
+    }
+    if (known.type !== type) known.type = widen(known.type, type);
+    known.flags |= flags;
     return true;
   }
 }
