@@ -21,7 +21,9 @@
  * process that runs every stage, the parse stage's output straight from the parse worker
  * (`acceptParsed`): the `indexing` topic would only hand the messages from this process to itself
  * (an append, an fsync, a read back, a commit). Their offsets are then the sensor topic's, held
- * the same way, so the parse stage commits a raw record only once its messages are written.
+ * the same way, so the parse stage commits a raw record only once its messages are written. The
+ * parse worker also gives their field types where it knows them (ParseBatchOutput.fields): a
+ * write whose messages all came with them hands them to the store, which then reads no line.
  *
  * Writes go in rounds (the due buffers taken out at once), at most two at a time: one writing
  * while the next is prepared (the store builds its batch at once and queues the insert behind the

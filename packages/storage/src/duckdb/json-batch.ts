@@ -19,6 +19,11 @@
  *   (case twins, empty or odd names): `read_json` matches keys by exact name.
  * A batch DuckDB refuses to read (unpaired surrogates, invalid UTF-8, duplicate keys, an object
  * over 16 MB) is written again through the statement path (writer.ts), which handles all of them.
+ *
+ * The schema discovery has three sources: message objects walked (batchFromMessages), lines
+ * scanned (batchFromLines, json-scan.ts), or the fields the writer of the lines observed while it
+ * wrote them (StringifiedFields, batchFromStringified: the parse worker does, so the thread that
+ * writes to DuckDB neither scans nor parses its lines).
  */
 import { randomUUID } from 'node:crypto';
 import { VARCHAR } from '@duckdb/node-api';
