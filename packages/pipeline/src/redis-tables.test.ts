@@ -132,6 +132,23 @@ describe('tables in Redis (kv.backend redis)', () => {
     expect(store.stats()).toMatchObject({ syncRoundTrips: 0, prefetchedKeys: stats.prefetchedKeys });
   });
 
+  it('the prefetch reads the fields it needs from texts of any spelling: spaces, escapes, nested values', async () => {
+    const enrichers = await buildEnrichers({ configs: { json: ENRICHMENT }, global: { 'kv.backend': 'redis', 'kv.redis.url': redis.url } });
+    cleanups.push(() => enrichers.close());
+    const store = enrichers.tables!.store as RedisKeyValueStore;
+    const messages = Array.from({ length: 40 }, (_, i) => message(i, i % 10 === 0 ? '203.0.113.66' : `10.1.${i}.1`, i % 2 === 0 ? '8.8.8.8' : `192.0.2.${i}`, 80));
+    const texts = messages.map((m, i) => {
+      if (i % 4 === 0) return JSON.stringify(m, null, 1); // not as JSON.stringify writes it: parsed
+      if (i % 4 === 1) return JSON.stringify({ ...m, extra: { nested: [1] } }); // a nested value: parsed
+      return JSON.stringify(m).replace(/"ip_dst_addr":"8/, '"ip_dst_addr":"\\u0038'); // an escape in a field the prefetch reads
+    });
+    const out = await enrich(enrichers, messages, texts);
+    expect(out.map((m) => m['n'])).toEqual(messages.map((m) => m.n));
+    expect(out.filter((m) => m['is_alert'] === 'true').map((m) => m['n'])).toEqual([0, 10, 20, 30]);
+    expect(out.filter((m) => m['enrichments.hbaseEnrichment.ip_dst_addr.whois.owner'] === 'Google')).toHaveLength(20);
+    expect(store.stats().syncRoundTrips).toBe(0);
+  });
+
   it('a batch fails while Redis is away (for the stage to retry) and goes through once it is back', async () => {
     let own = await startTestRedis();
     cleanups.push(() => own.stop());
@@ -176,8 +193,8 @@ describe('tables in Redis (kv.backend redis)', () => {
   });
 });
 
-async function enrich(enrichers: SensorEnrichers, messages: Array<Record<string, unknown>>): Promise<Array<Record<string, unknown>>> {
-  const buffers = messages.map((m) => Buffer.from(JSON.stringify(m)));
+async function enrich(enrichers: SensorEnrichers, messages: Array<Record<string, unknown>>, texts?: string[]): Promise<Array<Record<string, unknown>>> {
+  const buffers = (texts ?? messages.map((m) => JSON.stringify(m))).map((t) => Buffer.from(t));
   const result = await enrichBatch(enrichers, { sensors: messages.map(() => 'json'), values: Buffer.concat(buffers), lengths: Uint32Array.from(buffers, (b) => b.length) });
   expect(result.errors).toEqual([]);
   const text = Buffer.from(result.messages).toString('utf8');
