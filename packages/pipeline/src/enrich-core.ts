@@ -17,7 +17,6 @@ import {
   compileSensorEnrichment,
   installIpServices,
   installTriageService,
-  JsonTextScanner,
   learnsIdentities,
   loadIpDatabases,
   planTableLookups,
@@ -133,13 +132,6 @@ class OutputFields implements EnrichmentObserver {
 }
 
 /** The compiled enrichment of every sensor that has a config, and the tables they read. */
-/** Reads the fields a sensor's prefetch needs from a message's text. */
-interface PrefetchReader {
-  wanted: string[];
-  scanner: JsonTextScanner;
-  view: Record<string, unknown>;
-}
-
 export class SensorEnrichers extends Map<string, SensorEnricher> {
   /** The tables the enrichers read; undefined without any. */
   tables: EnrichmentTables | undefined;
@@ -149,29 +141,6 @@ export class SensorEnrichers extends Map<string, SensorEnricher> {
   prefetch = false;
   /** With `prefetch`: the asset inventory and identity reads of a batch, fetched first as well. */
   assetPrefetch: AssetIdentityPrefetch | undefined;
-  /** With `prefetch`: per sensor, what reads the fields the prefetch needs from a message's text. */
-  private readonly prefetchReaders = new Map<string, PrefetchReader>();
-
-  /**
-   * The fields the prefetch reads of a message of `sensor` (its table lookups, its asset and
-   * identity reads), as JSON.parse would give them: picked from the text where it is plain JSON
-   * (JsonTextScanner), else from the parsed message. Throws SyntaxError for text that is not JSON.
-   */
-  prefetchView(sensor: string, text: string): Message {
-    let reader = this.prefetchReaders.get(sensor);
-    if (reader === undefined) {
-      const wanted = [...new Set([...(this.lookupPlans.get(sensor)?.fields ?? []), ...(this.assetPrefetch?.fieldsOf(sensor) ?? [])])];
-      reader = { wanted, scanner: new JsonTextScanner(wanted, []), view: {} };
-      this.prefetchReaders.set(sensor, reader);
-    }
-    if (reader.scanner.scan(text, reader.view) === null) return JSON.parse(text) as Message;
-    const message: Message = {};
-    for (const field of reader.wanted) {
-      const value = reader.view[field];
-      if (value !== undefined) message[field] = value as JsonValue;
-    }
-    return message;
-  }
 
   /** Closes the table store (a Redis connection would otherwise keep the process alive). */
   async close(): Promise<void> {
@@ -328,7 +297,7 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
     const text = raw.toString('utf8');
     texts[i] = text;
     try {
-      messages[i] = enrichers.prefetchView(input.sensors[i] as string, text);
+      messages[i] = JSON.parse(text) as Message;
     } catch (err) {
       errors.push({ record: i, reason: `unreadable message: ${(err as Error).message}`, errorType: 'enrichment_error', fatal: true });
       if (fields !== undefined) fields.exact = false;
@@ -336,7 +305,7 @@ export async function enrichBatch(enrichers: SensorEnrichers, input: EnrichBatch
   }
   if (enrichers.prefetch) {
     await Promise.all([prefetchRows(enrichers, input.sensors, messages), enrichers.assetPrefetch?.prefetch(input.sensors, messages)]);
-    // then each message from its text, as with local tables (the views served the prefetch only)
+    // then each message from its text, as with local tables (the parsed objects served the prefetch only)
     pos = 0;
     for (let i = 0; i < messages.length; i++) {
       const len = input.lengths[i] as number;

@@ -53,11 +53,6 @@ export class AssetIdentityPrefetch {
     }
   }
 
-  /** The message fields `prefetch` reads for a sensor's messages. */
-  fieldsOf(sensor: string): readonly string[] {
-    return [...new Set([...(this.assetFields.get(sensor) ?? []), ...(this.identityFields.get(sensor) ?? [])])];
-  }
-
   /** True when no sensor uses the adapters. */
   get empty(): boolean {
     return this.assetFields.size === 0 && this.identityFields.size === 0;

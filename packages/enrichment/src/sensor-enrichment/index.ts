@@ -20,7 +20,6 @@ export {
 } from './config.js';
 export { parseKnownHosts, type KnownHosts } from './known-hosts.js';
 export { planTableLookups, type TableLookupPlan, type TableLookupSink } from './table-lookups.js';
-export { JsonTextScanner } from './json-text.js';
 export {
   DEFAULT_ENRICHMENT_TABLE,
   DEFAULT_THREAT_INTEL_TABLE,

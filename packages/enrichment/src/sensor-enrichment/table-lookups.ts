@@ -24,8 +24,6 @@ export type TableLookupSink = (table: string, columnFamily: string, type: string
 export interface TableLookupPlan {
   /** True when no adapter of the config reads the tables. */
   readonly empty: boolean;
-  /** The message fields `collect` reads. */
-  readonly fields: readonly string[];
   /** Gives `sink` every lookup the table adapters will make for `message` (as it is before enrichment). */
   collect(message: Message, sink: TableLookupSink): void;
 }
@@ -150,7 +148,6 @@ export function planTableLookups(
   }
   return {
     empty: fields.length === 0 && fixed.length === 0,
-    fields: [...new Set(fields.map((f) => f.field))],
     collect(message, sink) {
       for (const { field, table, types, text } of fields) {
         const value = message[field];
