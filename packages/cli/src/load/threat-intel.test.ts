@@ -4,19 +4,20 @@
  * MISP over HTTP from a local node:http server.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { compileSensorEnrichment } from '@metron/enrichment';
-import { EnrichmentTables, openLmdbStore, openRedisStore } from '@metron/storage';
+import { compileSensorEnrichment, DEFAULT_INDICATOR_TYPES, mapMispEvent } from '@metron/enrichment';
+import { EnrichmentTables, enrichmentRowKey, openLmdbStore, openRedisStore } from '@metron/storage';
 import { startTestTaxiiServer, type TestTaxiiServer } from '../../../enrichment/src/threat-intel/test-support/taxii-server.js';
 import { startTestRedis, type TestRedis } from '../../../storage/src/kv/test-support/redis-server.js';
 import { runLoad } from './load.js';
 import { LOAD_STATE_NAMESPACE } from './threat-intel.js';
+import { mispEvent } from './test-support/misp-events.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -461,6 +462,129 @@ describe('metron load misp', () => {
       expect(r.err).toContain(`metron load: ${url}/${EVENT2}.json: cannot read the event: GET ${url}/${EVENT2}.json: HTTP 404 Not Found\n`);
       expect(r.summary).toMatchObject({ records: 5, loaded: 1, events: 2 });
       expect(await withTables((t) => t.get('threatintel', 't', 'malicious_ip', '198.51.100.31')?.['feed'])).toBe(url);
+    } finally {
+      await new Promise((r) => http.close(r));
+    }
+  });
+});
+
+describe('metron load misp: event files streamed', () => {
+  const uuid = (n: number) => `${String(n).repeat(8)}-0000-4000-8000-000000000000`;
+
+  /**
+   * What loading these events gives when each is mapped whole (mapMispEvent, as the loader did
+   * before it streamed them): the summary's counts and the table's rows, as stored.
+   */
+  function wholeTextLoad(events: Array<[where: string, text: string]>, feed: string) {
+    const counts = { records: 0, indicators: 0, loaded: 0, removed: 0, expired: 0, skipped: 0, unsupported: 0, failed: 0 };
+    const table = new Map<string, string>();
+    for (const [where, text] of events) {
+      const chunk = mapMispEvent(text, where, { types: DEFAULT_INDICATOR_TYPES, feed });
+      counts.records += chunk.attributes;
+      counts.indicators += chunk.indicators;
+      counts.skipped += chunk.skipped;
+      for (const issue of chunk.issues) counts[issue.kind]++;
+      for (const row of chunk.rows) {
+        const key = enrichmentRowKey('t', row.type, row.indicator);
+        if (row.remove === true) {
+          counts.removed++;
+          table.delete(key);
+        } else {
+          counts.loaded++;
+          table.set(key, JSON.stringify(row.value));
+        }
+      }
+    }
+    return { counts, rows: [...table].sort(([a], [b]) => (a < b ? -1 : 1)) };
+  }
+
+  const tableRows = () => withTables((t) => [...t.store.entries('threatintel')].sort(([a], [b]) => (a < b ? -1 : 1)));
+
+  it('loads a feed directory as the whole-text mapping would: a truncated event, one with a stray character, a large one, good ones', async () => {
+    const big = JSON.stringify(mispEvent(5, { attributes: 12_000, objects: 400, order: 'lists-first' }));
+    const small = JSON.stringify(mispEvent(6, { attributes: 300, objects: 20, order: 'objects-first' }), null, 2);
+    const texts = [big.slice(0, big.length >> 1), `${small.slice(0, 5000)}x${small.slice(5000)}`, big, small, JSON.stringify(mispEvent(7, { attributes: 200, objects: 30, order: 'shuffled' }))];
+    const feed = join(dir, 'feed');
+    await file('feed/manifest.json', Object.fromEntries(texts.map((_, i) => [uuid(i + 1), { timestamp: 1714521600 + i }])));
+    for (const [i, text] of texts.entries()) await file(`feed/${uuid(i + 1)}.json`, text);
+    const expected = wholeTextLoad(texts.map((text, i) => [join(feed, `${uuid(i + 1)}.json`), text]), 'feed');
+    expect(expected.counts).toMatchObject({ failed: expect.any(Number), removed: expect.any(Number) });
+    expect(expected.counts.removed).toBeGreaterThan(0);
+
+    const r = await load(['misp', '-i', feed, '-q', ...lmdb()]);
+    expect(r.code).toBe(1);
+    expect(r.summary).toMatchObject({ ...expected.counts, events: 5, events_unchanged: 0 });
+    expect(await tableRows()).toEqual(expected.rows);
+    // the first issues shown: the two broken files, each stopped at its error
+    const lines = texts[0]!.split('\n');
+    const issues = r.err.split('\n');
+    expect(issues[0]).toBe(`metron load: ${join(feed, `${uuid(1)}.json`)}:${lines.length}:${lines.at(-1)!.length + 1}: invalid JSON: Unterminated string`);
+    expect(issues[1]).toMatch(new RegExp(`^metron load: ${join(feed, uuid(2))}\\.json:\\d+:\\d+: invalid JSON: `));
+    // the broken events count as read: a re-run reads none of them again, and changes nothing
+    const again = await load(['misp', '-i', feed, '-q', ...lmdb()]);
+    expect(again.summary).toMatchObject({ records: 0, events_unchanged: 5 });
+    const full = await load(['misp', '-i', feed, '-q', '--full', ...lmdb()]);
+    expect(full.summary).toMatchObject(expected.counts);
+    expect(await tableRows()).toEqual(expected.rows);
+  });
+
+  it('reads .json.gz event files, and reports one it cannot decompress or find', async () => {
+    const one = JSON.stringify(mispEvent(8, { attributes: 100, objects: 10, order: 'metadata-first' }));
+    const two = `\ufeff${JSON.stringify(mispEvent(9, { attributes: 20, objects: 0, order: 'metadata-first' }))}`;
+    await file('events/a.json.gz', Buffer.from('not gzip'));
+    await file('events/b.json', two);
+    await file('events/c.json.gz', gzipSync(one));
+    const expected = wholeTextLoad([[join(dir, 'events', 'b.json'), two], [join(dir, 'events', 'c.json.gz'), one]], 'events');
+    const r = await load(['misp', '-i', join(dir, 'events'), '-q', ...lmdb()]);
+    expect(r.summary).toMatchObject({ ...expected.counts, failed: expected.counts.failed + 1, events: 3 });
+    expect(r.err).toContain(`metron load: ${join(dir, 'events', 'a.json.gz')}: cannot read the event: incorrect header check\n`);
+    // a byte order mark is not JSON, for JSON.parse as for the stream
+    expect(r.err).toContain(`metron load: ${join(dir, 'events', 'b.json')}:1:1: invalid JSON: `);
+    expect(await tableRows()).toEqual(expected.rows);
+
+    await file('feed/manifest.json', { [uuid(1)]: { timestamp: 1 } });
+    const missing = await load(['misp', '-i', join(dir, 'feed'), '-q', ...lmdb()]);
+    expect(missing.err).toContain(`metron load: ${join(dir, 'feed', `${uuid(1)}.json`)}: cannot read the event: ENOENT: no such file or directory, open '${join(dir, 'feed', `${uuid(1)}.json`)}'\n`);
+  });
+
+  it('downloads the events of a feed URL to temporary files, with the API key, and removes them, also after a failed download', async () => {
+    const key = 'misp-api-key-1';
+    const events = ['broken', JSON.stringify(mispEvent(10, { attributes: 12_000, objects: 100, order: 'lists-first' })), JSON.stringify(mispEvent(11, { attributes: 50, objects: 5, order: 'shuffled' }))];
+    const manifest = JSON.stringify(Object.fromEntries(events.map((_, i) => [uuid(i + 1), { timestamp: 1714521600 + i }])));
+    const http: Server = createServer((req, res) => {
+      if (req.headers.authorization !== key) {
+        res.writeHead(403);
+        res.end();
+        return;
+      }
+      const name = (req.url ?? '').split('/').pop()!;
+      if (name === 'manifest.json') {
+        res.end(manifest);
+        return;
+      }
+      const i = events.findIndex((_, j) => name === `${uuid(j + 1)}.json`);
+      if (events[i] === 'broken') {
+        // half the body, then the connection drops
+        res.writeHead(200, { 'content-length': '100000' });
+        res.write('{"Event": {"Attribute": [');
+        setTimeout(() => res.destroy(), 20);
+        return;
+      }
+      res.end(events[i]);
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const tmp = join(dir, 'tmp');
+    await mkdir(tmp);
+    try {
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/feeds/x`;
+      const r = await load(['misp', '--url', url, '-q', ...lmdb()], { METRON_LOAD_TOKEN: key, TMPDIR: tmp });
+      const expected = wholeTextLoad([[`${url}/${uuid(2)}.json`, events[1]!], [`${url}/${uuid(3)}.json`, events[2]!]], url);
+      expect(r.summary).toMatchObject({ ...expected.counts, failed: expected.counts.failed + 1, events: 3 });
+      expect(r.err.split('\n')[0]).toMatch(new RegExp(`^metron load: ${url}/${uuid(1)}\\.json: cannot read the event: \\w`));
+      expect(r.err + JSON.stringify(r.summary)).not.toContain(key);
+      expect(await tableRows()).toEqual(expected.rows);
+      // the downloads and the scratch store of the large event's rows are gone
+      expect(await readdir(tmp)).toEqual([]);
     } finally {
       await new Promise((r) => http.close(r));
     }

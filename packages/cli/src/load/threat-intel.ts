@@ -16,15 +16,22 @@
  * itself (namespace `metron_load_state`), so they live with the tables they describe
  * (<data-dir>/kv, or Redis), and saved after the rows are written. A re-run asks a TAXII server only
  * for objects added since, and reads only the MISP events that changed.
+ *
+ * Large inputs are read as streams: STIX bundles object by object (stix-stream.ts), MISP event
+ * files attribute by attribute (misp-stream.ts; a feed URL's events are first downloaded to a
+ * temporary file each).
  */
-import { createReadStream, existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parseArgs } from 'node:util';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { errorMessage, MetronError } from '@metron/core';
 import {
-  mapMispEvent,
   parseIndicatorTypes,
   readMispManifest,
   redactUrl,
@@ -33,6 +40,7 @@ import {
   TaxiiError,
   type IndicatorTypeNames,
   type LoadIssue,
+  type MispMapOptions,
   type ThreatIntelRow,
 } from '@metron/enrichment';
 import { loadConfigFile } from '@metron/core/node';
@@ -41,6 +49,7 @@ import { parseFlags } from '../args.js';
 import { resolveConfigDir } from '../start.js';
 import { parseTime } from './extractor.js';
 import { configuredTarget, expandInputs, parseDuration, positiveInt, SHOWN_FAILURES, type LoadIo, type Target } from './load.js';
+import { MispReadError, readMispEvent } from './misp-stream.js';
 import { Progress, rate } from './progress.js';
 import { StixStreamError, streamStixObjects } from './stix-stream.js';
 
@@ -398,6 +407,19 @@ async function readText(path: string): Promise<string> {
   return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
+/**
+ * A file's text piece by piece; .gz decompressed. Decoded as readText decodes it (a byte order mark
+ * is kept, and so refused as JSON, as JSON.parse refuses it).
+ */
+function textPieces(path: string): AsyncIterable<string> {
+  const file = createReadStream(path);
+  if (!path.endsWith('.gz')) return file.setEncoding('utf8');
+  const gunzip = createGunzip();
+  // pipeline hands a read error on to the gunzip stream (whose reader gets it) and closes the file when reading stops early
+  pipeline(file, gunzip).catch(() => undefined);
+  return gunzip.setEncoding('utf8');
+}
+
 /** Decoded UTF-8 text of a byte (or text) stream, piece by piece. */
 export async function* textOf(stream: AsyncIterable<unknown>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
@@ -527,7 +549,9 @@ async function loadTaxii(plan: Plan, writer: RowWriter, store: KeyValueStore): P
 
 interface MispEventSource {
   where: string;
-  read: () => Promise<string>;
+  /** The event file, or its URL (downloaded to a temporary file, then read as a file). */
+  path?: string;
+  url?: string;
   /** From the manifest: the event's UUID and timestamp (what incremental re-runs compare). */
   uuid?: string;
   timestamp?: number;
@@ -544,7 +568,7 @@ async function loadMisp(plan: Plan, writer: RowWriter, store: KeyValueStore): Pr
     manifest.issues.forEach((issue) => writer.issue(issue));
     events = manifest.events.map((e) => {
       const url = client.resolve(`${e.uuid}.json`);
-      return { where: redactUrl(url), read: () => client.text(url), uuid: e.uuid, ...(e.timestamp === undefined ? {} : { timestamp: e.timestamp }) };
+      return { where: redactUrl(url), url, uuid: e.uuid, ...(e.timestamp === undefined ? {} : { timestamp: e.timestamp }) };
     });
   } else {
     const input = plan.inputs[0]!;
@@ -562,16 +586,16 @@ async function loadMisp(plan: Plan, writer: RowWriter, store: KeyValueStore): Pr
         manifest.issues.forEach((issue) => writer.issue(issue));
         events = manifest.events.map((e) => {
           const path = join(input, `${e.uuid}.json`);
-          return { where: path, read: () => readText(path), uuid: e.uuid, ...(e.timestamp === undefined ? {} : { timestamp: e.timestamp }) };
+          return { where: path, path, uuid: e.uuid, ...(e.timestamp === undefined ? {} : { timestamp: e.timestamp }) };
         });
       } else {
         events = names
           .filter((n) => n.endsWith('.json') || n.endsWith('.json.gz'))
           .sort()
-          .map((n) => ({ where: join(input, n), read: () => readText(join(input, n)) }));
+          .map((n) => ({ where: join(input, n), path: join(input, n) }));
       }
     } else {
-      events = [{ where: input, read: () => readText(input) }];
+      events = [{ where: input, path: input }];
     }
   }
   // incremental: an event whose manifest timestamp is the one loaded last time is not read again
@@ -579,30 +603,64 @@ async function loadMisp(plan: Plan, writer: RowWriter, store: KeyValueStore): Pr
   const savedText = store.get(LOAD_STATE_NAMESPACE, key);
   const loaded: Record<string, number> = savedText === undefined ? {} : ((JSON.parse(savedText) as { events?: Record<string, number> }).events ?? {});
   const todo = plan.full ? events : events.filter((e) => e.uuid === undefined || e.timestamp === undefined || loaded[e.uuid] !== e.timestamp);
+  const streamOptions = { ...options, feed: plan.url === undefined ? basename(feed) : feed };
   let done = 0;
   let changed = false;
-  for (const event of todo) {
-    let text: string;
-    try {
-      text = await event.read();
-    } catch (err) {
-      writer.issue({ kind: 'failed', where: event.where, reason: `cannot read the event: ${err instanceof TaxiiError ? err.message : errorMessage(err)}` });
-      continue;
+  // events of a feed URL are downloaded one at a time into this directory, read as files, and removed
+  const downloads = client === undefined ? undefined : await mkdtemp(join(tmpdir(), 'metron-misp-'));
+  try {
+    for (const event of todo) {
+      const cannotRead = (err: unknown): void => {
+        writer.issue({ kind: 'failed', where: event.where, reason: `cannot read the event: ${err instanceof TaxiiError ? err.message : errorMessage(err)}` });
+      };
+      const path = event.url === undefined ? event.path! : join(downloads!, `${event.uuid}.json`);
+      try {
+        if (event.url !== undefined) {
+          try {
+            await client!.download(event.url, path);
+          } catch (err) {
+            cannotRead(err);
+            continue;
+          }
+        }
+        try {
+          await loadMispEvent(event.where, path, writer, streamOptions);
+        } catch (err) {
+          if (!(err instanceof MispReadError)) throw err;
+          cannotRead(err);
+          continue;
+        }
+      } finally {
+        if (event.url !== undefined) await rm(path, { force: true });
+      }
+      writer.fraction = ++done / todo.length;
+      writer.showProgress();
+      if (event.uuid !== undefined && event.timestamp !== undefined) {
+        loaded[event.uuid] = event.timestamp;
+        changed = true;
+      }
     }
-    const chunk = mapMispEvent(text, event.where, { ...options, feed: plan.url === undefined ? basename(feed) : feed });
-    writer.counts.records += chunk.attributes;
-    writer.counts.indicators += chunk.indicators;
-    writer.counts.skipped += chunk.skipped;
-    chunk.issues.forEach((issue) => writer.issue(issue));
-    await writer.write(chunk.rows, [done / todo.length, ++done / todo.length]);
-    if (event.uuid !== undefined && event.timestamp !== undefined) {
-      loaded[event.uuid] = event.timestamp;
-      changed = true;
-    }
+  } finally {
+    if (downloads !== undefined) await rm(downloads, { recursive: true, force: true });
   }
   await writer.settle();
   if (changed) await store.put(LOAD_STATE_NAMESPACE, key, JSON.stringify({ events: loaded, saved_at: new Date().toISOString() }));
   return { events: events.length, events_unchanged: events.length - todo.length };
+}
+
+/**
+ * Loads one MISP event file, streamed (misp-stream.ts): issues and counts as they come, rows in
+ * groups once the event is read. Rejects with MispReadError when the file cannot be read (then
+ * none of its rows were written), or with the writer's error.
+ */
+async function loadMispEvent(where: string, path: string, writer: RowWriter, options: MispMapOptions): Promise<void> {
+  for await (const chunk of readMispEvent(() => textPieces(path), where, options)) {
+    writer.counts.records += chunk.attributes;
+    writer.counts.indicators += chunk.indicators;
+    writer.counts.skipped += chunk.skipped;
+    chunk.issues.forEach((issue) => writer.issue(issue));
+    await writer.write(chunk.rows);
+  }
 }
 
 /** Reads JSON documents (a STIX bundle, a MISP feed's files) over HTTP(S). */
@@ -622,6 +680,17 @@ class HttpReader {
   }
 
   async text(url: string): Promise<string> {
+    return (await this.get(url)).text();
+  }
+
+  /** Saves what a GET of `url` gives to the file `path`. */
+  async download(url: string, path: string): Promise<void> {
+    const response = await this.get(url);
+    const body = response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+    await pipeline(body, createWriteStream(path));
+  }
+
+  private async get(url: string): Promise<Response> {
     const shown = redactUrl(url);
     let response: Response;
     try {
@@ -631,6 +700,6 @@ class HttpReader {
       throw new TaxiiError(`GET ${shown}: cannot reach the server: ${cause?.code ?? errorMessage(err)}`, shown);
     }
     if (!response.ok) throw new TaxiiError(`GET ${shown}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, shown, response.status);
-    return response.text();
+    return response;
   }
 }

@@ -44,4 +44,14 @@ export {
   type TaxiiDiscovery,
   type TaxiiObjectsPage,
 } from './taxii-client.js';
-export { mapMispEvent, readMispManifest, type MispChunk, type MispManifestEntry, type MispMapOptions } from './misp.js';
+export {
+  emptyMispChunk,
+  mapMispEvent,
+  MISP_EVENT_METADATA,
+  MispAttributeMapper,
+  notAMispEvent,
+  readMispManifest,
+  type MispChunk,
+  type MispManifestEntry,
+  type MispMapOptions,
+} from './misp.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_INDICATOR_TYPES } from './indicator.js';
-import { mapMispEvent, readMispManifest } from './misp.js';
+import { emptyMispChunk, mapMispEvent, MISP_EVENT_METADATA, MispAttributeMapper, readMispManifest } from './misp.js';
 
 const EVENT_UUID = '5f1c2d3e-4a5b-4c6d-8e7f-0123456789ab';
 const attr = (n: number, type: string, value: string, extra: Record<string, unknown> = {}) => ({
@@ -139,6 +139,21 @@ describe('MISP events to table rows', () => {
     expect(mapMispEvent('{"Event": [}', 'bad.json', options).issues).toEqual([{ kind: 'failed', where: 'bad.json:1:12', reason: expect.stringMatching(/^invalid JSON/) }]);
     expect(mapMispEvent('{"event": {}}', 'x.json', options).issues).toEqual([{ kind: 'failed', where: 'x.json', reason: 'not a MISP event: {"Event": {...}} expected' }]);
     expect(mapMispEvent('{"Event": {"Attribute": {}}}', 'y.json', options).issues).toEqual([{ kind: 'failed', where: 'y.json: Event.Attribute', reason: 'must be a list of attributes' }]);
+  });
+
+  it('maps an attribute with no more of its event than the members MISP_EVENT_METADATA names (what a streaming reader keeps)', () => {
+    const full = (JSON.parse(event([])) as { Event: Record<string, unknown> }).Event;
+    const metadata = Object.fromEntries(Object.entries(full).filter(([key]) => MISP_EVENT_METADATA.includes(key)));
+    expect(Object.keys(metadata).sort()).toEqual([...MISP_EVENT_METADATA].sort());
+    const attribute = attr(1, 'ip-dst', '198.51.100.20', { Tag: [{ name: 'x' }] });
+    const mapped = (e: Record<string, unknown>) => {
+      const chunk = emptyMispChunk();
+      new MispAttributeMapper(e, 'e.json', { ...options, feed: 'f' }).map(attribute, 'Event.Attribute[0]', chunk);
+      return chunk;
+    };
+    const whole = mapped(full);
+    expect(mapped({ ...metadata, Attribute: 'ignored', extra: 1 })).toEqual(whole);
+    expect(whole.rows[0]?.value).toMatchObject({ misp_event_uuid: EVENT_UUID, org: 'CIRCL', threat_level: 'High', event_date: '2024-05-01', tags: 'tlp:white,x' });
   });
 
   it('reads a manifest, oldest events first', () => {

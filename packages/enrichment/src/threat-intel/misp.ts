@@ -7,6 +7,8 @@
  *   sha512, sha3-224/256/384/512, and filename|<hash> (the hash).
  * Only attributes flagged `to_ids` (meant for detection) are loaded unless told otherwise, as MISP
  * exports do; a deleted attribute removes its row. Other types are counted and reported by type.
+ * mapMispEvent maps an event's whole text; MispAttributeMapper maps one attribute at a time, for
+ * readers that stream an event too large to be one string (the CLI's `metron load misp`).
  */
 import { jsonErrorLocation } from './stix.js';
 import { normalizeDomain, normalizeEmail, normalizeHash, normalizeIp, normalizeUrl, settleRows, type IndicatorTypeNames, type LoadIssue, type Normalized, type ThreatIntelRow } from './indicator.js';
@@ -75,42 +77,54 @@ export function readMispManifest(text: string, where: string): { events: MispMan
   return { events, issues };
 }
 
-/** Maps one event file's text; `where` names the file (or URL). */
-export function mapMispEvent(text: string, where: string, options: MispMapOptions): MispChunk {
-  const chunk: MispChunk = { rows: [], issues: [], attributes: 0, indicators: 0, skipped: 0, deleted: 0 };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    chunk.issues.push({ kind: 'failed', where: `${where}${jsonErrorLocation(text, err)}`, reason: `invalid JSON: ${(err as Error).message}` });
-    return chunk;
-  }
-  const event = isObject(json) ? json['Event'] : undefined;
-  if (!isObject(event)) {
-    chunk.issues.push({ kind: 'failed', where, reason: 'not a MISP event: {"Event": {...}} expected' });
-    return chunk;
-  }
-  const base: Record<string, unknown> = { 'source-type': 'MISP' };
-  if (typeof event['uuid'] === 'string') base['misp_event_uuid'] = event['uuid'];
-  if (typeof event['info'] === 'string') base['misp_event_info'] = event['info'];
-  const org = event['Orgc'];
-  if (isObject(org) && typeof org['name'] === 'string') base['org'] = org['name'];
-  const level = THREAT_LEVELS[String(event['threat_level_id'])];
-  if (level !== undefined) base['threat_level'] = level;
-  if (typeof event['date'] === 'string') base['event_date'] = event['date'];
-  const eventTags = tagNames(event['Tag']);
-  if (options.feed !== undefined) base['feed'] = options.feed;
+/** The members of an event that its rows carry; besides its Attribute and Object lists, nothing else of it is read. */
+export const MISP_EVENT_METADATA: readonly string[] = ['uuid', 'info', 'Orgc', 'threat_level_id', 'date', 'Tag'];
 
-  const rows: ThreatIntelRow[] = [];
-  const attributeList = (list: unknown, path: string): void => {
-    if (list === undefined) return;
-    if (!Array.isArray(list)) {
-      chunk.issues.push({ kind: 'failed', where: `${where}: ${path}`, reason: 'must be a list of attributes' });
-      return;
-    }
-    list.forEach((attribute, i) => attributeRows(attribute, `${where}: ${path}[${i}]`));
-  };
-  const attributeRows = (attribute: unknown, at: string): void => {
+/** A chunk with nothing in it yet. */
+export function emptyMispChunk(): MispChunk {
+  return { rows: [], issues: [], attributes: 0, indicators: 0, skipped: 0, deleted: 0 };
+}
+
+/** The issue of a document that is not {"Event": {...}}. */
+export function notAMispEvent(where: string): LoadIssue {
+  return { kind: 'failed', where, reason: 'not a MISP event: {"Event": {...}} expected' };
+}
+
+/**
+ * Maps the attributes of one event, one at a time, with the event's metadata (its members named in
+ * MISP_EVENT_METADATA). The rows are added to a chunk unsettled: the caller settles those of the
+ * whole event (settleRows).
+ */
+export class MispAttributeMapper {
+  private readonly base: Record<string, unknown> = { 'source-type': 'MISP' };
+  private readonly eventTags: string[];
+
+  constructor(
+    event: Record<string, unknown>,
+    private readonly where: string,
+    private readonly options: MispMapOptions,
+  ) {
+    const base = this.base;
+    if (typeof event['uuid'] === 'string') base['misp_event_uuid'] = event['uuid'];
+    if (typeof event['info'] === 'string') base['misp_event_info'] = event['info'];
+    const org = event['Orgc'];
+    if (isObject(org) && typeof org['name'] === 'string') base['org'] = org['name'];
+    const level = THREAT_LEVELS[String(event['threat_level_id'])];
+    if (level !== undefined) base['threat_level'] = level;
+    if (typeof event['date'] === 'string') base['event_date'] = event['date'];
+    this.eventTags = tagNames(event['Tag']);
+    if (options.feed !== undefined) base['feed'] = options.feed;
+  }
+
+  /** Reports a member that must be a list and is not (`path`: `Event.Attribute`, `Event.Object`, `Event.Object[1].Attribute`). */
+  notAList(path: string, of: 'attributes' | 'objects', chunk: MispChunk): void {
+    chunk.issues.push({ kind: 'failed', where: `${this.where}: ${path}`, reason: `must be a list of ${of}` });
+  }
+
+  /** Maps one attribute (`path`: `Event.Attribute[3]`, `Event.Object[1].Attribute[0]`): counts it in `chunk`, adds its rows and issues. */
+  map(attribute: unknown, path: string, chunk: MispChunk): void {
+    const { options } = this;
+    const at = `${this.where}: ${path}`;
     chunk.attributes++;
     if (!isObject(attribute) || typeof attribute['type'] !== 'string' || (typeof attribute['value'] !== 'string' && typeof attribute['value'] !== 'number')) {
       chunk.issues.push({ kind: 'failed', where: at, reason: 'an attribute needs a "type" and a "value"' });
@@ -131,11 +145,11 @@ export function mapMispEvent(text: string, where: string, options: MispMapOption
     }
     const deleted = attribute['deleted'] === true || attribute['deleted'] === 1 || attribute['deleted'] === '1';
     if (deleted) chunk.deleted++;
-    const value: Record<string, unknown> = { ...base, misp_type: type };
+    const value: Record<string, unknown> = { ...this.base, misp_type: type };
     if (typeof attribute['uuid'] === 'string') value['misp_attribute_uuid'] = attribute['uuid'];
     if (typeof attribute['category'] === 'string') value['category'] = attribute['category'];
     if (typeof attribute['comment'] === 'string' && attribute['comment'] !== '') value['comment'] = attribute['comment'];
-    const tags = [...eventTags, ...tagNames(attribute['Tag'])];
+    const tags = [...this.eventTags, ...tagNames(attribute['Tag'])];
     if (tags.length > 0) value['tags'] = [...new Set(tags)].join(',');
     const ts = Number(attribute['timestamp']);
     if (attribute['timestamp'] !== undefined && Number.isFinite(ts)) value['timestamp'] = new Date(ts * 1000).toISOString();
@@ -148,17 +162,39 @@ export function mapMispEvent(text: string, where: string, options: MispMapOption
       const table = options.types[normalized.kind];
       const row: ThreatIntelRow = { type: table, indicator: normalized.indicator, value: { ...value, 'indicator-type': table } };
       if (deleted) row.remove = true;
-      rows.push(row);
+      chunk.rows.push(row);
     }
-  };
+  }
+}
 
+/** Maps one event file's text; `where` names the file (or URL). */
+export function mapMispEvent(text: string, where: string, options: MispMapOptions): MispChunk {
+  const chunk = emptyMispChunk();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    chunk.issues.push({ kind: 'failed', where: `${where}${jsonErrorLocation(text, err)}`, reason: `invalid JSON: ${(err as Error).message}` });
+    return chunk;
+  }
+  const event = isObject(json) ? json['Event'] : undefined;
+  if (!isObject(event)) {
+    chunk.issues.push(notAMispEvent(where));
+    return chunk;
+  }
+  const mapper = new MispAttributeMapper(event, where, options);
+  const attributeList = (list: unknown, path: string): void => {
+    if (list === undefined) return;
+    if (!Array.isArray(list)) mapper.notAList(path, 'attributes', chunk);
+    else list.forEach((attribute, i) => mapper.map(attribute, `${path}[${i}]`, chunk));
+  };
   attributeList(event['Attribute'], 'Event.Attribute');
   const objects = event['Object'];
   if (objects !== undefined) {
-    if (!Array.isArray(objects)) chunk.issues.push({ kind: 'failed', where: `${where}: Event.Object`, reason: 'must be a list of objects' });
+    if (!Array.isArray(objects)) mapper.notAList('Event.Object', 'objects', chunk);
     else objects.forEach((o, i) => attributeList(isObject(o) ? o['Attribute'] : undefined, `Event.Object[${i}].Attribute`));
   }
-  chunk.rows = settleRows(rows);
+  chunk.rows = settleRows(chunk.rows);
   return chunk;
 }
 
