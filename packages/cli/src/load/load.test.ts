@@ -162,6 +162,22 @@ describe('metron load', () => {
     }
   });
 
+  it('loads URL indicators too long to be a store key, and finds them (LMDB)', async () => {
+    const long = `http://phish.example/login?session=${'x'.repeat(3000)}`;
+    const list = await file('urls.txt', `${long}\nhttp://short.example/\n`);
+    const r = await load(['list', '-i', list, '--type', 'malicious_url', '-q', ...backends.lmdb()]);
+    expect(r.code).toBe(0);
+    expect(r.summary).toMatchObject({ lines: 2, loaded: 2 });
+    const tables = new EnrichmentTables(openLmdbStore({ path: join(dir, 'data', 'kv'), readOnly: true }));
+    try {
+      expect(tables.exists('threatintel', 't', 'malicious_url', long)).toBe(true);
+      expect(tables.exists('threatintel', 't', 'malicious_url', `${long}y`)).toBe(false);
+      expect(tables.exists('threatintel', 't', 'malicious_url', 'http://short.example/')).toBe(true);
+    } finally {
+      await tables.store.close();
+    }
+  });
+
   it("reads WHOLE_FILE input as one record per file, and takes flatfile_loader.sh's option names", async () => {
     const extractor = await file('wf.json', JSON.stringify({ config: { columns: { host: 0, meta: 2 }, indicator_column: 'host', type: 'enrichment' }, extractor: 'CSV', inputFormat: 'WHOLE_FILE' }));
     const one = await file('f1.csv', 'google1.com,1,foo2\n');

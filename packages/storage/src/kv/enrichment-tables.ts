@@ -6,7 +6,9 @@
  * ENRICHMENT_GET(type, indicator, nosql_table, column_family) and the loaders take. A row may
  * expire (threat indicators age out): an expired row reads as absent.
  */
+import { createHash } from 'node:crypto';
 import type { KeyValueEntry, KeyValueStore } from './key-value-store.js';
+import { LMDB_MAX_KEY_BYTES } from './lmdb-store.js';
 
 /** One row to load: what Metron's LookupKV<EnrichmentKey, EnrichmentValue> holds. */
 export interface EnrichmentRow {
@@ -24,9 +26,23 @@ export interface EnrichmentLookup {
   indicator: string;
 }
 
-/** The store key of a row: the column family, type and indicator as a JSON array (unambiguous, prefix-scannable). */
+/**
+ * The longest store key in UTF-8 bytes; a longer one names its indicator by digest (LMDB's key
+ * limit: a long URL indicator must load and match in every store alike).
+ */
+const MAX_KEY_BYTES = LMDB_MAX_KEY_BYTES;
+/** Starts the indicator part of a key that names its indicator by digest (no indicator starts so unhashed). */
+const DIGEST_MARK = '\u0000sha256:';
+
+/**
+ * The store key of a row: the column family, type and indicator as a JSON array (unambiguous,
+ * prefix-scannable). Where that is over MAX_KEY_BYTES, or the indicator starts with NUL, the
+ * indicator is given as DIGEST_MARK and the hex SHA-256 of its UTF-8 text.
+ */
 export function enrichmentRowKey(columnFamily: string, type: string, indicator: string): string {
-  return JSON.stringify([columnFamily, type, indicator]);
+  const key = JSON.stringify([columnFamily, type, indicator]);
+  if (indicator.charCodeAt(0) !== 0 && (key.length * 3 <= MAX_KEY_BYTES || Buffer.byteLength(key) <= MAX_KEY_BYTES)) return key;
+  return JSON.stringify([columnFamily, type, DIGEST_MARK + createHash('sha256').update(indicator).digest('hex')]);
 }
 
 /** Enrichment and threat-intel tables over a key-value store. */
@@ -53,7 +69,10 @@ export class EnrichmentTables {
     return this.store.changeMark?.();
   }
 
-  /** The indicators of one enrichment type in a table's column family, in key order. */
+  /**
+   * The indicators of one enrichment type in a table's column family, in key order; one too long
+   * to be a key is listed as its digest (NUL, `sha256:`, the hex SHA-256 of its text).
+   */
   *indicators(table: string, columnFamily: string, type: string): Iterable<string> {
     const prefix = enrichmentRowKey(columnFamily, type, '').slice(0, -3);
     for (const [key] of this.store.entries(table, prefix)) {

@@ -243,5 +243,25 @@ export function describeKeyValueStoreContract(backend: string, createHarness: ()
       const keys = new Set([enrichmentRowKey('cf', 'a', 'b,c'), enrichmentRowKey('cf', 'a","b', 'c'), enrichmentRowKey('cf,a', 'b', 'c'), enrichmentRowKey('cf', 'a\u0000b', 'c')]);
       expect(keys.size).toBe(4);
     });
+
+    it('loads and finds indicators too long to be a key (named by digest), kept apart to their last character', async () => {
+      const tables = new EnrichmentTables(await open());
+      const long = `http://phish.example/login?${'a'.repeat(4000)}`;
+      const other = `${long.slice(0, -1)}b`;
+      const wide = `http://xn--example/${'é'.repeat(1000)}`; // short in characters, long in bytes
+      await tables.load('threatintel', 't', [
+        { type: 'malicious_url', indicator: long, value: { n: 1 } },
+        { type: 'malicious_url', indicator: other, value: { n: 2 } },
+        { type: 'malicious_url', indicator: wide, value: { n: 3 } },
+        { type: 'malicious_url', indicator: '\u0000short', value: { n: 4 } },
+      ]);
+      await tables.prefetch('threatintel', 't', [{ type: 'malicious_url', indicator: long }]);
+      expect([long, other, wide, '\u0000short'].map((i) => tables.get('threatintel', 't', 'malicious_url', i))).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+      expect(tables.exists('threatintel', 't', 'malicious_url', `${long}c`)).toBe(false);
+      expect(enrichmentRowKey('t', 'malicious_url', long)).toMatch(/^\["t","malicious_url","\\u0000sha256:[0-9a-f]{64}"\]$/);
+      expect([...tables.indicators('threatintel', 't', 'malicious_url')]).toHaveLength(4);
+      expect(await tables.remove('threatintel', 't', 'malicious_url', long)).toBe(true);
+      expect(tables.exists('threatintel', 't', 'malicious_url', long)).toBe(false);
+    });
   });
 }
