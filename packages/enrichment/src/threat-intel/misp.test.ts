@@ -135,6 +135,14 @@ describe('MISP events to table rows', () => {
     ]);
   });
 
+  it('fails an attribute whose timestamp no date can hold, and maps the others', () => {
+    const chunk = mapMispEvent(event([attr(1, 'ip-dst', '198.51.100.1', { timestamp: '99999999999999' }), attr(2, 'ip-dst', '198.51.100.2')]), 'e.json', options);
+    expect(chunk.rows.map((r) => r.indicator)).toEqual(['198.51.100.2']);
+    expect(chunk.issues).toEqual([
+      { kind: 'failed', where: 'e.json: Event.Attribute[0] (00000000-0000-4000-8000-000000000001)', reason: 'timestamp "99999999999999" is out of range for epoch seconds' },
+    ]);
+  });
+
   it('fails bad event files with their location', () => {
     expect(mapMispEvent('{"Event": [}', 'bad.json', options).issues).toEqual([{ kind: 'failed', where: 'bad.json:1:12', reason: expect.stringMatching(/^invalid JSON/) }]);
     expect(mapMispEvent('{"event": {}}', 'x.json', options).issues).toEqual([{ kind: 'failed', where: 'x.json', reason: 'not a MISP event: {"Event": {...}} expected' }]);

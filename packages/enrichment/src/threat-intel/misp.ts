@@ -143,6 +143,12 @@ export class MispAttributeMapper {
       chunk.issues.push({ kind: 'unsupported', where: located, reason: `attribute type '${type}' has no table type`, group: `MISP attribute type '${type}'` });
       return;
     }
+    const ts = Number(attribute['timestamp']);
+    const time = attribute['timestamp'] !== undefined && Number.isFinite(ts) ? new Date(ts * 1000) : undefined;
+    if (time !== undefined && Number.isNaN(time.getTime())) {
+      chunk.issues.push({ kind: 'failed', where: located, reason: `timestamp ${JSON.stringify(attribute['timestamp'])} is out of range for epoch seconds` });
+      return;
+    }
     const deleted = attribute['deleted'] === true || attribute['deleted'] === 1 || attribute['deleted'] === '1';
     if (deleted) chunk.deleted++;
     const value: Record<string, unknown> = { ...this.base, misp_type: type };
@@ -151,8 +157,7 @@ export class MispAttributeMapper {
     if (typeof attribute['comment'] === 'string' && attribute['comment'] !== '') value['comment'] = attribute['comment'];
     const tags = [...this.eventTags, ...tagNames(attribute['Tag'])];
     if (tags.length > 0) value['tags'] = [...new Set(tags)].join(',');
-    const ts = Number(attribute['timestamp']);
-    if (attribute['timestamp'] !== undefined && Number.isFinite(ts)) value['timestamp'] = new Date(ts * 1000).toISOString();
+    if (time !== undefined) value['timestamp'] = time.toISOString();
     value['to_ids'] = toIds;
     for (const normalized of values) {
       if (!normalized.ok) {
