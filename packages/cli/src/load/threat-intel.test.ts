@@ -589,6 +589,55 @@ describe('metron load misp: event files streamed', () => {
       await new Promise((r) => http.close(r));
     }
   });
+
+  it('fails a download whose server stops sending for --timeout seconds, and loads the rest; a slow body that keeps coming loads', async () => {
+    const events = [JSON.stringify(mispEvent(20, { attributes: 30, objects: 2, order: 'shuffled' })), 'stalls', JSON.stringify(mispEvent(22, { attributes: 30, objects: 2, order: 'shuffled' }))];
+    const manifest = JSON.stringify(Object.fromEntries(events.map((_, i) => [uuid(i + 1), { timestamp: 1714521600 + i }])));
+    const open = new Set<ReturnType<typeof setInterval>>();
+    const http: Server = createServer((req, res) => {
+      const name = (req.url ?? '').split('/').pop()!;
+      if (name === 'manifest.json') {
+        res.end(manifest);
+        return;
+      }
+      const i = events.findIndex((_, j) => name === `${uuid(j + 1)}.json`);
+      if (events[i] === 'stalls') {
+        res.writeHead(200);
+        res.write('{"Event": {"Attribute": [');
+        return; // and nothing more
+      }
+      // the first event trickles in over ~1.5 s: longer than the timeout, never idle that long
+      const body = events[i]!;
+      const step = Math.ceil(body.length / 6);
+      let at = 0;
+      res.writeHead(200);
+      const timer = setInterval(() => {
+        res.write(body.slice(at, at + step));
+        at += step;
+        if (at >= body.length) {
+          clearInterval(timer);
+          open.delete(timer);
+          res.end();
+        }
+      }, i === 0 ? 250 : 0);
+      open.add(timer);
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/feeds/y`;
+      const started = Date.now();
+      const r = await load(['misp', '--url', url, '--timeout', '1', '-q', ...lmdb()]);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      const expected = wholeTextLoad([[`${url}/${uuid(1)}.json`, events[0]!], [`${url}/${uuid(3)}.json`, events[2]!]], url);
+      expect(r.summary).toMatchObject({ ...expected.counts, failed: expected.counts.failed + 1, events: 3 });
+      expect(r.err).toContain(`metron load: ${url}/${uuid(2)}.json: cannot read the event: GET ${url}/${uuid(2)}.json: the body broke off: no data for 1 s`);
+      expect(await tableRows()).toEqual(expected.rows);
+    } finally {
+      for (const timer of open) clearInterval(timer);
+      http.closeAllConnections();
+      await new Promise((r) => http.close(r));
+    }
+  });
 });
 
 describe("metron load stix|taxii|misp: the global config's kv.backend", () => {

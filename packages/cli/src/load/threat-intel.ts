@@ -80,6 +80,8 @@ Options:
   --user USER              over HTTP: Basic authentication (password in $METRON_LOAD_PASSWORD,
                            or --password); or a bearer token in $METRON_LOAD_TOKEN
   --page-size N            TAXII: objects per request (the server may give fewer)
+  --timeout SECONDS        STIX and MISP URLs: a request fails when the server sends nothing for
+                           this long (default 60); a large body may take longer as long as it flows
   --type-map KIND=TYPE,... table type per kind of indicator
   -t, --table NAME         the table (default threatintel)
   -c, --column-family CF   the column family (default t)
@@ -99,6 +101,7 @@ const OPTIONS = {
   user: { type: 'string' },
   password: { type: 'string' },
   'page-size': { type: 'string' },
+  timeout: { type: 'string' },
   'added-after': { type: 'string' },
   full: { type: 'boolean' },
   'all-attributes': { type: 'boolean' },
@@ -126,6 +129,7 @@ const ONLY_FOR: Partial<Record<keyof typeof OPTIONS, ThreatIntelKind[]>> = {
   user: ['stix', 'taxii', 'misp'],
   password: ['stix', 'taxii', 'misp'],
   'page-size': ['taxii'],
+  timeout: ['stix', 'misp'],
   'added-after': ['taxii'],
   full: ['taxii', 'misp'],
   'all-attributes': ['misp'],
@@ -148,6 +152,8 @@ interface Plan {
   url: string | undefined;
   collection: string | undefined;
   auth: { user?: string; password?: string; token?: string };
+  /** STIX and MISP over HTTP: ms without a byte from the server before a request fails. */
+  idleTimeoutMs: number;
   pageSize: number | undefined;
   addedAfter: string | undefined;
   full: boolean;
@@ -276,6 +282,7 @@ async function makePlan(kind: ThreatIntelKind, args: string[]): Promise<Plan | u
     url,
     collection: str('collection'),
     auth,
+    idleTimeoutMs: positiveInt(str('timeout'), 60, '--timeout') * 1000,
     pageSize: pageSize === undefined ? undefined : positiveInt(pageSize, 0, '--page-size'),
     addedAfter: addedAfter === undefined ? undefined : new Date(parseTime(addedAfter.trim())!).toISOString(),
     full: v.full === true,
@@ -440,7 +447,7 @@ async function loadStix(plan: Plan, writer: RowWriter, io: LoadIo): Promise<Reco
   // [where, size for the progress bar, open the text]
   let sources: Array<[string, number, () => { text: AsyncIterable<string>; bytesRead: () => number }]>;
   if (plan.url !== undefined) {
-    const reader = new HttpReader(plan.url, plan.auth, 'bearer');
+    const reader = new HttpReader(plan.url, plan.auth, 'bearer', plan.idleTimeoutMs);
     sources = [[redactUrl(plan.url), 0, () => ({ text: (async function* () { yield await reader.text(plan.url!); })(), bytesRead: () => 0 })]];
   } else {
     sources = await Promise.all(
@@ -559,7 +566,7 @@ interface MispEventSource {
 
 async function loadMisp(plan: Plan, writer: RowWriter, store: KeyValueStore): Promise<Record<string, unknown>> {
   const options = { types: plan.types, allAttributes: plan.allAttributes };
-  const client = plan.url === undefined ? undefined : new HttpReader(plan.url, plan.auth, 'misp');
+  const client = plan.url === undefined ? undefined : new HttpReader(plan.url, plan.auth, 'misp', plan.idleTimeoutMs);
   const feed = plan.url === undefined ? resolve(plan.inputs[0]!) : redactUrl(plan.url);
   let events: MispEventSource[] = [];
   if (client !== undefined) {
@@ -669,7 +676,13 @@ class HttpReader {
   private readonly headers: Record<string, string> = { accept: 'application/json' };
 
   /** `tokenScheme`: a token is sent as `Bearer <token>`, or as MISP's API key (the bare key). */
-  constructor(url: string, auth: Plan['auth'], tokenScheme: 'bearer' | 'misp') {
+  constructor(
+    url: string,
+    auth: Plan['auth'],
+    tokenScheme: 'bearer' | 'misp',
+    /** A request fails when no byte comes for this long (the wait for its headers included). */
+    private readonly idleTimeoutMs: number,
+  ) {
     this.base = url.endsWith('/') ? url : `${url}/`;
     if (auth.user !== undefined) this.headers['authorization'] = `Basic ${Buffer.from(`${auth.user}:${auth.password ?? ''}`).toString('base64')}`;
     else if (auth.token !== undefined) this.headers['authorization'] = tokenScheme === 'bearer' ? `Bearer ${auth.token}` : auth.token;
@@ -680,26 +693,56 @@ class HttpReader {
   }
 
   async text(url: string): Promise<string> {
-    return (await this.get(url)).text();
+    const parts: Buffer[] = [];
+    await this.read(url, async (body) => {
+      for await (const part of body) parts.push(part as Buffer);
+    });
+    return Buffer.concat(parts).toString('utf8');
   }
 
   /** Saves what a GET of `url` gives to the file `path`. */
   async download(url: string, path: string): Promise<void> {
-    const response = await this.get(url);
-    const body = response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-    await pipeline(body, createWriteStream(path));
+    await this.read(url, (body) => pipeline(body, createWriteStream(path)));
   }
 
-  private async get(url: string): Promise<Response> {
+  /**
+   * GETs `url` and hands its body to `consume`. The request fails when no byte comes for
+   * idleTimeoutMs (the wait for the headers included), however long the whole body takes.
+   */
+  private async read(url: string, consume: (body: Readable) => Promise<void>): Promise<void> {
     const shown = redactUrl(url);
-    let response: Response;
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(new Error(`no data for ${this.idleTimeoutMs / 1000} s`)), this.idleTimeoutMs);
+    };
+    arm();
     try {
-      response = await fetch(url, { headers: this.headers, signal: AbortSignal.timeout(60_000) });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause;
-      throw new TaxiiError(`GET ${shown}: cannot reach the server: ${cause?.code ?? errorMessage(err)}`, shown);
+      let response: Response;
+      try {
+        response = await fetch(url, { headers: this.headers, signal: controller.signal });
+      } catch (err) {
+        const cause = (err as { cause?: { code?: string } }).cause;
+        throw new TaxiiError(`GET ${shown}: cannot reach the server: ${cause?.code ?? errorMessage(controller.signal.reason ?? err)}`, shown);
+      }
+      if (!response.ok) throw new TaxiiError(`GET ${shown}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, shown, response.status);
+      const body = response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
+      // each piece that comes re-arms the timer
+      const watched = Readable.from((async function* () {
+        for await (const piece of body) {
+          arm();
+          yield piece as Buffer;
+        }
+      })());
+      try {
+        await consume(watched);
+      } catch (err) {
+        throw new TaxiiError(`GET ${shown}: the body broke off: ${errorMessage(controller.signal.aborted ? controller.signal.reason : err)}`, shown);
+      }
+    } finally {
+      clearTimeout(timer);
     }
-    if (!response.ok) throw new TaxiiError(`GET ${shown}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, shown, response.status);
-    return response;
   }
 }
+
