@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { compileSensorEnrichment, DEFAULT_INDICATOR_TYPES, mapMispEvent } from '@metron/enrichment';
 import { EnrichmentTables, enrichmentRowKey, openLmdbStore, openRedisStore } from '@metron/storage';
 import { startTestTaxiiServer, type TestTaxiiServer } from '../../../enrichment/src/threat-intel/test-support/taxii-server.js';
-import { startTestRedis, type TestRedis } from '../../../storage/src/kv/test-support/redis-server.js';
+import { startTestRedis, startTestRedisOn, type TestRedis } from '../../../storage/src/kv/test-support/redis-server.js';
 import { runLoad } from './load.js';
 import { LOAD_STATE_NAMESPACE } from './threat-intel.js';
 import { mispEvent } from './test-support/misp-events.js';
@@ -255,6 +255,59 @@ describe('metron load stix', () => {
       await redis.stop();
     }
   });
+
+  it('a load that stops on a failing store counts as loaded only the rows it wrote (MISP over HTTP into Redis)', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createNetServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = probe.address() as AddressInfo;
+        probe.close(() => resolve(p));
+      });
+    });
+    const redis = await startTestRedisOn(port);
+    const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    // a MISP feed of two events of 100 addresses each; the second is served once the test says so
+    const event = (e: number) => JSON.stringify({
+      Event: {
+        uuid: id(e),
+        Attribute: Array.from({ length: 100 }, (_, i) => ({ uuid: id(1000 * e + i), type: 'ip-dst', value: `198.18.${e}.${i}`, to_ids: true })),
+      },
+    });
+    const manifest = JSON.stringify({ [id(1)]: { timestamp: 1 }, [id(2)]: { timestamp: 2 } });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const http: Server = createServer((req, res) => {
+      const name = (req.url ?? '').split('/').pop()!;
+      if (name === 'manifest.json') res.end(manifest);
+      else if (name === `${id(1)}.json`) res.end(event(1));
+      else void released.then(() => res.end(event(2)));
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/feed`;
+      const loading = load(['misp', '--url', url, '-b', '10', '-q', '--backend', 'redis', '--redis-url', redis.url]);
+      const written = async () => {
+        const store = await openRedisStore({ url: redis.url, cacheTtlMs: 0 });
+        try {
+          return [...store.entries('threatintel')].length;
+        } finally {
+          await store.close();
+        }
+      };
+      const deadline = Date.now() + 20_000;
+      while ((await written()) < 100 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(await written()).toBe(100);
+      await redis.stop();
+      release();
+      const r = await loading;
+      expect(r.code).toBe(1);
+      expect(r.summary).toMatchObject({ loaded: 100 });
+    } finally {
+      release();
+      http.closeAllConnections();
+      await new Promise((r) => http.close(r));
+      await redis.stop();
+    }
+  }, 60_000);
 
   it('refuses bad usage with exit 2', async () => {
     const input = await file('u.json', bundle([]));

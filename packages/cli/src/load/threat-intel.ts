@@ -298,6 +298,8 @@ class RowWriter {
   readonly progress: Progress;
   private readonly tables: EnrichmentTables;
   private batch: EnrichmentRow[] = [];
+  /** What the rows in `batch` will count as once written. */
+  private queued = { loaded: 0, removed: 0, expired: 0 };
   private inFlight: Promise<unknown> | undefined;
   private shown = { failed: 0, unsupported: 0 };
   private readonly groups = new Map<string, number>();
@@ -323,11 +325,11 @@ class RowWriter {
       let expiresAt: number | undefined;
       if (row.remove === true) {
         expiresAt = 0;
-        this.counts.removed++;
+        this.queued.removed++;
       } else {
         expiresAt = row.expiresAt ?? this.plan.expiresAt;
-        if (expiresAt !== undefined && expiresAt <= now) this.counts.expired++;
-        else this.counts.loaded++;
+        if (expiresAt !== undefined && expiresAt <= now) this.queued.expired++;
+        else this.queued.loaded++;
       }
       this.batch.push({ type: row.type, indicator: row.indicator, value: row.value, expiresAt });
       if (this.batch.length >= this.plan.batchSize) {
@@ -347,9 +349,16 @@ class RowWriter {
   async flush(): Promise<void> {
     if (this.batch.length === 0) return;
     const rows = this.batch;
+    const queued = this.queued;
     this.batch = [];
+    this.queued = { loaded: 0, removed: 0, expired: 0 };
     await this.inFlight;
-    this.inFlight = this.tables.load(this.plan.table, this.plan.columnFamily, rows);
+    // counted once committed: a load that stops on a failing write does not count its rows
+    this.inFlight = this.tables.load(this.plan.table, this.plan.columnFamily, rows).then(() => {
+      this.counts.loaded += queued.loaded;
+      this.counts.removed += queued.removed;
+      this.counts.expired += queued.expired;
+    });
     // seen by the next flush or settle; a handler now keeps it from counting as unhandled meanwhile
     this.inFlight.catch(() => undefined);
   }
