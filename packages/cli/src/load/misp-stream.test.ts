@@ -6,9 +6,10 @@
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@metron/core';
 import { DEFAULT_INDICATOR_TYPES, mapMispEvent, parseIndicatorTypes, type LoadIssue, type MispChunk, type MispMapOptions } from '@metron/enrichment';
 import { MispReadError, readMispEvent } from './misp-stream.js';
-import { mispEvent, seededRandom, type MispEventShape } from './test-support/misp-events.js';
+import { mispEvent, type MispEventShape } from './test-support/misp-events.js';
 
 const OPTIONS: MispMapOptions = { types: DEFAULT_INDICATOR_TYPES, feed: 'feed' };
 

@@ -32,7 +32,7 @@ import { GUID, TIMESTAMP, typeOfValue, widen, type ColumnType, type TableCatalog
 import { quoteIdent, SqlParams } from './sql.js';
 import { sqlString } from './spool.js';
 import { columnJson, normalize } from './values.js';
-import { HAS_NUMBER, LineScanner, NEEDS_JS, RAW_SPELLING, type FieldState } from './json-scan.js';
+import { HAS_NUMBER, LineScanner, NEEDS_JS, numberColumnType, numberFlags, RAW_SPELLING, type FieldState } from './json-scan.js';
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const CONTROL_CHAR = /[\u0000-\u001f]/;
@@ -223,13 +223,8 @@ export class StringifiedFields {
         break;
       case 'number':
         if (!Number.isFinite(value) || Object.is(value, -0)) return false;
-        flags = HAS_NUMBER;
-        if (field === TIMESTAMP) {
-          type = Number.isSafeInteger(Math.trunc(value)) ? 'BIGINT' : 'DOUBLE';
-          if (!Number.isInteger(value)) flags |= NEEDS_JS;
-        } else {
-          type = Number.isSafeInteger(value) ? 'BIGINT' : 'DOUBLE';
-        }
+        type = numberColumnType(field === TIMESTAMP, value);
+        flags = numberFlags(field === TIMESTAMP, value);
         break;
       case 'boolean':
         type = 'BOOLEAN';
@@ -380,14 +375,8 @@ function addMessage(state: CollectState, input: Message, rawLine: string | Buffe
         type = 'VARCHAR';
         break;
       case 'number':
-        flags = HAS_NUMBER;
-        if (field === TIMESTAMP && Number.isFinite(value)) {
-          type = Number.isSafeInteger(Math.trunc(value)) ? 'BIGINT' : 'DOUBLE';
-          if (!Number.isInteger(value)) flags |= NEEDS_JS;
-        } else {
-          type = Number.isSafeInteger(value) ? 'BIGINT' : 'DOUBLE';
-        }
-        if (!Number.isFinite(value) || Object.is(value, -0)) flags |= NEEDS_JS;
+        type = numberColumnType(field === TIMESTAMP, value);
+        flags = numberFlags(field === TIMESTAMP, value);
         break;
       case 'boolean':
         type = 'BOOLEAN';

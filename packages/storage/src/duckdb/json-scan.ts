@@ -23,6 +23,16 @@ export const NEEDS_JS = 2;
 /** A JSON value held a number, or an object (whose duplicate keys DuckDB keeps and JS drops). */
 export const RAW_SPELLING = 4;
 
+/** The column type of a top-level number: a finite `timestamp` is stored truncated. */
+export function numberColumnType(isTimestamp: boolean, value: number): ColumnType {
+  return Number.isSafeInteger(isTimestamp && Number.isFinite(value) ? Math.trunc(value) : value) ? 'BIGINT' : 'DOUBLE';
+}
+
+/** The flags of a top-level number: NEEDS_JS where DuckDB would not store it as JS does (not finite, -0, a fractional timestamp). */
+export function numberFlags(isTimestamp: boolean, value: number): number {
+  return !Number.isFinite(value) || Object.is(value, -0) || (isTimestamp && !Number.isInteger(value)) ? HAS_NUMBER | NEEDS_JS : HAS_NUMBER;
+}
+
 /** What the batch knows of a field: the narrowest type holding its values, and their flags. */
 export interface FieldState {
   type: ColumnType;
@@ -366,17 +376,8 @@ export class LineScanner {
       const after = this.scanNumber(p, end);
       if (after === GIVE_UP) return GIVE_UP;
       const value = this.number;
-      let flags = HAS_NUMBER;
-      let type: ColumnType;
-      if (isTimestamp && Number.isFinite(value)) {
-        type = Number.isSafeInteger(Math.trunc(value)) ? 'BIGINT' : 'DOUBLE';
-        if (!Number.isInteger(value)) flags |= NEEDS_JS;
-      } else {
-        type = Number.isSafeInteger(value) ? 'BIGINT' : 'DOUBLE';
-      }
-      if (!Number.isFinite(value) || Object.is(value, -0)) flags |= NEEDS_JS;
-      this.valueType = type;
-      this.valueFlags = flags;
+      this.valueType = numberColumnType(isTimestamp, value);
+      this.valueFlags = numberFlags(isTimestamp, value);
       return after;
     }
     if (c === OPEN_BRACKET) {
