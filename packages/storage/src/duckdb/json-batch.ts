@@ -115,7 +115,7 @@ export function batchFromLinesParsed(lines: Buffer[]): JsonBatch {
 
 function linesBatch(lines: Buffer[], scan: boolean): JsonBatch {
   const scanner = new LineScanner();
-  const state: CollectState = { seen: new Set(), messages: [], lines: [], fields: scanner.fields, statementOnly: false };
+  const state: CollectState = { seen: new Set(), messages: [], lines: [], fields: scanner.fields, walk: new StringifiedFields(scanner.fields, true), statementOnly: false };
   /** Row → message, for rows that went through JSON.parse (the others are parsed when asked for). */
   const parsed: Array<Message | undefined> = [];
   for (let i = 0; i < lines.length; i++) {
@@ -177,16 +177,23 @@ export function batchFromStringified(lines: Buffer[], fields: Map<string, FieldS
 }
 
 /**
- * Observes the fields of messages about to be written as JSON.stringify(message), as the walk of
- * a batch of messages does, so that the writer of the lines can give their fields with them (see
- * batchFromStringified).
+ * Observes the fields of messages: their column types and flags (the walk of a batch of messages).
+ * Strict (the default), for messages about to be written as JSON.stringify(message), so that the
+ * writer of the lines can give their fields with them (see batchFromStringified): it refuses what
+ * the object's walk could type otherwise than the text. Lenient, for the messages a batch holds as
+ * objects (typeOfValue(normalize(field, value)) of every value): it marks those NEEDS_JS instead.
  */
 export class StringifiedFields {
-  readonly fields = new Map<string, FieldState>();
   // The keys of the last message in order, and their states: messages of one shape then need no
   // map lookup (the keys of objects of one shape are the same strings).
   private readonly keys: string[] = [];
   private readonly states: FieldState[] = [];
+
+  constructor(
+    /** Where the fields are added (a new map by default). */
+    readonly fields = new Map<string, FieldState>(),
+    private readonly lenient = false,
+  ) {}
 
   /**
    * Adds the fields of `message`. Returns false when the walk of the object could tell a type
@@ -222,7 +229,7 @@ export class StringifiedFields {
         type = 'VARCHAR';
         break;
       case 'number':
-        if (!Number.isFinite(value) || Object.is(value, -0)) return false;
+        if (!this.lenient && (!Number.isFinite(value) || Object.is(value, -0))) return false;
         type = numberColumnType(field === TIMESTAMP, value);
         flags = numberFlags(field === TIMESTAMP, value);
         break;
@@ -232,11 +239,11 @@ export class StringifiedFields {
       case 'object':
         if (value === null) return true;
         type = 'JSON';
-        flags = plainJsonFlags(value, 0);
+        flags = this.lenient ? jsonFlags(value as JsonValue) : plainJsonFlags(value, 0);
         if (flags < 0) return false;
         break;
       case 'bigint':
-        return false;
+        return this.lenient;
       default:
         // undefined, a function, a symbol: JSON.stringify leaves the member out.
         return true;
@@ -323,7 +330,8 @@ export function mergeFields(into: Map<string, FieldState>, from: ReadonlyMap<str
 
 /** A batch of message objects; each is written as its JSON.stringify text. */
 export function batchFromMessages(messages: Message[]): JsonBatch {
-  const state: CollectState = { seen: new Set(), messages: [], lines: [], fields: new Map(), statementOnly: false };
+  const fields = new Map<string, FieldState>();
+  const state: CollectState = { seen: new Set(), messages: [], lines: [], fields, walk: new StringifiedFields(fields, true), statementOnly: false };
   for (const message of messages) addMessage(state, message, null);
   return { count: state.messages.length, messages: state.messages, lines: state.lines, fields: state.fields, statementOnly: state.statementOnly, stringified: true };
 }
@@ -333,6 +341,8 @@ interface CollectState {
   messages: Message[];
   lines: Array<string | Buffer>;
   fields: Map<string, FieldState>;
+  /** Walks each message kept into `fields` (lenient). */
+  walk: StringifiedFields;
   statementOnly: boolean;
 }
 
@@ -363,42 +373,7 @@ function addMessage(state: CollectState, input: Message, rawLine: string | Buffe
     }
   }
   state.lines.push(line ?? '');
-  const fields = state.fields;
-  for (const field in message) {
-    if (field === GUID) continue;
-    const value = message[field];
-    // Equal to typeOfValue(normalize(field, value)), inlined: this loop is most of the JS cost.
-    let type: ColumnType;
-    let flags = 0;
-    switch (typeof value) {
-      case 'string':
-        type = 'VARCHAR';
-        break;
-      case 'number':
-        type = numberColumnType(field === TIMESTAMP, value);
-        flags = numberFlags(field === TIMESTAMP, value);
-        break;
-      case 'boolean':
-        type = 'BOOLEAN';
-        break;
-      case 'object':
-        // Null needs no column.
-        if (value === null) continue;
-        type = 'JSON';
-        flags = jsonFlags(value);
-        break;
-      default:
-        // A value without a JSON type (undefined, a function) has nothing to store.
-        continue;
-    }
-    const known = fields.get(field);
-    if (known === undefined) {
-      fields.set(field, { type, flags });
-    } else {
-      if (known.type !== type) known.type = widen(known.type, type);
-      known.flags |= flags;
-    }
-  }
+  state.walk.observe(message);
   return true;
 }
 
