@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '@metron/core';
 import { jsonErrorLocation } from '@metron/enrichment';
 import { JsonStreamScanner, JsonSyntaxError, type JsonAction, type JsonPathStep, type JsonValueKind, type JsonVisitor } from './json-stream.js';
 
-/** A small seeded PRNG (mulberry32): the same texts on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Scans `text` in pieces of `size` (or of random sizes from `rnd`); the syntax error as `:line:column`, '' when none. */
 function scan(text: string, size: number | (() => number), visitor: JsonVisitor = { begin: () => 'skip', captured: () => undefined }): string {
@@ -85,7 +75,7 @@ function corrupt(text: string, rnd: () => number): string {
 
 describe('JsonStreamScanner', () => {
   it('accepts what JSON.parse accepts and refuses the rest at the line and column reported for JSON.parse, whatever the pieces', () => {
-    const rnd = random(20240501);
+    const rnd = seededRandom(20240501);
     let refused = 0;
     for (let n = 0; n < 4000; n++) {
       const valid = randomText(rnd);
@@ -223,6 +213,24 @@ describe('JsonStreamScanner', () => {
     const long = 'k'.repeat(1022);
     expect(scan(JSON.stringify({ [long]: 1, [`${long}xx`]: 2, short: 3 }), 100, visitor)).toBe('');
     expect(keys).toEqual([long, undefined, 'short']);
+  });
+
+  it('tells the visitor where the value it begins starts', () => {
+    const text = '\n  {"a": [1,\n    "two", {"b": null}],\r\n "c":\ttrue}';
+    for (const size of [1, 4, text.length]) {
+      const starts: string[] = [];
+      const scanner: JsonStreamScanner = new JsonStreamScanner({
+        begin: (path, kind) => {
+          const { line, column } = scanner.valueStart();
+          starts.push(`${kind}@${line}:${column}`);
+          return path.length < 2 && kind !== 'literal' && kind !== 'number' && kind !== 'string' ? 'walk' : 'skip';
+        },
+        captured: () => undefined,
+      });
+      for (let i = 0; i < text.length; i += size) scanner.feed(text.slice(i, i + size));
+      scanner.end();
+      expect(starts, `pieces of ${size}`).toEqual(['object@2:3', 'array@2:9', 'number@2:10', 'string@3:5', 'object@3:12', 'literal@4:7']);
+    }
   });
 
   it('reads deeply nested values without recursion', () => {

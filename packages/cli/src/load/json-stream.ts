@@ -44,7 +44,7 @@ export class JsonSyntaxError extends Error {
 }
 
 /** Member names longer than this (as raw text) are not kept: no name a visitor looks for is. */
-const MAX_KEY_CHARS = 1024;
+export const MAX_KEY_CHARS = 1024;
 
 // what comes next
 const VALUE = 0; // a value (the document, a member's, an element after a comma)
@@ -109,8 +109,16 @@ export class JsonStreamScanner {
   private literal = '';
   private literalIndex = 0;
   private literalAt = 0;
+  /** Offset in the whole text of the value last handed to the visitor's `begin`. */
+  private valueOffset = 0;
 
   constructor(private readonly visitor: JsonVisitor) {}
+
+  /** The line and column (1-based) where the value the visitor's `begin` is called for starts; only meaningful within `begin`. */
+  valueStart(): { line: number; column: number } {
+    // begin is called at the value's first character: `line` and `lineStart` are still those of its line
+    return { line: this.line, column: this.valueOffset - this.lineStart + 1 };
+  }
 
   /** Reads the next piece of the text; the visitor is called as values begin and captures end. */
   feed(text: string): void {
@@ -289,6 +297,7 @@ export class JsonStreamScanner {
     if (this.depth === this.walked && this.capturing === NOT_CAPTURING) {
       const container = this.path[this.depth - 1];
       if (container !== undefined && this.kinds[this.depth - 1] === ARRAY) container.index++;
+      this.valueOffset = this.base + i;
       const action = this.visitor.begin(this.path, kind);
       if (action === 'walk') {
         if (kind !== 'object' && kind !== 'array') throw new Error(`json-stream: a ${kind} cannot be walked into`);
