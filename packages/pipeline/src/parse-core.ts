@@ -55,9 +55,9 @@ export interface ParseBatchOutput {
   skipped: number;
   errors: ParseBatchError[];
   /**
-   * The fields of `messages` as the search index types them (see observeStringified), when every
-   * message has the guid made from its record's position (so none repeats another's) and was
-   * walked exactly (StringifiedFields): the index then neither scans nor deduplicates them. Absent otherwise.
+   * The fields of `messages` as the search index types them, when every message has the guid made
+   * from its record's position (so none repeats another's) and StringifiedFields could walk it
+   * exactly: the index then neither scans nor deduplicates them. Absent otherwise.
    */
   fields?: Map<string, FieldState>;
 }

@@ -157,7 +157,7 @@ function linesBatch(lines: Buffer[], scan: boolean): JsonBatch {
 
 /**
  * A batch of lines JSON.stringify wrote, whose fields the writer of the lines already walked
- * (`observeStringified`, merged with `mergeFields`): nothing is scanned or parsed here. Lines are
+ * (`StringifiedFields`, merged with `mergeFields`): nothing is scanned or parsed here. Lines are
  * not deduplicated: their writer vouches that their guids are distinct strings, and a line given
  * twice (a batch taken in again after a failure) is absorbed by the insert, which keeps the first.
  */

@@ -84,7 +84,7 @@ export interface DuckDbSearchStore extends SearchStore {
    * exactly what `write` stores for the parsed messages. A buffer that is not a JSON object fails
    * the batch with INPUT_INVALID (details.index names it); nothing of the batch is written then.
    * `fields`: the lines are JSON.stringify's text and these are their fields, observed by their
-   * writer (`observeStringified`), so the lines are neither scanned nor checked here.
+   * writer (`StringifiedFields`), so the lines are neither scanned nor checked here.
    */
   writeJson(sensor: string, lines: Buffer[], fields?: Map<string, FieldState>): Promise<void>;
   /** Batches written by the fast path (`read_json`) and by the statement path. */
