@@ -250,6 +250,7 @@ describe('readMispEvent on input that is not a MISP event', () => {
       'e.json: Event.Attribute[3]',
       'e.json: Event.Attribute[4]',
       'e.json: Event.Object[0].Attribute[1]',
+      'e.json: Event.Object[1]',
       'e.json: Event.Object[2].Attribute',
     ]);
     expect(whole.rows.map((r) => r.indicator)).toEqual(['10.0.0.1', '10.0.0.2', 'x.example']);

@@ -85,6 +85,7 @@ export async function* readMispEvent(open: () => AsyncIterable<string>, where: s
       }
     };
     const onNotAList = (path: string): void => mapper.notAList(path, 'attributes', chunk);
+    const onNotAnObject = (path: string): void => mapper.notAnObject(path, chunk);
     const { attributes, objects } = event;
     if (attributes !== undefined && !attributes.isList) mapper.notAList('Event.Attribute', 'attributes', chunk);
     const both = { attributes: attributes?.isList === true, objects: objects?.isList === true };
@@ -92,7 +93,7 @@ export async function* readMispEvent(open: () => AsyncIterable<string>, where: s
       ? [{ attributes: true, objects: false }, { attributes: false, objects: true }]
       : both.attributes || both.objects ? [both] : [];
     for (const lists of passes) {
-      const scanner = new JsonStreamScanner(new AttributeReader(event, lists, onAttribute, onNotAList));
+      const scanner = new JsonStreamScanner(new AttributeReader(event, lists, onAttribute, onNotAList, onNotAnObject));
       try {
         for await (const piece of textOf(open)) {
           scanner.feed(piece);
@@ -199,6 +200,7 @@ class AttributeReader implements JsonVisitor {
     private readonly lists: { attributes: boolean; objects: boolean },
     private readonly onAttribute: (attribute: unknown, path: string) => void,
     private readonly onNotAList: (path: string) => void,
+    private readonly onNotAnObject: (path: string) => void,
   ) {}
 
   begin(path: readonly JsonPathStep[], kind: JsonValueKind): JsonAction {
@@ -215,8 +217,10 @@ class AttributeReader implements JsonVisitor {
         return 'skip';
       case 3:
         if (path[1]!.index === this.event.attributes?.index) return 'capture';
-        // an element of Event.Object; one that is not an object has no attributes, as for mapMispEvent
-        return kind === 'object' ? 'walk' : 'skip';
+        // an element of Event.Object
+        if (kind === 'object') return 'walk';
+        this.onNotAnObject(`Event.Object[${step!.index}]`);
+        return 'skip';
       case 4: {
         if (step!.key !== 'Attribute') return 'skip';
         const last = this.event.lastAttributeMember.get(path[2]!.index);

@@ -143,6 +143,15 @@ describe('MISP events to table rows', () => {
     ]);
   });
 
+  it('reports an element of the Object list that is not an object, and maps the objects around it', () => {
+    const chunk = mapMispEvent(event([], [3, { name: 'file', Attribute: [attr(1, 'md5', 'D41D8CD98F00B204E9800998ECF8427E')] }, null]), 'e.json', options);
+    expect(chunk.rows.map((r) => r.indicator)).toEqual(['d41d8cd98f00b204e9800998ecf8427e']);
+    expect(chunk.issues).toEqual([
+      { kind: 'failed', where: 'e.json: Event.Object[0]', reason: 'a MISP object must be a JSON object' },
+      { kind: 'failed', where: 'e.json: Event.Object[2]', reason: 'a MISP object must be a JSON object' },
+    ]);
+  });
+
   it('fails bad event files with their location', () => {
     expect(mapMispEvent('{"Event": [}', 'bad.json', options).issues).toEqual([{ kind: 'failed', where: 'bad.json:1:12', reason: expect.stringMatching(/^invalid JSON/) }]);
     expect(mapMispEvent('{"event": {}}', 'x.json', options).issues).toEqual([{ kind: 'failed', where: 'x.json', reason: 'not a MISP event: {"Event": {...}} expected' }]);

@@ -121,6 +121,11 @@ export class MispAttributeMapper {
     chunk.issues.push({ kind: 'failed', where: `${this.where}: ${path}`, reason: `must be a list of ${of}` });
   }
 
+  /** Reports an element of `Event.Object` that is not an object (`path`: `Event.Object[2]`). */
+  notAnObject(path: string, chunk: MispChunk): void {
+    chunk.issues.push({ kind: 'failed', where: `${this.where}: ${path}`, reason: 'a MISP object must be a JSON object' });
+  }
+
   /** Maps one attribute (`path`: `Event.Attribute[3]`, `Event.Object[1].Attribute[0]`): counts it in `chunk`, adds its rows and issues. */
   map(attribute: unknown, path: string, chunk: MispChunk): void {
     const { options } = this;
@@ -197,7 +202,7 @@ export function mapMispEvent(text: string, where: string, options: MispMapOption
   const objects = event['Object'];
   if (objects !== undefined) {
     if (!Array.isArray(objects)) mapper.notAList('Event.Object', 'objects', chunk);
-    else objects.forEach((o, i) => attributeList(isObject(o) ? o['Attribute'] : undefined, `Event.Object[${i}].Attribute`));
+    else objects.forEach((o, i) => (isObject(o) ? attributeList(o['Attribute'], `Event.Object[${i}].Attribute`) : mapper.notAnObject(`Event.Object[${i}]`, chunk)));
   }
   chunk.rows = settleRows(chunk.rows);
   return chunk;
