@@ -36,15 +36,19 @@ import { HAS_NUMBER, LineScanner, NEEDS_JS, numberColumnType, numberFlags, RAW_S
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const CONTROL_CHAR = /[\u0000-\u001f]/;
+/** Nesting a strict walk follows (see jsonFlags). */
+const MAX_STRICT_DEPTH = 64;
 
 /**
  * How DuckDB would store a value read as JSON: it re-writes the parsed value, so the text equals
  * JSON.stringify's for strings without control characters (DuckDB escapes them in upper-case hex),
  * safe integers (if the line spells them as JSON.stringify does), booleans, null, arrays and
  * objects of those. Anything else is NEEDS_JS; RAW_SPELLING marks what is exact only for lines
- * JSON.stringify wrote.
+ * JSON.stringify wrote. `strict` (for an object about to be written by JSON.stringify): -1 where
+ * the walk of the object could differ from the text, an object JSON.stringify does not write as
+ * its own keys (a toJSON method, a Date, a Map), a BigInt, nesting past MAX_STRICT_DEPTH.
  */
-function jsonFlags(value: JsonValue): number {
+function jsonFlags(value: unknown, strict: boolean, depth = 0): number {
   switch (typeof value) {
     case 'string':
       return CONTROL_CHAR.test(value) ? NEEDS_JS : 0;
@@ -54,15 +58,33 @@ function jsonFlags(value: JsonValue): number {
       return 0;
     case 'object': {
       if (value === null) return 0;
+      const isArray = Array.isArray(value);
+      if (strict) {
+        // -1: JSON.stringify would not write it as its items (or would throw)
+        if (depth > MAX_STRICT_DEPTH) return -1;
+        const proto = Object.getPrototypeOf(value) as unknown;
+        if (isArray ? proto !== Array.prototype : (proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return -1;
+      }
       let flags = 0;
-      if (Array.isArray(value)) {
-        for (const item of value) flags |= jsonFlags(item);
+      if (isArray) {
+        for (let i = 0; i < value.length; i++) {
+          const item = jsonFlags(value[i], strict, depth + 1);
+          if (item < 0) return -1;
+          flags |= item;
+        }
       } else {
         flags = RAW_SPELLING;
-        for (const key in value) flags |= (CONTROL_CHAR.test(key) ? NEEDS_JS : 0) | jsonFlags(value[key]!);
+        const members = value as Record<string, unknown>;
+        for (const key in members) {
+          const item = jsonFlags(members[key], strict, depth + 1);
+          if (item < 0) return -1;
+          flags |= (CONTROL_CHAR.test(key) ? NEEDS_JS : 0) | item;
+        }
       }
       return flags;
     }
+    case 'bigint':
+      return strict ? -1 : NEEDS_JS;
     default:
       // undefined or a function inside an object or array: JSON.stringify drops or nulls it.
       return NEEDS_JS;
@@ -239,7 +261,7 @@ export class StringifiedFields {
       case 'object':
         if (value === null) return true;
         type = 'JSON';
-        flags = this.lenient ? jsonFlags(value as JsonValue) : plainJsonFlags(value, 0);
+        flags = jsonFlags(value, !this.lenient);
         if (flags < 0) return false;
         break;
       case 'bigint':
@@ -266,52 +288,6 @@ export class StringifiedFields {
     if (known.type !== type) known.type = widen(known.type, type);
     known.flags |= flags;
     return true;
-  }
-}
-
-const MAX_PLAIN_DEPTH = 64;
-
-/** jsonFlags of an array or object inside a message, or -1 where JSON.stringify would not write it as its items (or would throw). */
-function plainJsonFlags(value: object, depth: number): number {
-  if (depth > MAX_PLAIN_DEPTH) return -1;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (Array.isArray(value)) {
-    if (proto !== Array.prototype) return -1;
-    let flags = 0;
-    for (let i = 0; i < value.length; i++) {
-      const item = itemFlags(value[i], depth);
-      if (item < 0) return -1;
-      flags |= item;
-    }
-    return flags;
-  }
-  if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return -1;
-  let flags = RAW_SPELLING;
-  const members = value as Record<string, unknown>;
-  for (const key in members) {
-    if (CONTROL_CHAR.test(key)) flags |= NEEDS_JS;
-    const item = itemFlags(members[key], depth);
-    if (item < 0) return -1;
-    flags |= item;
-  }
-  return flags;
-}
-
-function itemFlags(item: unknown, depth: number): number {
-  switch (typeof item) {
-    case 'string':
-      return CONTROL_CHAR.test(item) ? NEEDS_JS : 0;
-    case 'number':
-      return Number.isSafeInteger(item) && !Object.is(item, -0) ? RAW_SPELLING : NEEDS_JS;
-    case 'boolean':
-      return 0;
-    case 'object':
-      return item === null ? 0 : plainJsonFlags(item, depth + 1);
-    case 'bigint':
-      return -1;
-    default:
-      // undefined, a function, a symbol: left out of an object, null in an array.
-      return NEEDS_JS;
   }
 }
 
