@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { ReadableStreamReadResult } from 'node:stream/web';
 import { parseArgs } from 'node:util';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { errorMessage, MetronError } from '@metron/core';
@@ -423,17 +423,22 @@ async function readText(path: string): Promise<string> {
   return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
+/** A file's bytes as a stream, .gz decompressed, and how many of the file's bytes were read so far. */
+function fileBytes(path: string): { bytes: Readable; bytesRead: () => number } {
+  const file = createReadStream(path);
+  if (!path.endsWith('.gz')) return { bytes: file, bytesRead: () => file.bytesRead };
+  const gunzip = createGunzip();
+  // pipeline hands a read error on to the gunzip stream (whose reader gets it) and closes the file when reading stops early
+  pipeline(file, gunzip).catch(() => undefined);
+  return { bytes: gunzip, bytesRead: () => file.bytesRead };
+}
+
 /**
  * A file's text piece by piece; .gz decompressed. Decoded as readText decodes it (a byte order mark
  * is kept, and so refused as JSON, as JSON.parse refuses it).
  */
 function textPieces(path: string): AsyncIterable<string> {
-  const file = createReadStream(path);
-  if (!path.endsWith('.gz')) return file.setEncoding('utf8');
-  const gunzip = createGunzip();
-  // pipeline hands a read error on to the gunzip stream (whose reader gets it) and closes the file when reading stops early
-  pipeline(file, gunzip).catch(() => undefined);
-  return gunzip.setEncoding('utf8');
+  return fileBytes(path).bytes.setEncoding('utf8');
 }
 
 /** Decoded UTF-8 text of a byte (or text) stream, piece by piece. */
@@ -457,14 +462,14 @@ async function loadStix(plan: Plan, writer: RowWriter, io: LoadIo): Promise<Reco
   let sources: Array<[string, number, () => { text: AsyncIterable<string>; bytesRead: () => number }]>;
   if (plan.url !== undefined) {
     const reader = new HttpReader(plan.url, plan.auth, 'bearer', plan.idleTimeoutMs);
-    sources = [[redactUrl(plan.url), 0, () => ({ text: (async function* () { yield await reader.text(plan.url!); })(), bytesRead: () => 0 })]];
+    sources = [[redactUrl(plan.url), 0, () => ({ text: textOf(reader.body(plan.url!)), bytesRead: () => 0 })]];
   } else {
     sources = await Promise.all(
       plan.inputs.map(async (p): Promise<[string, number, () => { text: AsyncIterable<string>; bytesRead: () => number }]> => {
         if (p === '-') return ['(stdin)', 0, () => ({ text: textOf(io.stdin), bytesRead: () => 0 })];
         return [p, (await stat(p)).size, () => {
-          const file = createReadStream(p);
-          return { text: textOf(p.endsWith('.gz') ? file.pipe(createGunzip()) : file), bytesRead: () => file.bytesRead };
+          const { bytes, bytesRead } = fileBytes(p);
+          return { text: textOf(bytes), bytesRead };
         }];
       }),
     );
@@ -703,22 +708,20 @@ class HttpReader {
 
   async text(url: string): Promise<string> {
     const parts: Buffer[] = [];
-    await this.read(url, async (body) => {
-      for await (const part of body) parts.push(part as Buffer);
-    });
+    for await (const part of this.body(url)) parts.push(part);
     return Buffer.concat(parts).toString('utf8');
   }
 
   /** Saves what a GET of `url` gives to the file `path`. */
   async download(url: string, path: string): Promise<void> {
-    await this.read(url, (body) => pipeline(body, createWriteStream(path)));
+    await pipeline(Readable.from(this.body(url)), createWriteStream(path));
   }
 
   /**
-   * GETs `url` and hands its body to `consume`. The request fails when no byte comes for
-   * idleTimeoutMs (the wait for the headers included), however long the whole body takes.
+   * The body of a GET of `url`, piece by piece as it comes. The request fails when no byte comes
+   * for idleTimeoutMs (the wait for the headers included), however long the whole body takes.
    */
-  private async read(url: string, consume: (body: Readable) => Promise<void>): Promise<void> {
+  async *body(url: string): AsyncGenerator<Buffer> {
     const shown = redactUrl(url);
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -736,21 +739,24 @@ class HttpReader {
         throw new TaxiiError(`GET ${shown}: cannot reach the server: ${cause?.code ?? errorMessage(controller.signal.reason ?? err)}`, shown);
       }
       if (!response.ok) throw new TaxiiError(`GET ${shown}: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, shown, response.status);
-      const body = response.body === null ? Readable.from([]) : Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-      // each piece that comes re-arms the timer
-      const watched = Readable.from((async function* () {
-        for await (const piece of body) {
-          arm();
-          yield piece as Buffer;
+      if (response.body === null) return;
+      const reader = response.body.getReader();
+      for (;;) {
+        let piece: ReadableStreamReadResult<Uint8Array>;
+        try {
+          piece = await reader.read();
+        } catch (err) {
+          throw new TaxiiError(`GET ${shown}: the body broke off: ${errorMessage(controller.signal.aborted ? controller.signal.reason : err)}`, shown);
         }
-      })());
-      try {
-        await consume(watched);
-      } catch (err) {
-        throw new TaxiiError(`GET ${shown}: the body broke off: ${errorMessage(controller.signal.aborted ? controller.signal.reason : err)}`, shown);
+        if (piece.done) return;
+        // each piece that comes re-arms the timer
+        arm();
+        yield Buffer.from(piece.value.buffer, piece.value.byteOffset, piece.value.byteLength);
       }
     } finally {
       clearTimeout(timer);
+      // a consumer that stops early (a failed write) ends the request
+      controller.abort();
     }
   }
 }
