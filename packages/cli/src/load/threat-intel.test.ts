@@ -3,7 +3,7 @@
  * then read back through the enrichment tables; TAXII against the local TAXII 2.1 test server,
  * MISP over HTTP from a local node:http server.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -600,22 +600,38 @@ describe('metron load misp: event files streamed', () => {
     expect(missing.err).toContain(`metron load: ${join(dir, 'feed', `${uuid(1)}.json`)}: cannot read the event: ENOENT: no such file or directory, open '${join(dir, 'feed', `${uuid(1)}.json`)}'\n`);
   });
 
-  it('downloads the events of a feed URL to temporary files, with the API key, and removes them, also after a failed download', async () => {
-    const key = 'misp-api-key-1';
-    const events = ['broken', JSON.stringify(mispEvent(10, { attributes: 12_000, objects: 100, order: 'lists-first' })), JSON.stringify(mispEvent(11, { attributes: 50, objects: 5, order: 'shuffled' }))];
+  /**
+   * A MISP feed over HTTP at `<url>/feeds/f`: manifest.json names `events` (as uuid(1), uuid(2)...),
+   * and `answer` answers the request for event i. Stopped (its connections closed) after the test.
+   */
+  async function mispFeed(events: string[], answer: (i: number, res: ServerResponse) => void, authorized: (req: IncomingMessage) => boolean = () => true): Promise<string> {
     const manifest = JSON.stringify(Object.fromEntries(events.map((_, i) => [uuid(i + 1), { timestamp: 1714521600 + i }])));
     const http: Server = createServer((req, res) => {
-      if (req.headers.authorization !== key) {
+      if (!authorized(req)) {
         res.writeHead(403);
         res.end();
         return;
       }
       const name = (req.url ?? '').split('/').pop()!;
-      if (name === 'manifest.json') {
-        res.end(manifest);
-        return;
-      }
-      const i = events.findIndex((_, j) => name === `${uuid(j + 1)}.json`);
+      if (name === 'manifest.json') res.end(manifest);
+      else answer(events.findIndex((_, j) => name === `${uuid(j + 1)}.json`), res);
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    stops.push(async () => {
+      http.closeAllConnections();
+      await new Promise((r) => http.close(r));
+    });
+    return `http://127.0.0.1:${(http.address() as AddressInfo).port}/feeds/f`;
+  }
+  const stops: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  });
+
+  it('downloads the events of a feed URL to temporary files, with the API key, and removes them, also after a failed download', async () => {
+    const key = 'misp-api-key-1';
+    const events = ['broken', JSON.stringify(mispEvent(10, { attributes: 12_000, objects: 100, order: 'lists-first' })), JSON.stringify(mispEvent(11, { attributes: 50, objects: 5, order: 'shuffled' }))];
+    const url = await mispFeed(events, (i, res) => {
       if (events[i] === 'broken') {
         // half the body, then the connection drops
         res.writeHead(200, { 'content-length': '100000' });
@@ -624,36 +640,23 @@ describe('metron load misp: event files streamed', () => {
         return;
       }
       res.end(events[i]);
-    });
-    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    }, (req) => req.headers.authorization === key);
     const tmp = join(dir, 'tmp');
     await mkdir(tmp);
-    try {
-      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/feeds/x`;
-      const r = await load(['misp', '--url', url, '-q', ...lmdb()], { METRON_LOAD_TOKEN: key, TMPDIR: tmp });
-      const expected = wholeTextLoad([[`${url}/${uuid(2)}.json`, events[1]!], [`${url}/${uuid(3)}.json`, events[2]!]], url);
-      expect(r.summary).toMatchObject({ ...expected.counts, failed: expected.counts.failed + 1, events: 3 });
-      expect(r.err.split('\n')[0]).toMatch(new RegExp(`^metron load: ${url}/${uuid(1)}\\.json: cannot read the event: \\w`));
-      expect(r.err + JSON.stringify(r.summary)).not.toContain(key);
-      expect(await tableRows()).toEqual(expected.rows);
-      // the downloads and the scratch store of the large event's rows are gone
-      expect(await readdir(tmp)).toEqual([]);
-    } finally {
-      await new Promise((r) => http.close(r));
-    }
+    const r = await load(['misp', '--url', url, '-q', ...lmdb()], { METRON_LOAD_TOKEN: key, TMPDIR: tmp });
+    const expected = wholeTextLoad([[`${url}/${uuid(2)}.json`, events[1]!], [`${url}/${uuid(3)}.json`, events[2]!]], url);
+    expect(r.summary).toMatchObject({ ...expected.counts, failed: expected.counts.failed + 1, events: 3 });
+    expect(r.err.split('\n')[0]).toMatch(new RegExp(`^metron load: ${url}/${uuid(1)}\\.json: cannot read the event: \\w`));
+    expect(r.err + JSON.stringify(r.summary)).not.toContain(key);
+    expect(await tableRows()).toEqual(expected.rows);
+    // the downloads and the scratch store of the large event's rows are gone
+    expect(await readdir(tmp)).toEqual([]);
   });
 
   it('fails a download whose server stops sending for --timeout seconds, and loads the rest; a slow body that keeps coming loads', async () => {
     const events = [JSON.stringify(mispEvent(20, { attributes: 30, objects: 2, order: 'shuffled' })), 'stalls', JSON.stringify(mispEvent(22, { attributes: 30, objects: 2, order: 'shuffled' }))];
-    const manifest = JSON.stringify(Object.fromEntries(events.map((_, i) => [uuid(i + 1), { timestamp: 1714521600 + i }])));
     const open = new Set<ReturnType<typeof setInterval>>();
-    const http: Server = createServer((req, res) => {
-      const name = (req.url ?? '').split('/').pop()!;
-      if (name === 'manifest.json') {
-        res.end(manifest);
-        return;
-      }
-      const i = events.findIndex((_, j) => name === `${uuid(j + 1)}.json`);
+    const url = await mispFeed(events, (i, res) => {
       if (events[i] === 'stalls') {
         res.writeHead(200);
         res.write('{"Event": {"Attribute": [');
@@ -675,21 +678,16 @@ describe('metron load misp: event files streamed', () => {
       }, i === 0 ? 250 : 0);
       open.add(timer);
     });
-    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-    try {
-      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/feeds/y`;
-      const started = Date.now();
-      const r = await load(['misp', '--url', url, '--timeout', '1', '-q', ...lmdb()]);
-      expect(Date.now() - started).toBeLessThan(15_000);
-      const expected = wholeTextLoad([[`${url}/${uuid(1)}.json`, events[0]!], [`${url}/${uuid(3)}.json`, events[2]!]], url);
-      expect(r.summary).toMatchObject({ ...expected.counts, failed: expected.counts.failed + 1, events: 3 });
-      expect(r.err).toContain(`metron load: ${url}/${uuid(2)}.json: cannot read the event: GET ${url}/${uuid(2)}.json: the body broke off: no data for 1 s`);
-      expect(await tableRows()).toEqual(expected.rows);
-    } finally {
+    stops.push(async () => {
       for (const timer of open) clearInterval(timer);
-      http.closeAllConnections();
-      await new Promise((r) => http.close(r));
-    }
+    });
+    const started = Date.now();
+    const r = await load(['misp', '--url', url, '--timeout', '1', '-q', ...lmdb()]);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const expected = wholeTextLoad([[`${url}/${uuid(1)}.json`, events[0]!], [`${url}/${uuid(3)}.json`, events[2]!]], url);
+    expect(r.summary).toMatchObject({ ...expected.counts, failed: expected.counts.failed + 1, events: 3 });
+    expect(r.err).toContain(`metron load: ${url}/${uuid(2)}.json: cannot read the event: GET ${url}/${uuid(2)}.json: the body broke off: no data for 1 s`);
+    expect(await tableRows()).toEqual(expected.rows);
   });
 });
 
