@@ -10,6 +10,7 @@ import { seededRandom } from '@metron/core';
 import { DEFAULT_INDICATOR_TYPES, mapMispEvent, parseIndicatorTypes, type LoadIssue, type MispChunk, type MispMapOptions } from '@metron/enrichment';
 import { MispReadError, readMispEvent } from './misp-stream.js';
 import { mispEvent, type MispEventShape } from './test-support/misp-events.js';
+import { attr, LOADABLE_TYPES_EVENT, ONE_ATTRIBUTE_EVENT, SKIPS_AND_ISSUES_EVENT } from '../../../enrichment/src/threat-intel/test-support/misp-fixtures.js';
 
 const OPTIONS: MispMapOptions = { types: DEFAULT_INDICATOR_TYPES, feed: 'feed' };
 
@@ -61,37 +62,12 @@ async function expectSameAsWhole(text: string, sizes: number[], options: MispMap
   return whole;
 }
 
-const attr = (n: number, type: string, value: string, extra: Record<string, unknown> = {}) => ({
-  uuid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-  type,
-  category: 'Network activity',
-  value,
-  to_ids: true,
-  timestamp: '1714521600',
-  ...extra,
-});
-
 describe('readMispEvent gives what mapMispEvent gives for the whole text', () => {
   it('for the events of the mapping tests', async () => {
-    const event = (attributes: unknown[], objects: unknown[] = []) =>
-      JSON.stringify({
-        Event: { uuid: '5f1c2d3e-4a5b-4c6d-8e7f-0123456789ab', info: 'Phishing campaign', date: '2024-05-01', threat_level_id: '1', Orgc: { name: 'CIRCL' }, Tag: [{ name: 'tlp:white' }], Attribute: attributes, Object: objects },
-      });
     const texts = [
-      event([attr(1, 'ip-dst', '198.51.100.20', { comment: 'C2', Tag: [{ name: 'kill-chain:c2' }, { name: 'tlp:white' }] })]),
-      event(
-        [attr(1, 'ip-src', '203.0.113.1/32'), attr(2, 'ip-dst|port', '2001:DB8::2|443'), attr(3, 'domain', 'Evil.Example'), attr(6, 'domain|ip', 'c2.example|203.0.113.6'), attr(10, 'filename|sha256', 'invoice.pdf.exe|e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')],
-        [{ name: 'file', Attribute: [attr(12, 'md5', 'D41D8CD98F00B204E9800998ECF8427E')] }],
-      ),
-      event([
-        attr(1, 'ip-dst', '198.51.100.1', { to_ids: false }),
-        attr(2, 'ip-dst', '198.51.100.2', { deleted: true }),
-        attr(3, 'regkey', 'HKLM\\Software\\x'),
-        attr(4, 'ip-src', '10.0.0.0/8'),
-        attr(5, 'md5', 'xyz'),
-        { type: 'ip-dst' },
-        attr(6, 'vulnerability', 'CVE-2024-1'),
-      ]),
+      ONE_ATTRIBUTE_EVENT,
+      LOADABLE_TYPES_EVENT,
+      SKIPS_AND_ISSUES_EVENT,
       '{"event": {}}',
       '{"Event": {"Attribute": {}}}',
       '[{"Event": {}}]',
