@@ -4,7 +4,8 @@
 // searchable when the index writer has committed it to DuckDB, which readers then see): once
 // while ingest outruns the pipeline (the backlog's wait included), and once with ingest paced at
 // half the measured rate (`latency_at_half_rate_ms`: what a record sees on a pipeline with room).
-// The pipeline runs with the product's batch size (BENCH_MAX_BATCH overrides it).
+// The pipeline runs with the product's batch size (BENCH_MAX_BATCH overrides it) and bulk writes
+// (BENCH_BULK_ROWS=0 turns them off, for comparison).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ export async function ingestToIndexed({ records, batch = 1000, fsync = 'always' 
   const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
   const metrics = new PipelineMetrics();
   const pipeline = new Pipeline({
-    bus, store, metrics, dataDir: dir, ...(process.env.BENCH_MAX_BATCH ? { maxBatch: Number(process.env.BENCH_MAX_BATCH) } : {}),
+    bus, store, metrics, dataDir: dir, ...(process.env.BENCH_MAX_BATCH ? { maxBatch: Number(process.env.BENCH_MAX_BATCH) } : {}), ...(process.env.BENCH_BULK_ROWS !== undefined ? { bulkRows: Number(process.env.BENCH_BULK_ROWS) } : {}),
     sensors: { bro: { parser: { parserClassName: 'org.apache.metron.parsers.bro.BasicBroParser', parserConfig: {} } } },
   });
   await pipeline.start();

@@ -244,6 +244,38 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
     expect(await parquetRows(dir)).toHaveLength(20);
   });
 
+  it('a parse stage behind by two bulk writes makes the index write whole bulk writes, then catches up in smaller ones', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'metron-indexing-bulk-'));
+    const bus = await openLocalLog({ dir: join(dir, 'log') });
+    const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
+    const writes: number[] = [];
+    const recording = Object.assign(Object.create(store) as DuckDbSearchStore, {
+      writeJson: (index: string, lines: Buffer[], fields?: Map<string, FieldState>) => {
+        if (index === 'json') writes.push(lines.length);
+        return store.writeJson(index, lines, fields);
+      },
+    });
+    // the backlog is in the log before the pipeline starts
+    await bus.createTopic('json', { partitions: 1 });
+    await bus.producer().send('json', events(0, 300).map((value) => ({ value })));
+    const pipeline = new Pipeline({ bus, store: recording, dataDir: dir, parseWorkers: 0, maxBatch: 10, bulkRows: 50, sensors: { json: { parser: JSON_MAP } } });
+    await pipeline.start();
+    cleanups.push(async () => {
+      await pipeline.stop(2000);
+      await store.close();
+      await bus.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    await until(() => pipeline.metrics.get('json', 'indexed') === 300, 'the backlog to be indexed');
+    expect(writes.reduce((a, n) => a + n, 0)).toBe(300);
+    // bulk writes while at least two are waiting (300 - 2 x 50 = 200 records' worth), then smaller ones
+    expect(writes.slice(0, 4)).toEqual([50, 50, 50, 50]);
+    const all = await store.search({ indices: ['json'], query: '*', size: 1000, sort: [{ field: 'n', sortOrder: 'asc' }] });
+    expect(all.results.map((r) => r.source['n'])).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    await pipeline.waitIdle();
+    expect((await pipeline.lag()).find((l) => l.stage === 'parse' && l.topic === 'json')).toMatchObject({ lag: 0, committed: 300 });
+  });
+
   it('never commits a raw record before its message is written, while batches are with the parse worker or being written', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'metron-indexing-ahead-'));
     const bus = await openLocalLog({ dir: join(dir, 'log') });
@@ -277,7 +309,7 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
   }, 60_000);
 
   /** An IndexStage over a real store and archive whose writes wait at a gate, or fail once. */
-  async function stageWithGate(options: { maxWaiting?: number } = {}) {
+  async function stageWithGate(options: { maxWaiting?: number; bulkRows?: number; bulkHoldMs?: number; now?: () => number } = {}) {
     const dir = await mkdtemp(join(tmpdir(), 'metron-indexing-gate-'));
     const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
     const archive = await ParquetArchive.open({ dir: join(dir, 'archive'), checkIntervalMs: 0 });
@@ -286,11 +318,14 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
     const writes: number[] = [];
     /** Per write, whether the stage gave the lines' field types. */
     const typed: boolean[] = [];
+    const searchFailures: Error[] = [];
     const gatedStore = Object.assign(Object.create(store) as DuckDbSearchStore, {
       writeJson: async (index: string, lines: Buffer[], fields?: Map<string, FieldState>) => {
         writes.push(lines.length);
         typed.push(fields !== undefined);
         if (gate !== undefined) await gate.promise;
+        const failure = searchFailures.shift();
+        if (failure !== undefined) throw failure;
         return store.writeJson(index, lines, fields);
       },
     });
@@ -308,7 +343,7 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
       store: gatedStore,
       archive: failingArchive,
       metrics,
-      now: Date.now,
+      now: options.now ?? Date.now,
       sensorOf: () => 'json',
       indexError: () => Promise.reject(new Error('not expected')),
       sendErrors: async (errors) => {
@@ -337,7 +372,7 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
       const values = records.map((r, i) => Buffer.from(JSON.stringify({ ...JSON.parse(r.value.toString()), guid: `g-${from + i}`, 'source.type': 'json' })));
       return { records, values, sources: Uint32Array.from(values.keys()) };
     };
-    return { stage, store, metrics, writes, typed, close, archiveFailures, batch, archive };
+    return { stage, store, metrics, writes, typed, close, archiveFailures, searchFailures, batch, archive };
   }
 
   /** The fields of messages as the parse worker observes them. */
@@ -461,5 +496,126 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
     expect(stage.held()).toEqual(new Map());
     await archive.flush();
     expect(archive.stats.appended).toBe(6);
+  });
+
+  describe('bulk writes while the sensor is behind (the store\'s bulkRows)', () => {
+    /** The values of the search index, in order of n. */
+    const ns = async (store: DuckDbSearchStore) => (await indexed(store, 'json')).results.map((r) => r.source['n']);
+    const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+
+    it('a deep backlog fills writes of exactly bulkRows; what cannot fill one is written as it comes', async () => {
+      const { stage, store, metrics, writes, typed, batch } = await stageWithGate({ bulkRows: 10 });
+      // 30 records wait upstream: two bulk writes deep, so the buffer waits to fill one
+      for (const [from, upstream] of [[0, 30], [4, 22], [8, 18]] as const) {
+        const x = batch(from, 4);
+        stage.acceptParsed('json', x.records, x.values, x.sources, observed(x.values), upstream);
+        await stage.flushDue('pipelined');
+        await stage.settle();
+      }
+      expect(writes).toEqual([10]);
+      expect(metrics.get('json', 'indexed')).toBe(10);
+      // 10 and 11 wait in the buffer, held
+      expect(stage.held()).toEqual(new Map([[partitionKey('json', 0), 10n]]));
+      expect(stage.waiting()).toBe(2);
+      // 2 records upstream cannot fill the next one: the buffer is due as usual (batchSize 1)
+      const d = batch(12, 4);
+      stage.acceptParsed('json', d.records, d.values, d.sources, observed(d.values), 2);
+      await stage.flushDue('pipelined');
+      await stage.settle();
+      expect(writes).toEqual([10, 6]);
+      expect(typed).toEqual([true, true]);
+      expect(metrics.get('json', 'indexed')).toBe(16);
+      expect(metrics.get('json', 'archived')).toBe(16); // the archive is not held
+      expect(stage.held()).toEqual(new Map());
+      expect(await ns(store)).toEqual(range(0, 16));
+    });
+
+    it('does not hold for a shallow backlog, for messages without field types, or without bulkRows', async () => {
+      for (const { bulkRows, upstream, typedFields } of [
+        { bulkRows: 10, upstream: 15, typedFields: true },
+        { bulkRows: 10, upstream: 100, typedFields: false },
+        { bulkRows: 0, upstream: 100, typedFields: true },
+      ]) {
+        const { stage, writes, batch } = await stageWithGate({ bulkRows });
+        const x = batch(0, 4);
+        stage.acceptParsed('json', x.records, x.values, x.sources, typedFields ? observed(x.values) : undefined, upstream);
+        await stage.flushDue('pipelined');
+        await stage.settle();
+        expect(writes).toEqual([4]);
+      }
+    });
+
+    it('stops waiting on an idle poll (caughtUp), after bulkHoldMs, and when draining', async () => {
+      const clock = { now: T0 };
+      const { stage, store, writes, batch } = await stageWithGate({ bulkRows: 10, bulkHoldMs: 5000, now: () => clock.now });
+      const accept = (from: number, n: number, upstream: number) => {
+        const x = batch(from, n);
+        stage.acceptParsed('json', x.records, x.values, x.sources, observed(x.values), upstream);
+      };
+      const flush = async () => {
+        await stage.flushDue('pipelined');
+        await stage.settle();
+      };
+      accept(0, 4, 50);
+      await flush();
+      expect(writes).toEqual([]);
+      stage.caughtUp('json');
+      await flush();
+      expect(writes).toEqual([4]);
+
+      accept(4, 4, 50);
+      clock.now += 4999;
+      await flush();
+      expect(writes).toEqual([4]);
+      clock.now += 1;
+      await flush();
+      expect(writes).toEqual([4, 4]);
+
+      // draining: the sealed bulk writes all go, then what the buffer holds
+      accept(8, 25, 50);
+      await stage.flushDue('pipelined'); // the first bulk write starts
+      stage.draining = true;
+      await stage.flushDue();
+      await stage.settle();
+      expect(writes).toEqual([4, 4, 10, 10, 5]);
+      expect(stage.held()).toEqual(new Map());
+      expect(await ns(store)).toEqual(range(0, 33));
+    });
+
+    it('runs one bulk write at a time: a second one sealed behind it makes the flush wait', async () => {
+      const { stage, metrics, writes, close, batch } = await stageWithGate({ bulkRows: 10, maxWaiting: 5 });
+      const open = close();
+      const a = batch(0, 10);
+      stage.acceptParsed('json', a.records, a.values, a.sources, observed(a.values), 40);
+      await stage.flushDue('pipelined');
+      await until(() => writes.length === 1, 'the first bulk write to start');
+      const b = batch(10, 10);
+      stage.acceptParsed('json', b.records, b.values, b.sources, observed(b.values), 30);
+      let returned = false;
+      const flushing = stage.flushDue('pipelined').then(() => (returned = true));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(returned).toBe(false);
+      expect(writes).toEqual([10]);
+      expect(stage.held()).toEqual(new Map([[partitionKey('json', 0), 0n]]));
+      open();
+      await flushing;
+      await stage.settle();
+      expect(writes).toEqual([10, 10]);
+      expect(metrics.get('json', 'indexed')).toBe(20);
+    });
+
+    it('a refused bulk write is written again in halves, not message by message', async () => {
+      const { stage, store, metrics, writes, searchFailures, batch } = await stageWithGate({ bulkRows: 8 });
+      searchFailures.push(new Error('refused once'));
+      const a = batch(0, 8);
+      stage.acceptParsed('json', a.records, a.values, a.sources, observed(a.values), 40);
+      await stage.flushDue('pipelined');
+      await stage.settle();
+      expect(writes).toEqual([8, 4, 4]);
+      expect(metrics.get('json', 'indexed')).toBe(8);
+      expect(metrics.get('json', 'index_errors')).toBe(0);
+      expect(stage.held()).toEqual(new Map());
+      expect(await ns(store)).toEqual(range(0, 8));
+    });
   });
 });

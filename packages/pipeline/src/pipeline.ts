@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ConfigError, ERROR_SENSOR, MetronError, Topics, errorMessage, parserMetadataFlags, type Message } from '@metron/core';
 import type { ParserRunnerConfig } from '@metron/parsers';
 import type { ArchiveWriter, SearchStore } from '@metron/storage';
-import type { Bus, ConsumerRecord, ProducerRecord } from './bus/types.js';
+import type { Bus, Consumer, ConsumerRecord, ProducerRecord } from './bus/types.js';
 import { errorRecord, MAX_INLINE_RAW_BYTES, type ErrorType } from './error-record.js';
 import { recordGuid } from './guid.js';
 import { PipelineMetrics, type LagReading } from './metrics.js';
@@ -79,6 +79,11 @@ export interface PipelineOptions {
   parseWorkers?: number;
   /** How long the index stage gathers a light trickle into one write (ms, default 100). */
   indexLingerMs?: number;
+  /**
+   * Messages per search write while a sensor's parse stage is behind (IndexStageOptions.bulkRows);
+   * default: the store's `bulkRows` (DuckDB's row group), 0 for none.
+   */
+  bulkRows?: number;
   /** The LMDB store of the enrichment and threat-intel tables (`<data-dir>/kv`); absent: none. */
   kvPath?: string;
   /** Where relative paths of the global config (the GeoIP database) resolve. */
@@ -108,6 +113,8 @@ export class Pipeline {
   private readonly parseLoops = new Map<string, StageLoop>();
   /** Per sensor, batches handed to the parse worker and not yet taken in, oldest first (parseAhead). */
   private readonly parsing = new Map<string, ParseInFlight[]>();
+  /** The parse stage's consumer of each sensor (how far behind it is, for bulk writes). */
+  private readonly parseConsumers = new Map<string, Consumer>();
 
   constructor(options: PipelineOptions) {
     // A copy: a live reload (reconfigure) replaces its sensors and global config.
@@ -138,6 +145,7 @@ export class Pipeline {
       sensorOf: (r) => r.headers[SENSOR_HEADER] ?? 'unknown',
       indexError: (sensor, reason, raw) => this.buildError(sensor, 'index', 'indexing_error', reason, raw, randomUUID()),
       sendErrors: (errors) => this.sendErrors(errors),
+      bulkRows: opts.bulkRows ?? (opts.store as { bulkRows?: number } | undefined)?.bulkRows ?? 0,
     });
     // A bad indexing config refuses the start, with its path.
     for (const sensor of [...this.knownSensors(), ...Object.keys(opts.indexing ?? {})]) this.indexStage.writersOf(sensor);
@@ -261,9 +269,11 @@ export class Pipeline {
 
   /** The parse stage of one sensor: its topic → its parser → `enrichments` (or the next sensor of a chain). */
   private parseLoop(sensor: string): StageLoop {
+    const consumer = this.opts.bus.consumer({ group: `metron_parse_${sensor}`, topics: [this.sensorTopic(sensor)] });
+    this.parseConsumers.set(sensor, consumer);
     return new StageLoop({
       name: `parse:${sensor}`,
-      consumer: this.opts.bus.consumer({ group: `metron_parse_${sensor}`, topics: [this.sensorTopic(sensor)] }),
+      consumer,
       maxBatch: this.opts.maxBatch,
       onError: (err, attempt) => this.log.error(`parse ${sensor}: batch failed (attempt ${attempt}): ${errorMessage(err)}`),
       // Where the parse stage feeds the index stage directly (see parseBatch), a raw record is
@@ -279,7 +289,10 @@ export class Pipeline {
             },
             held: () => this.heldOf(sensor),
             flushDue: async (idle: boolean) => {
-              if (idle) await this.finishParsing(sensor);
+              if (idle) {
+                await this.finishParsing(sensor);
+                this.indexStage.caughtUp(sensor);
+              }
               await this.indexStage.flushDue('pipelined');
             },
             settle: async () => {
@@ -339,6 +352,7 @@ export class Pipeline {
     for (const sensor of stopped) {
       const loop = this.parseLoops.get(sensor);
       this.parseLoops.delete(sensor);
+      this.parseConsumers.delete(sensor);
       await loop?.stop();
     }
     if (!this.started) return;
@@ -463,6 +477,13 @@ export class Pipeline {
     queue.shift();
   }
 
+  /** Records of a sensor waiting to be parsed after `records`: with the worker, and not yet polled. */
+  private upstream(sensor: string, records: ConsumerRecord[]): number {
+    let n = this.parseConsumers.get(sensor)?.behind() ?? 0;
+    for (const p of this.parsing.get(sensor) ?? []) if (p.records !== records) n += p.records.length;
+    return n;
+  }
+
   /** Per partition, the first offset held by the index writers or by a batch still with the worker. */
   private heldOf(sensor: string): Map<string, bigint> {
     const held = this.indexStage.held();
@@ -552,7 +573,7 @@ export class Pipeline {
     // Downstream first, then the error topic; the loop commits the input only after both (and,
     // where the index stage takes the messages here, once its writers no longer hold them).
     if (fused && this.indexesParsed()) {
-      this.indexStage.acceptParsed(sensor, records, outputs, result.sources, result.fields);
+      this.indexStage.acceptParsed(sensor, records, outputs, result.sources, result.fields, this.upstream(sensor, records));
     } else if (outputs.length > 0) {
       const headers = { [SENSOR_HEADER]: sensor };
       await this.producer.send(fused ? Topics.INDEXING : outputTopic, outputs.map((value): ProducerRecord => ({ value, headers })));

@@ -78,6 +78,11 @@ export interface Consumer {
   commit(offsets: Array<TopicPartition & { offset: bigint }>): Promise<void>;
   /** Committed offset (next to read) per partition of the subscribed topics. */
   committed(): Promise<Array<TopicPartition & { offset: bigint }>>;
+  /**
+   * Records known to wait for this consumer beyond what `poll` has returned, at least (the local
+   * log: its partitions' tails; Kafka: the records fetched and not yet polled). A hint for batching.
+   */
+  behind(): number;
   /** Stops polling; pending polls resolve with []. */
   close(): Promise<void>;
 }

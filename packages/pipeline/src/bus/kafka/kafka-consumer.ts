@@ -186,6 +186,11 @@ export class KafkaBusConsumer implements Consumer {
     }
   }
 
+  /** The records fetched and not yet polled: what lies beyond in the broker is not known here. */
+  behind(): number {
+    return this.buffered;
+  }
+
   async poll(maxRecords: number, timeoutMs: number): Promise<ConsumerRecord[]> {
     if (this.closed) return [];
     const deadline = Date.now() + timeoutMs;

@@ -69,6 +69,15 @@ export class LocalLogConsumer implements Consumer, GroupMember {
     return this.fromBeginning ? log.earliestOffset : log.nextOffset;
   }
 
+  behind(): number {
+    let n = 0;
+    for (const log of this.assignment) {
+      const position = this.positions.get(log);
+      if (position !== undefined && position < log.nextOffset) n += log.nextOffset - Math.max(position, log.earliestOffset);
+    }
+    return n;
+  }
+
   poll(maxRecords: number, timeoutMs: number): Promise<ConsumerRecord[]> {
     // Polls of one consumer run one after the other, as positions are per consumer.
     const result = this.polls.then(() => this.pollNow(maxRecords, timeoutMs));

@@ -156,6 +156,22 @@ describe('local log: consumer groups', () => {
     expect(values(await pollUntil(late, 1))).toEqual(['new']);
   });
 
+  it('behind() counts the records of its partitions not yet polled', async () => {
+    const bus = await openBus(await tempDir());
+    await bus.createTopic('b', { partitions: 3 });
+    await bus.producer().send('b', Array.from({ length: 10 }, (_, i) => ({ value: `m${i}` })));
+    const consumer = bus.consumer({ group: 'g', topics: ['b'] });
+    expect(await pollUntil(consumer, 4)).toHaveLength(4);
+    expect(consumer.behind()).toBe(6);
+    await bus.producer().send('b', Array.from({ length: 5 }, (_, i) => ({ value: `n${i}` })));
+    expect(consumer.behind()).toBe(11);
+    expect(await pollUntil(consumer, 11)).toHaveLength(11);
+    expect(consumer.behind()).toBe(0);
+    // another group's consumer is as far behind as its own position says
+    const other = bus.consumer({ group: 'other', topics: ['b'] });
+    expect(await pollUntil(other, 1)).toHaveLength(1);
+    expect(other.behind()).toBe(14);
+  });
 });
 
 describe('local log: waiting and closing', () => {

@@ -154,6 +154,21 @@ export function busContract(label: string, backend: () => BusUnderTest): void {
       expect(values(await pollUntil(late, 1, b.waitMs))).toEqual(['new']);
     });
 
+    it('behind() never counts more than the records not yet polled, and is 0 once all are', async () => {
+      const { b, openBus } = setup();
+      const bus = await openBus();
+      const t = b.name('behind');
+      await bus.createTopic(t, { partitions: 2 });
+      await bus.producer().send(t, Array.from({ length: 20 }, (_, i) => ({ value: `m${i}` })));
+      const consumer = bus.consumer({ group: b.name('g'), topics: [t] });
+      expect(await pollUntil(consumer, 5, b.waitMs)).toHaveLength(5);
+      const behind = consumer.behind();
+      expect(behind).toBeGreaterThanOrEqual(0);
+      expect(behind).toBeLessThanOrEqual(15);
+      expect(await pollUntil(consumer, 15, b.waitMs)).toHaveLength(15);
+      expect(consumer.behind()).toBe(0);
+    });
+
     it('splits partitions between two consumers of a group: every record seen exactly once', async () => {
       const { b, openBus } = setup();
       const bus = await openBus();
