@@ -99,6 +99,11 @@ describe('kafka bus: backpressure', () => {
       expect(consumer.isPaused).toBe(true);
       const cap = 500 + 2 * 1024; // the cap, plus what one fetch response and the stream's buffer hold
       expect(consumer.buffered).toBeLessThanOrEqual(cap);
+      // behind() counts past the buffer once it has asked the broker for the partitions' ends
+      const behindBy = 10_000 - first.length;
+      const asked = Date.now() + 10_000;
+      while (consumer.behind() !== behindBy && Date.now() < asked) await new Promise((r) => setTimeout(r, 100));
+      expect(consumer.behind()).toBe(behindBy);
       const seen = new Set(first.map((r) => r.value.toString()));
       let maxBuffered = consumer.buffered;
       const deadline = Date.now() + 30_000;

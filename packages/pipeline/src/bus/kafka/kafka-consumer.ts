@@ -30,6 +30,14 @@ export class KafkaBusConsumer implements Consumer {
   /** Per partition, the offset after the last record handed to the stage. */
   private readonly delivered = new Map<string, bigint>();
   private assigned: Set<string> | undefined;
+  /**
+   * Per partition, when last asked (see behind()): its end (the next offset to be written) and
+   * where this member starts on it when nothing of it was fetched (the group's committed offset,
+   * else the earliest or the end, as the consumer starts).
+   */
+  private readonly ends = new Map<string, { end: bigint; start: bigint }>();
+  private endsAskedAt = 0;
+  private endsAsking = false;
   /** When the last (re)start attempt failed or the stream broke: the next waits a backoff. */
   private failedAt = 0;
   private failures = 0;
@@ -186,9 +194,43 @@ export class KafkaBusConsumer implements Consumer {
     }
   }
 
-  /** The records fetched and not yet polled: what lies beyond in the broker is not known here. */
+  /**
+   * The records fetched and not yet polled, plus, per assigned partition, those from the last
+   * fetched (or where it starts) to the partition's end as last asked of the broker (at most once
+   * a second, in the background: the first call after a quiet while counts the buffer only).
+   */
   behind(): number {
-    return this.buffered;
+    this.askEnds();
+    let n = this.buffered;
+    if (this.assigned === undefined) return n;
+    for (const k of this.assigned) {
+      const known = this.ends.get(k);
+      if (known === undefined) continue;
+      const at = this.delivered.get(k) ?? known.start;
+      if (known.end > at) n += Number(known.end - at);
+    }
+    return n;
+  }
+
+  private askEnds(): void {
+    if (this.endsAsking || this.closed || Date.now() - this.endsAskedAt < 1000) return;
+    this.endsAsking = true;
+    this.endsAskedAt = Date.now();
+    void (async () => {
+      try {
+        for (const topic of this.options.topics) {
+          const committed = new Map((await this.bus.groupOffsets(this.options.group, topic)).map((c) => [c.partition, c.offset]));
+          for (const p of await this.bus.offsets(topic)) {
+            const start = committed.get(p.partition) ?? (this.options.fromBeginning === false ? p.latest : p.earliest);
+            this.ends.set(key(topic, p.partition), { end: p.latest, start });
+          }
+        }
+      } catch {
+        // a hint only: the next call asks again
+      } finally {
+        this.endsAsking = false;
+      }
+    })();
   }
 
   async poll(maxRecords: number, timeoutMs: number): Promise<ConsumerRecord[]> {
