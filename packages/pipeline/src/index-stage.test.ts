@@ -582,6 +582,24 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
       expect(await ns(store)).toEqual(range(0, 33));
     });
 
+    it('a sensor stops filling while other sensors hold a bulk write\'s worth', async () => {
+      const { stage, writes, batch } = await stageWithGate({ bulkRows: 10 });
+      const accept = (sensor: string, from: number, n: number) => {
+        const x = batch(from, n);
+        stage.acceptParsed(sensor, x.records, x.values, x.sources, observed(x.values), 50);
+      };
+      accept('a', 0, 8);
+      accept('b', 100, 4); // a holds 8: b may fill too
+      await stage.flushDue('pipelined');
+      await stage.settle();
+      expect(writes).toEqual([]);
+      accept('a', 8, 4); // a seals 10 and keeps 2: 12 held by a, so b is written as it is
+      await stage.flushDue('pipelined');
+      await stage.settle();
+      expect(writes).toEqual([10, 4]);
+      expect(stage.waiting()).toBe(2);
+    });
+
     it('runs one bulk write at a time: a second one sealed behind it makes the flush wait', async () => {
       const { stage, metrics, writes, close, batch } = await stageWithGate({ bulkRows: 10, maxWaiting: 5 });
       const open = close();

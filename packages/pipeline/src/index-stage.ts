@@ -42,10 +42,11 @@
  * `fields`) stops being due at its batchSize or batchTimeout: it fills to exactly `bulkRows` and
  * is sealed as one write. Two, because the store has nothing to do while the first one fills: a
  * shorter backlog would lose more than it gains. The buffer stops filling once the backlog can
- * no longer fill it, after `bulkHoldMs`, on an idle poll (`caughtUp`) or when draining. One bulk
- * write runs at a time, and one sealed behind it makes a pipelined flush wait, which bounds the
- * memory to a bulk write being written, one sealed and one filling (~100 MB each for Bro
- * messages). A pipeline with room never fills one (nothing waits upstream): latency is untouched.
+ * no longer fill it, after `bulkHoldMs`, on an idle poll (`caughtUp`), when draining, or while
+ * other sensors hold a bulk write's worth. One bulk write runs at a time, and one sealed behind
+ * it makes a pipelined flush wait, which bounds the memory over all sensors to a few bulk writes'
+ * worth: one being written, one sealed, and the buffers filling (~100 MB each for Bro messages).
+ * A pipeline with room never fills one (nothing waits upstream): latency is untouched.
  */
 import { ConfigError, errorMessage, Topics, type Message } from '@metron/core';
 import { mergeFields, type ArchiveWriter, type FieldState, type SearchStore } from '@metron/storage';
@@ -290,8 +291,17 @@ export class IndexStage {
     buffer.filling = !this.draining
       && buffer.fields !== null
       && buffer.upstream >= this.bulkRows - buffer.raws.length
-      && now - buffer.since < this.bulkHoldMs;
+      && now - buffer.since < this.bulkHoldMs
+      && this.heldForBulkByOthers(buffer) < this.bulkRows;
     return buffer.filling;
+  }
+
+  /** Messages other sensors hold for bulk writes (filling or sealed): with one bulk write's worth, a buffer stops filling. */
+  private heldForBulkByOthers(buffer: WriterBuffer): number {
+    let n = 0;
+    for (const b of this.buffers.values()) if (b !== buffer && b.filling) n += b.raws.length;
+    for (const job of this.sealed) if (job.buffer !== buffer) n += job.raws.length;
+    return n;
   }
 
   private accept(records: ConsumerRecord[]): void {
