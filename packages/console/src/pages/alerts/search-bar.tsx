@@ -135,7 +135,12 @@ export function SearchBar({ value, onChange, onSubmit, fields, error }: SearchBa
             value={value}
             onChange={(e) => update(e.target.value, e.target.selectionStart ?? e.target.value.length)}
             onKeyDown={onKeyDown}
-            onBlur={() => setTimeout(() => setSuggestions([]), 150)}
+            // Closed a moment after the focus leaves (a click elsewhere), unless it came back by
+            // then: a stale timer must not close the list of what is typed after a quick return.
+            onBlur={() => setTimeout(() => {
+              const input = inputRef.current;
+              if (input === null || input !== input.ownerDocument.activeElement) setSuggestions([]);
+            }, 150)}
           />
           {expanded && (
             <ul id={listId} role="listbox" className="suggestions" aria-label="Field names">
