@@ -9,7 +9,7 @@ import { openLocalLog } from './bus/index.js';
 import type { ConsumerRecord } from './bus/types.js';
 import { IndexStage } from './index-stage.js';
 import { PipelineMetrics } from './metrics.js';
-import { Pipeline, type PipelineSensor } from './pipeline.js';
+import { Pipeline, type PipelineOptions, type PipelineSensor } from './pipeline.js';
 import { partitionKey } from './stage-loop.js';
 
 const JSON_MAP = { parserClassName: 'org.apache.metron.parsers.json.JSONMapParser', parserConfig: {} };
@@ -26,6 +26,26 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** A local log and a DuckDB store in a temp dir, and a pipeline started on them by `start`; all stopped and removed after the test. */
+async function inTempDir(prefix: string) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const bus = await openLocalLog({ dir: join(dir, 'log') });
+  const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
+  let pipeline: Pipeline | undefined;
+  cleanups.push(async () => {
+    await pipeline?.stop(2000);
+    await store.close();
+    await bus.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const start = async (options: Omit<PipelineOptions, 'bus' | 'dataDir'>): Promise<Pipeline> => {
+    pipeline = new Pipeline({ bus, dataDir: dir, ...options });
+    await pipeline.start();
+    return pipeline;
+  };
+  return { bus, store, start };
 }
 
 async function setup(indexing: PipelineSensor['indexing'], errorIndexing?: PipelineSensor['indexing']) {
@@ -245,9 +265,7 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
   });
 
   it('a parse stage behind by two bulk writes makes the index write whole bulk writes, then catches up in smaller ones', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'metron-indexing-bulk-'));
-    const bus = await openLocalLog({ dir: join(dir, 'log') });
-    const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
+    const { bus, store, start } = await inTempDir('metron-indexing-bulk-');
     const writes: number[] = [];
     const recording = Object.assign(Object.create(store) as DuckDbSearchStore, {
       writeJson: (index: string, lines: Buffer[], fields?: Map<string, FieldState>) => {
@@ -258,14 +276,7 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
     // the backlog is in the log before the pipeline starts
     await bus.createTopic('json', { partitions: 1 });
     await bus.producer().send('json', events(0, 300).map((value) => ({ value })));
-    const pipeline = new Pipeline({ bus, store: recording, dataDir: dir, parseWorkers: 0, maxBatch: 10, bulkRows: 50, sensors: { json: { parser: JSON_MAP } } });
-    await pipeline.start();
-    cleanups.push(async () => {
-      await pipeline.stop(2000);
-      await store.close();
-      await bus.close();
-      await rm(dir, { recursive: true, force: true });
-    });
+    const pipeline = await start({ store: recording, parseWorkers: 0, maxBatch: 10, bulkRows: 50, sensors: { json: { parser: JSON_MAP } } });
     await until(() => pipeline.metrics.get('json', 'indexed') === 300, 'the backlog to be indexed');
     expect(writes.reduce((a, n) => a + n, 0)).toBe(300);
     // bulk writes while at least two are waiting (300 - 2 x 50 = 200 records' worth), then smaller ones
@@ -277,17 +288,8 @@ describe('indexing stage: parse output straight to the writers, writes overlappi
   });
 
   it('never commits a raw record before its message is written, while batches are with the parse worker or being written', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'metron-indexing-ahead-'));
-    const bus = await openLocalLog({ dir: join(dir, 'log') });
-    const store = await openDuckDbSearchStore({ path: join(dir, 'index.duckdb') });
-    const pipeline = new Pipeline({ bus, store, dataDir: dir, parseWorkers: 1, maxBatch: 300, sensors: { json: { parser: JSON_MAP } } });
-    await pipeline.start();
-    cleanups.push(async () => {
-      await pipeline.stop(2000);
-      await store.close();
-      await bus.close();
-      await rm(dir, { recursive: true, force: true });
-    });
+    const { store, start } = await inTempDir('metron-indexing-ahead-');
+    const pipeline = await start({ store, parseWorkers: 1, maxBatch: 300, sensors: { json: { parser: JSON_MAP } } });
     const committed = async () => (await pipeline.lag()).find((l) => l.stage === 'parse' && l.topic === 'json')!.committed ?? 0;
     const ingest = (async () => {
       for (let b = 0; b < 30; b++) await pipeline.ingest('json', events(b * 200, 200));
