@@ -11,6 +11,8 @@ import {
   PipelineMetrics,
   PipelineHealth,
   healthPrometheus,
+  restoreHealthHistory,
+  saveHealthHistory,
   runSample,
   RetentionTask,
   storageSettings,
@@ -170,13 +172,34 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<EmbeddedHand
     await retention.start();
     cleanup.add(async () => retention.stop());
     const health = new PipelineHealth(metrics, () => pipeline.lag(), () => pipeline.knownSensors());
+    // The health samples outlive a restart: kept once a minute and at shutdown.
+    const healthFile = join(dataDir, 'health-history.json');
+    await restoreHealthHistory(health, healthFile, (m) => log.warn(m));
+    let saving: Promise<void> | undefined;
+    const saveHealth = (): Promise<void> => {
+      if (saving === undefined) {
+        saving = saveHealthHistory(health, healthFile)
+          .catch((err: unknown) => log.warn(`health history not saved: ${errorMessage(err)}`))
+          .finally(() => {
+            saving = undefined;
+          });
+      }
+      return saving;
+    };
+    let ticks = 0;
     const sampler = setInterval(() => {
       metrics.sample();
       health.sample();
+      if (++ticks % 12 === 0) void saveHealth();
     }, 5000);
     sampler.unref();
     metrics.sample();
     health.sample();
+    cleanup.add(async () => {
+      await saving;
+      health.sample();
+      await saveHealth();
+    });
     // Configs saved through the REST API are written into the config dir and applied live.
     const configStore = new ConfigStore({
       dir: configDir,

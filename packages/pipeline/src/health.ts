@@ -11,6 +11,12 @@
  * the recent window is below `lowRatio` [10 %] of the usual rate. Without enough history it is
  * `warming_up`; a sensor that never received anything is `idle`. Either warning makes the
  * overall status `WARNING`.
+ *
+ * The samples outlive a restart (`history`, `restore`; `metron start` keeps them in
+ * `<data-dir>/health-history.json`, one a minute): the counters of the new run are added to the
+ * last ones kept, so a restarted process judges its sensors once its recent window has filled
+ * (~5 min) instead of after the whole minimum baseline. The time it was down counts as silence in
+ * the baseline, which makes the usual rate lower, never a false warning.
  */
 import { ERROR_SENSOR } from '@metron/core';
 import { COUNTERS, type CounterName, type LagReading, type PipelineMetrics } from './metrics.js';
@@ -69,12 +75,20 @@ export interface HealthReport {
 
 type Totals = Map<string, Record<CounterName, number>>;
 
+/** The samples of a PipelineHealth as kept across restarts (see the file comment). */
+export interface HealthHistory {
+  version: 1;
+  samples: Array<{ at: number; totals: Record<string, Partial<Record<CounterName, number>>> }>;
+}
+
 const MINUTE = 60_000;
 const RATE_COUNTERS = ['received', 'parsed', 'messages', 'enriched', 'alerts', 'indexed', 'invalid', 'errors', 'enrich_errors', 'index_errors', 'refused'] as const;
 
 /** Counter totals sampled over time (at most one sample per `minIntervalMs`), and the report built from them. */
 export class PipelineHealth {
-  private readonly samples: Array<{ at: number; totals: Totals }> = [];
+  private samples: Array<{ at: number; totals: Totals }> = [];
+  /** The counters of the runs before this one (restore), added to this run's in every sample. */
+  private base: Totals = new Map();
   readonly rules: HealthRules;
 
   constructor(
@@ -92,9 +106,44 @@ export class PipelineHealth {
     const last = this.samples[this.samples.length - 1];
     if (last !== undefined && now - last.at < this.minIntervalMs) return;
     const totals: Totals = new Map(Object.entries(this.metrics.snapshotCounters()));
+    for (const [sensor, before] of this.base) totals.set(sensor, added(before, totals.get(sensor)));
     this.samples.push({ at: now, totals });
     const keep = (this.rules.recentMinutes + this.rules.baselineMinutes + 1) * MINUTE;
     while (this.samples.length > 2 && now - (this.samples[0] as { at: number }).at > keep) this.samples.shift();
+  }
+
+  /** The samples to keep across a restart: the first of each minute, and the newest. */
+  history(): HealthHistory {
+    const samples: HealthHistory['samples'] = [];
+    let minute = Number.NaN;
+    this.samples.forEach((s, i) => {
+      const m = Math.floor(s.at / MINUTE);
+      if (m === minute && i < this.samples.length - 1) return;
+      minute = m;
+      samples.push({ at: s.at, totals: Object.fromEntries(s.totals) });
+    });
+    return { version: 1, samples };
+  }
+
+  /**
+   * Takes the samples of an earlier run (history()) in before this run's, and counts this run's on
+   * top of their newest totals. Refuses (returns why, changes nothing) what is not such a history.
+   */
+  restore(history: unknown, now = Date.now()): string | undefined {
+    const why = historyProblem(history);
+    if (why !== undefined) return why;
+    const keep = (this.rules.recentMinutes + this.rules.baselineMinutes + 1) * MINUTE;
+    const firstOwn = this.samples[0]?.at ?? now;
+    const restored = (history as HealthHistory).samples
+      .filter((s) => s.at < firstOwn && now - s.at <= keep)
+      .sort((a, b) => a.at - b.at)
+      .map((s) => ({ at: s.at, totals: new Map(Object.entries(s.totals).map(([sensor, t]) => [sensor, added(t, undefined)])) as Totals }));
+    const last = restored[restored.length - 1];
+    if (last === undefined) return undefined;
+    this.base = last.totals;
+    for (const s of this.samples) for (const [sensor, before] of this.base) s.totals.set(sensor, added(before, s.totals.get(sensor)));
+    this.samples = [...restored, ...this.samples];
+    return undefined;
   }
 
   /** The oldest sample taken at or after `at` (the newest one when none is). */
@@ -130,9 +179,9 @@ export class PipelineHealth {
       const usualRate = judged ? round((count(recent, 'received') - count(baselineFrom, 'received')) / (baselineMs / 1000)) : null;
       let state: SensorHealthState;
       let reason: string | undefined;
-      if (totals.received === 0) {
+      if (count(latest, 'received') === 0) {
         state = 'idle';
-        reason = 'no record received since start';
+        reason = 'no record received since start (nor in the history kept from before it)';
       } else if (usualRate === null) {
         state = 'warming_up';
         reason = `less than ${this.rules.minBaselineMinutes} min of history to judge the rate against`;
@@ -182,6 +231,30 @@ export function healthPrometheus(report: HealthReport): string {
   lines.push('# HELP metron_sensor_usual_rate Records received per second over the baseline window (absent while warming up)', '# TYPE metron_sensor_usual_rate gauge');
   for (const s of report.sensors) if (s.usualRate !== null) lines.push(`metron_sensor_usual_rate{sensor="${label(s.sensor)}"} ${s.usualRate}`);
   return lines.join('\n') + '\n';
+}
+
+/** Counters `a` plus `b` (either may lack some). */
+function added(a: Partial<Record<CounterName, number>>, b: Partial<Record<CounterName, number>> | undefined): Record<CounterName, number> {
+  const out = zero();
+  for (const c of COUNTERS) out[c] = (a[c] ?? 0) + (b?.[c] ?? 0);
+  return out;
+}
+
+/** Why a value is not a HealthHistory, or undefined when it is one. */
+function historyProblem(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return 'not an object';
+  const h = value as Partial<HealthHistory>;
+  if (h.version !== 1) return `unknown version ${JSON.stringify(h.version)}`;
+  if (!Array.isArray(h.samples)) return '$.samples is not a list';
+  for (const [i, s] of h.samples.entries()) {
+    if (s === null || typeof s !== 'object' || typeof s.at !== 'number' || !Number.isFinite(s.at)) return `$.samples[${i}].at is not a time`;
+    if (s.totals === null || typeof s.totals !== 'object' || Array.isArray(s.totals)) return `$.samples[${i}].totals is not an object`;
+    for (const [sensor, t] of Object.entries(s.totals)) {
+      if (t === null || typeof t !== 'object' || Array.isArray(t)) return `$.samples[${i}].totals.${sensor} is not an object`;
+      for (const [c, n] of Object.entries(t)) if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) return `$.samples[${i}].totals.${sensor}.${c} is not a count`;
+    }
+  }
+  return undefined;
 }
 
 function zero(): Record<CounterName, number> {

@@ -13,4 +13,5 @@ export * from './index-stage.js';
 export * from './enrichment-settings.js';
 export * from './retention.js';
 export * from './health.js';
+export * from './health-history.js';
 export * from './sample.js';
