@@ -69,6 +69,19 @@ describe('streamStixObjects', () => {
     }
   });
 
+  it('refuses a second "objects" member where it begins, after the objects of the first', async () => {
+    const text = '{"type": "bundle", "objects": [{"type": "x", "id": "x--1"}],\n "objects": [{"type": "y", "id": "y--2"}]}';
+    for (const size of [1, 7, text.length]) {
+      expect(await stream(text, size)).toEqual({
+        objects: [{ object: { type: 'x', id: 'x--1' }, where: 'f.json: objects[0] (x--1)' }],
+        issues: [],
+        error: 'f.json:2:13: a second "objects" member (STIX is I-JSON: member names are unique); the objects before it are read',
+      });
+    }
+    // also after an "objects" that was not a list (read whole otherwise)
+    expect((await stream('{"type": "bundle", "objects": 5, "objects": []}', 4)).error).toMatch(/^f.json:1:45: a second "objects" member/);
+  });
+
   it('stops a file on a structural error, with its position, after the objects before it', async () => {
     const cases: Array<[string, string]> = [
       ['[{"type": "x"}, {"type": "y"', "f.json:1:29: invalid JSON: Expected ',' or '}' after property value"],

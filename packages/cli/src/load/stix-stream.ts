@@ -74,6 +74,12 @@ class StixReader implements JsonVisitor {
       this.unnamedMembers++;
       return 'skip';
     }
+    if (name === 'objects' && (this.streamed || this.members.some(([n]) => n === 'objects'))) {
+      // JSON.parse would keep the last; the first list may be loaded already. STIX is I-JSON, whose
+      // member names are unique: refused where the second begins.
+      const { line, column } = this.scanner.valueStart();
+      throw new StixStreamError(`${this.file}:${line}:${column}`, 'a second "objects" member (STIX is I-JSON: member names are unique); the objects before it are read');
+    }
     if (name === 'objects' && kind === 'array' && this.mayBeBundle()) {
       this.streamed = true;
       return 'walk';
