@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { indexBackend, openSearchSettings } from './config.js';
 import { backoffMs, classifyItem } from './retry.js';
 import { adaptToMapping } from './store.js';
-import { flattenMapping, formatIndexDate, indexName, indexNamePattern } from './templates.js';
+import { flattenMapping, formatIndexDate, indexName, indexNamePattern, indexTemplate } from './templates.js';
 
 describe('OpenSearch settings from the global config', () => {
   it("reads Metron's es.* keys, this project's opensearch.* keys, and defaults", () => {
@@ -14,6 +14,9 @@ describe('OpenSearch settings from the global config', () => {
     expect(openSearchSettings({ 'es.ip': ['a', 'b'] }).urls).toEqual(['http://a:9200', 'http://b:9200']);
     expect(openSearchSettings({ 'opensearch.url': 'https://os1:9200, https://os2:9200/', 'es.ip': 'ignored' }).urls).toEqual(['https://os1:9200', 'https://os2:9200']);
     expect(openSearchSettings({ 'es.date.format': 'yyyy.MM.dd', 'opensearch.index.replicas': 0, 'opensearch.tls.insecure': true })).toMatchObject({ dateFormat: 'yyyy.MM.dd', replicas: 0, insecure: true });
+    expect(openSearchSettings({}).refreshInterval).toBeUndefined();
+    expect(openSearchSettings({ 'opensearch.index.refresh.interval': '30s' }).refreshInterval).toBe('30s');
+    expect(openSearchSettings({ 'opensearch.index.refresh.interval': '-1' }).refreshInterval).toBe('-1');
     expect(indexBackend({})).toBe('duckdb');
     expect(indexBackend({ 'index.backend': 'opensearch' })).toBe('opensearch');
   });
@@ -38,6 +41,9 @@ describe('OpenSearch settings from the global config', () => {
     expect(() => openSearchSettings({ 'es.ip': 5 })).toThrow(/\$\['es\.ip'\]/);
     expect(() => openSearchSettings({ 'es.date.format': 'yyyy/MM' })).toThrow(/\$\['es\.date\.format'\]/);
     expect(() => openSearchSettings({ 'opensearch.bulk.max.docs': 0 })).toThrow(/\$\['opensearch\.bulk\.max\.docs'\]/);
+    for (const bad of ['30 seconds', '0s', '1.5s', 30]) {
+      expect(() => openSearchSettings({ 'opensearch.index.refresh.interval': bad })).toThrow(/\$\['opensearch\.index\.refresh\.interval'\]/);
+    }
     expect(() => openSearchSettings({ 'opensearch.tls.insecure': 'yes' })).toThrow(/\$\['opensearch\.tls\.insecure'\]/);
     expect(() => openSearchSettings({ 'opensearch.password.file': '/x' }, 'g', {})).toThrow(/cannot read|no user name/);
   });
@@ -83,5 +89,13 @@ describe('OpenSearch retry classification', () => {
       { term: { ip_src_addr: { value: '10.0.0.0/8' } } }, { term: { 'ip_src_addr.keyword': { value: 'host-a' } } }, { wildcard: { 'ip_src_addr.keyword': { value: '10.*' } } },
       { range: { ip_src_addr: { gte: '10.0.0.1', lte: '10.0.0.9' } } }, { range: { 'ip_src_addr.keyword': { gte: 'a' } } }, { wildcard: { protocol: { value: 't*' } } },
     ] } });
+  });
+});
+
+describe('OpenSearch index template', () => {
+  it('carries the shards, replicas and refresh interval of the settings, and leaves the refresh to OpenSearch when none is set', () => {
+    const settings = (t: Record<string, unknown>) => (t['template'] as { settings: Record<string, unknown> }).settings;
+    expect(settings(indexTemplate({ shards: 3, replicas: 0, refreshInterval: '30s' }))).toMatchObject({ number_of_shards: 3, number_of_replicas: 0, refresh_interval: '30s' });
+    expect(settings(indexTemplate({ shards: 1, replicas: 1 }))).not.toHaveProperty('refresh_interval');
   });
 });

@@ -13,6 +13,7 @@
  *   "opensearch.tls.ca": "/path/ca.pem"   trust this CA for https
  *   "opensearch.tls.insecure": false      skip certificate checks (test clusters only)
  *   "opensearch.index.shards": 1, "opensearch.index.replicas": 1   settings of the index template
+ *   "opensearch.index.refresh.interval": "30s"   the template's refresh_interval (absent: OpenSearch's 1 s)
  *   "opensearch.bulk.max.docs": 5000, "opensearch.bulk.max.bytes": 10485760   one bulk request's size
  *   "opensearch.retry.max.ms": 300000     how long a bulk keeps retrying 429/5xx/timeouts before it fails
  *
@@ -33,6 +34,8 @@ export interface OpenSearchSettings {
   dateFormat: string;
   shards: number;
   replicas: number;
+  /** The index template's `refresh_interval` (`30s`, `-1`), when set. */
+  refreshInterval?: string;
   bulkMaxDocs: number;
   bulkMaxBytes: number;
   retryMaxMs: number;
@@ -98,6 +101,10 @@ export function openSearchSettings(global: Readonly<Record<string, unknown>>, fi
       throw new ConfigError(file, path('opensearch.tls.ca'), `cannot read the CA file: ${errorMessage(err)}`);
     }
   }
+  const refreshInterval = string('opensearch.index.refresh.interval');
+  if (refreshInterval !== undefined && !/^(-1|[1-9][0-9]*(ms|s|m|h|d))$/.test(refreshInterval)) {
+    throw new ConfigError(file, path('opensearch.index.refresh.interval'), `expected a time such as "1s", "30s" or "2m", or "-1" for no periodic refresh, got ${JSON.stringify(refreshInterval)}`);
+  }
   const dateFormat = string('es.date.format') ?? DEFAULT_DATE_FORMAT;
   if (!/^(yyyy|MM|dd|HH|mm|[._-])+$/.test(dateFormat) || !dateFormat.includes('yyyy')) {
     throw new ConfigError(file, path('es.date.format'), `expected a date format of yyyy, MM, dd, HH, mm and the separators . _ - (Metron's default ${DEFAULT_DATE_FORMAT}), got ${JSON.stringify(dateFormat)}`);
@@ -111,6 +118,7 @@ export function openSearchSettings(global: Readonly<Record<string, unknown>>, fi
     dateFormat,
     shards: integer('opensearch.index.shards', 1, 1),
     replicas: integer('opensearch.index.replicas', 1, 0),
+    ...(refreshInterval !== undefined && { refreshInterval }),
     bulkMaxDocs: integer('opensearch.bulk.max.docs', 5000, 1),
     bulkMaxBytes: integer('opensearch.bulk.max.bytes', 10 * 1024 * 1024, 1024),
     retryMaxMs: integer('opensearch.retry.max.ms', 300_000, 0),

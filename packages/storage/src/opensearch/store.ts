@@ -140,6 +140,7 @@ class OpenSearchStore implements OpenSearchSearchStore {
       dateFormat: this.dateFormat,
       shards: options.shards ?? 1,
       replicas: options.replicas ?? 1,
+      ...(options.refreshInterval !== undefined && { refreshInterval: options.refreshInterval }),
       bulkMaxDocs: options.bulkMaxDocs ?? 5000,
       bulkMaxBytes: options.bulkMaxBytes ?? 10 * 1024 * 1024,
       retryMaxMs: options.retryMaxMs ?? 300_000,

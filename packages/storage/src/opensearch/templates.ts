@@ -69,7 +69,7 @@ export function indexNamePattern(format: string): RegExp {
  * so an index's mapping holds only the fields its documents have (as a DuckDB table's columns
  * are), and a field takes its standard type the first time it appears.
  */
-export function indexTemplate(options: { shards: number; replicas: number }): Record<string, unknown> {
+export function indexTemplate(options: { shards: number; replicas: number; refreshInterval?: string | undefined }): Record<string, unknown> {
   const keyword = { type: 'keyword', ignore_above: KEYWORD_IGNORE_ABOVE };
   const ip = { type: 'ip', ignore_malformed: true, fields: { [KEYWORD_SUBFIELD]: keyword } };
   const port = { type: 'long', coerce: false };
@@ -82,6 +82,7 @@ export function indexTemplate(options: { shards: number; replicas: number }): Re
       settings: {
         number_of_shards: options.shards,
         number_of_replicas: options.replicas,
+        ...(options.refreshInterval !== undefined && { refresh_interval: options.refreshInterval }),
         'mapping.total_fields.limit': 10_000,
       },
       mappings: {

@@ -24,6 +24,8 @@ export interface BulkWriterOptions {
   dateFormat: string;
   shards: number;
   replicas: number;
+  /** The index template's `refresh_interval`; absent: OpenSearch's. */
+  refreshInterval?: string;
   bulkMaxDocs: number;
   bulkMaxBytes: number;
   retryMaxMs: number;
