@@ -139,6 +139,9 @@ describe('PipelineHealth', () => {
       expect(steady?.totals.received).toBe(6 * 60); // counters since this start
       // without the samples kept, the same process can judge nothing yet
       expect((await without.health.report(t0 + 27 * MIN)).sensors.map((s) => [s.sensor, s.state])).toEqual([['fading', 'idle'], ['steady', 'warming_up']]);
+      // a record that came after the latest sample makes a sensor no longer idle at once
+      without.metrics.add('fading', 'received', 1);
+      expect((await without.health.report(t0 + 27 * MIN + 1000)).sensors.find((s) => s.sensor === 'fading')?.state).toBe('warming_up');
     });
 
     it('keeps one sample a minute and the newest; refuses what is not a history, changing nothing', async () => {

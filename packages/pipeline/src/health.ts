@@ -179,7 +179,8 @@ export class PipelineHealth {
       const usualRate = judged ? round((count(recent, 'received') - count(baselineFrom, 'received')) / (baselineMs / 1000)) : null;
       let state: SensorHealthState;
       let reason: string | undefined;
-      if (count(latest, 'received') === 0) {
+      // this run's counters now (the latest sample may be seconds old) and the runs' before it
+      if (totals.received + (this.base.get(sensor)?.received ?? 0) === 0) {
         state = 'idle';
         reason = 'no record received since start (nor in the history kept from before it)';
       } else if (usualRate === null) {
