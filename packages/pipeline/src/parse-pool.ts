@@ -11,8 +11,24 @@ import { parseEnrichBatch, type ParseEnrichOutput } from './parse-enrich.js';
  * Runs the parse step on worker threads so parsing uses other cores while the main thread moves
  * records through the log and the index. With `workers: 0` it parses inline.
  */
+/** A worker that dies within this long of its start counts as failing to start (see spawn). */
+const QUICK_EXIT_MS = 1000;
+/** Longest wait before starting again a worker that keeps failing to start. */
+const MAX_RESPAWN_DELAY_MS = 5000;
+
+/** A worker slot: its worker, tasks in flight, and why it is down while a restart waits. */
+interface WorkerSlot {
+  worker: Worker;
+  busy: number;
+  /** Set while a worker that failed to start waits to be started again: tasks fail at once with it. */
+  down: Error | undefined;
+  /** Workers of this slot in a row that died within QUICK_EXIT_MS of their start. */
+  quickExits: number;
+}
+
 export class ParsePool {
-  private readonly workers: Array<{ worker: Worker; busy: number }> = [];
+  private readonly workers: WorkerSlot[] = [];
+  private readonly respawns = new Set<NodeJS.Timeout>();
   private readonly inline: SensorParsers | undefined;
   private workerCount = 0;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parse or enrich output, by task
@@ -34,7 +50,11 @@ export class ParsePool {
    */
   private readonly sensorWorker = new Map<string, number>();
 
-  constructor(configs: Record<string, ParserRunnerConfig>, workers: number, global: Record<string, unknown> = {}, enrich?: EnrichSetup) {
+  /** Node options of the workers (absent: the process's). */
+  private readonly execArgv: string[] | undefined;
+
+  constructor(configs: Record<string, ParserRunnerConfig>, workers: number, global: Record<string, unknown> = {}, enrich?: EnrichSetup, options: { execArgv?: string[] } = {}) {
+    this.execArgv = options.execArgv;
     // Build inline once in any case: it checks every config here, on the main thread, so a bad
     // config fails at start with its path rather than inside a worker.
     const parsers = buildParsers(configs, global);
@@ -44,7 +64,11 @@ export class ParsePool {
       return;
     }
     this.workerData = { configs, global, enrich };
-    for (let i = 0; i < workers; i++) this.workers.push({ worker: this.spawn(), busy: 0 });
+    for (let i = 0; i < workers; i++) {
+      const slot: WorkerSlot = { worker: undefined as unknown as Worker, busy: 0, down: undefined, quickExits: 0 };
+      this.workers.push(slot);
+      slot.worker = this.spawn(slot);
+    }
     this.workerCount = workers;
     Object.keys(configs).sort().forEach((sensor, i) => this.sensorWorker.set(sensor, i % workers));
   }
@@ -60,11 +84,20 @@ export class ParsePool {
 
   /**
    * Starts a worker with the current configs. One that dies fails its pending tasks (their
-   * callers retry them) and is replaced, so later tasks have a worker to go to.
+   * callers retry them) and is replaced, so later tasks have a worker to go to. One that dies
+   * within a second of its start (it cannot start: a Node option workers refuse, a broken
+   * install) is started again after a wait that doubles up to 5 s, and meanwhile tasks fail at
+   * once with its error, instead of starting workers in a loop at full speed.
    */
-  private spawn(): Worker {
+  private spawn(slot: WorkerSlot): Worker {
     // A larger young generation: parse batches make many short-lived strings.
-    const worker = new Worker(workerEntry(), { workerData: this.workerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    const worker = new Worker(workerEntry(), {
+      workerData: this.workerData,
+      resourceLimits: { maxYoungGenerationSizeMb: 64 },
+      ...(this.execArgv !== undefined ? { execArgv: this.execArgv } : {}),
+    });
+    const startedAt = Date.now();
+    let failure: Error | undefined;
     worker.unref();
     worker.on('message', (msg: { id: number; out?: ParseBatchOutput; error?: string }) => {
       const p = this.pending.get(msg.id);
@@ -75,17 +108,43 @@ export class ParsePool {
       if (msg.out) p.resolve(msg.out);
       else p.reject(new Error(msg.error ?? 'parse worker failed'));
     });
-    worker.on('error', (err) => this.failWorker(worker, err));
+    worker.on('error', (err) => {
+      failure = err;
+      this.failWorker(worker, err);
+    });
     worker.on('exit', (code) => {
       if (this.closed) return;
-      this.failWorker(worker, new Error(`parse worker exited with code ${code}`));
-      const slot = this.workers.find((w) => w.worker === worker);
-      if (slot === undefined) return;
-      slot.worker = this.spawn();
+      const error = new Error(`parse worker exited with code ${code}${failure !== undefined ? `: ${failure.message}` : ''}`);
+      this.failWorker(worker, error);
+      if (slot.worker !== worker) return;
       slot.busy = 0;
       this.replaced++;
+      slot.quickExits = Date.now() - startedAt < QUICK_EXIT_MS ? slot.quickExits + 1 : 0;
+      if (slot.quickExits === 0) {
+        slot.worker = this.spawn(slot);
+        return;
+      }
+      slot.down = error;
+      const timer = setTimeout(() => {
+        this.respawns.delete(timer);
+        if (this.closed) return;
+        slot.down = undefined;
+        slot.worker = this.spawn(slot);
+      }, Math.min(MAX_RESPAWN_DELAY_MS, 100 * 2 ** (slot.quickExits - 1)));
+      timer.unref();
+      this.respawns.add(timer);
     });
     return worker;
+  }
+
+  /** Hands a task to a slot's worker; fails at once while the slot waits to start a worker again. */
+  private post<T>(slot: WorkerSlot, message: { id: number } & Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (slot.down !== undefined) return Promise.reject(slot.down);
+    slot.busy++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(message.id, { resolve, reject, worker: slot.worker });
+      slot.worker.postMessage(message, transfer);
+    });
   }
 
   /** Resolves once the enrichment configs are compiled; rejects with the config's error. */
@@ -103,12 +162,7 @@ export class ParsePool {
     if (this.inline) return this.enrichers.use((e) => enrichBatch(e, input));
     if (this.closed) throw new Error('parse pool is closed');
     const slot = this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-    slot.busy++;
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker: slot.worker });
-      slot.worker.postMessage({ id, kind: 'enrich', input }, [input.values.buffer as ArrayBuffer]);
-    });
+    return this.post(slot, { id: this.nextId++, kind: 'enrich', input }, [input.values.buffer as ArrayBuffer]);
   }
 
   async parse(input: ParseBatchInput): Promise<ParseBatchOutput> {
@@ -133,12 +187,7 @@ export class ParsePool {
     if (this.closed) return Promise.reject(new Error('parse pool is closed'));
     const pinned = this.sensorWorker.get(input.sensor);
     const slot = pinned !== undefined ? this.workers[pinned]! : this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
-    slot.busy++;
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker: slot.worker });
-      slot.worker.postMessage({ id, kind, input }, [input.values.buffer as ArrayBuffer]);
-    });
+    return this.post<T>(slot, { id: this.nextId++, kind, input }, [input.values.buffer as ArrayBuffer]);
   }
 
   /**
@@ -176,14 +225,9 @@ export class ParsePool {
       for (const w of this.sensorWorker.values()) load[w] = (load[w] ?? 0) + 1;
       this.sensorWorker.set(sensor, load.indexOf(Math.min(...load)));
     }
-    await Promise.all(this.workers.map((slot) => {
-      slot.busy++;
-      const id = this.nextId++;
-      return new Promise<void>((resolve, reject) => {
-        this.pending.set(id, { resolve, reject, worker: slot.worker });
-        slot.worker.postMessage({ id, kind: 'reload', configs, global, enrich, changed: rebuild });
-      });
-    }));
+    // a slot waiting to start a worker again starts it with the new configs
+    await Promise.all(this.workers.filter((slot) => slot.down === undefined).map((slot) =>
+      this.post<void>(slot, { id: this.nextId++, kind: 'reload', configs, global, enrich, changed: rebuild })));
   }
 
   private failWorker(worker: Worker, err: Error): void {
@@ -197,6 +241,8 @@ export class ParsePool {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const timer of this.respawns) clearTimeout(timer);
+    this.respawns.clear();
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
     // the enrichers of this thread hold the table store (a Redis connection keeps a process alive)
     await this.enrichers.close();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDuckDbSearchStore, type SearchStore } from '@metron/storage';
 import { openLocalLog } from './bus/index.js';
+import { ParsePool } from './parse-pool.js';
 import { Pipeline } from './pipeline.js';
 
 const JSON_MAP = { parserClassName: 'org.apache.metron.parsers.json.JSONMapParser', parserConfig: {} };
@@ -349,6 +350,21 @@ describe('Pipeline', () => {
     // counted once each: no batch was written twice
     expect(pipeline.metrics.get('json', 'indexed')).toBe(4000);
   }, 60_000);
+
+  it('waits longer and longer to start again a parse worker that cannot start, failing its tasks with the reason meanwhile', async () => {
+    // a Node option workers refuse: every worker dies at its start
+    const pool = new ParsePool({ json: JSON_MAP }, 1, {}, undefined, { execArgv: ['--input-type=module'] });
+    cleanups.push(() => pool.close());
+    const input = () => ({ sensor: 'json', topic: 'json', partition: [0], epoch: 'e', offset: ['0'], values: new Uint8Array(Buffer.from('{"a":1}')), lengths: new Uint32Array([7]), now: 0 });
+    await expect(pool.parse(input())).rejects.toThrow(/--input-type/);
+    const deadline = Date.now() + 5000;
+    while (pool.replacedWorkers === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await expect(pool.parse(input())).rejects.toThrow(/--input-type/);
+    await new Promise((r) => setTimeout(r, 1500));
+    // waits of 100, 200, 400, 800 ms: a handful of starts in 1.5 s (it was thousands, at full speed)
+    expect(pool.replacedWorkers).toBeGreaterThan(1);
+    expect(pool.replacedWorkers).toBeLessThan(10);
+  });
 
   it('rejects unknown sensors', async () => {
     const { pipeline } = await setup();
