@@ -108,8 +108,12 @@ export class PipelineHealth {
     const totals: Totals = new Map(Object.entries(this.metrics.snapshotCounters()));
     for (const [sensor, before] of this.base) totals.set(sensor, added(before, totals.get(sensor)));
     this.samples.push({ at: now, totals });
-    const keep = (this.rules.recentMinutes + this.rules.baselineMinutes + 1) * MINUTE;
-    while (this.samples.length > 2 && now - (this.samples[0] as { at: number }).at > keep) this.samples.shift();
+    while (this.samples.length > 2 && now - (this.samples[0] as { at: number }).at > this.keepMs) this.samples.shift();
+  }
+
+  /** How long samples are kept: the baseline and recent windows, and a minute. */
+  private get keepMs(): number {
+    return (this.rules.recentMinutes + this.rules.baselineMinutes + 1) * MINUTE;
   }
 
   /** The samples to keep across a restart: the first of each minute, and the newest. */
@@ -132,10 +136,9 @@ export class PipelineHealth {
   restore(history: unknown, now = Date.now()): string | undefined {
     const why = historyProblem(history);
     if (why !== undefined) return why;
-    const keep = (this.rules.recentMinutes + this.rules.baselineMinutes + 1) * MINUTE;
     const firstOwn = this.samples[0]?.at ?? now;
     const restored = (history as HealthHistory).samples
-      .filter((s) => s.at < firstOwn && now - s.at <= keep)
+      .filter((s) => s.at < firstOwn && now - s.at <= this.keepMs)
       .sort((a, b) => a.at - b.at)
       .map((s) => ({ at: s.at, totals: new Map(Object.entries(s.totals).map(([sensor, t]) => [sensor, added(t, undefined)])) as Totals }));
     const last = restored[restored.length - 1];

@@ -7,10 +7,6 @@ import { buildEnrichers, enrichBatch, type EnrichBatchInput, type EnrichBatchOut
 import { EnricherGeneration } from './enricher-generation.js';
 import { parseEnrichBatch, type ParseEnrichOutput } from './parse-enrich.js';
 
-/**
- * Runs the parse step on worker threads so parsing uses other cores while the main thread moves
- * records through the log and the index. With `workers: 0` it parses inline.
- */
 /** A worker that dies within this long of its start counts as failing to start (see spawn). */
 const QUICK_EXIT_MS = 1000;
 /** Longest wait before starting again a worker that keeps failing to start. */
@@ -26,6 +22,10 @@ interface WorkerSlot {
   quickExits: number;
 }
 
+/**
+ * Runs the parse step on worker threads so parsing uses other cores while the main thread moves
+ * records through the log and the index. With `workers: 0` it parses inline.
+ */
 export class ParsePool {
   private readonly workers: WorkerSlot[] = [];
   private readonly respawns = new Set<NodeJS.Timeout>();

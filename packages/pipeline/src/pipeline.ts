@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ConfigError, ERROR_SENSOR, MetronError, Topics, errorMessage, parserMetadataFlags, type Message } from '@metron/core';
 import type { ParserRunnerConfig } from '@metron/parsers';
 import type { ArchiveWriter, SearchStore } from '@metron/storage';
-import type { Bus, Consumer, ConsumerRecord, ProducerRecord } from './bus/types.js';
+import type { Bus, ConsumerRecord, ProducerRecord } from './bus/types.js';
 import { errorRecord, MAX_INLINE_RAW_BYTES, type ErrorType } from './error-record.js';
 import { recordGuid } from './guid.js';
 import { PipelineMetrics, type LagReading } from './metrics.js';
@@ -113,8 +113,6 @@ export class Pipeline {
   private readonly parseLoops = new Map<string, StageLoop>();
   /** Per sensor, batches handed to the parse worker and not yet taken in, oldest first (parseAhead). */
   private readonly parsing = new Map<string, ParseInFlight[]>();
-  /** The parse stage's consumer of each sensor (how far behind it is, for bulk writes). */
-  private readonly parseConsumers = new Map<string, Consumer>();
 
   constructor(options: PipelineOptions) {
     // A copy: a live reload (reconfigure) replaces its sensors and global config.
@@ -269,11 +267,9 @@ export class Pipeline {
 
   /** The parse stage of one sensor: its topic → its parser → `enrichments` (or the next sensor of a chain). */
   private parseLoop(sensor: string): StageLoop {
-    const consumer = this.opts.bus.consumer({ group: `metron_parse_${sensor}`, topics: [this.sensorTopic(sensor)] });
-    this.parseConsumers.set(sensor, consumer);
     return new StageLoop({
       name: `parse:${sensor}`,
-      consumer,
+      consumer: this.opts.bus.consumer({ group: `metron_parse_${sensor}`, topics: [this.sensorTopic(sensor)] }),
       maxBatch: this.opts.maxBatch,
       onError: (err, attempt) => this.log.error(`parse ${sensor}: batch failed (attempt ${attempt}): ${errorMessage(err)}`),
       // Where the parse stage feeds the index stage directly (see parseBatch), a raw record is
@@ -352,7 +348,6 @@ export class Pipeline {
     for (const sensor of stopped) {
       const loop = this.parseLoops.get(sensor);
       this.parseLoops.delete(sensor);
-      this.parseConsumers.delete(sensor);
       await loop?.stop();
     }
     if (!this.started) return;
@@ -479,7 +474,7 @@ export class Pipeline {
 
   /** Records of a sensor waiting to be parsed after `records`: with the worker, and not yet polled. */
   private upstream(sensor: string, records: ConsumerRecord[]): number {
-    let n = this.parseConsumers.get(sensor)?.behind() ?? 0;
+    let n = this.parseLoops.get(sensor)?.behind() ?? 0;
     for (const p of this.parsing.get(sensor) ?? []) if (p.records !== records) n += p.records.length;
     return n;
   }

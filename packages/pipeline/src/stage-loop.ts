@@ -69,6 +69,11 @@ export class StageLoop {
     return this.opts.name;
   }
 
+  /** Records known to wait for the stage beyond what it has polled (its consumer's behind()). */
+  behind(): number {
+    return this.opts.consumer.behind();
+  }
+
   /** True when the last poll returned nothing (the stage has caught up). */
   get caughtUp(): boolean {
     return this.idle;
